@@ -1,0 +1,118 @@
+// The summary JSON of one run (SPEC §4) as TypeScript types. Keys listed in
+// the SPEC are stable; additions (series, timeline, faults, ...) are ours.
+// All times in milliseconds, sizes in bytes.
+
+/** Percentile summary of a streamed histogram, in milliseconds. */
+export interface Percentiles {
+  mean: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+export interface ChannelSummary {
+  source: string;
+  target: string;
+  lagMs: { mean: number; p50: number; p95: number; p99: number; max: number };
+  /** Writes applied on this channel (after warmup). */
+  applied: number;
+  /** Final status of the channel. */
+  status: 'active' | 'lagging' | 'failed' | 'rebuilding';
+}
+
+export interface FailoverSummary {
+  from: string;
+  to: string;
+  reason: string;
+  startedAtMs: number;
+  completedAtMs: number;
+  rtoMs: number;
+  lostAckedWrites: number;
+  lostBytes: number;
+  /** Time of the fault that caused it (first missed heartbeat), ms. */
+  faultAtMs: number;
+  /** New epoch after the failover. */
+  epoch: number;
+}
+
+/** A per-second time series point for charts. */
+export interface SeriesPoint {
+  /** Start of the bucket, ms of simulated time. */
+  tMs: number;
+  /** Value in the series' unit. */
+  value: number;
+}
+
+/** One lane segment of the per-region timeline chart. */
+export interface TimelineSegment {
+  region: string;
+  /** What the region was doing. */
+  state: 'primary' | 'replica' | 'down' | 'fenced' | 'partitioned' | 'paused' | 'rebuilding';
+  startMs: number;
+  endMs: number;
+}
+
+/** A fault window, for shading charts. */
+export interface FaultWindow {
+  kind: string;
+  label: string;
+  startMs: number;
+  endMs: number;
+}
+
+export interface Summary {
+  scenario: string;
+  variant: string;
+  topology: string;
+  seed: number;
+  replayKey: string;
+  simulatedMs: number;
+  events: number;
+  metrics: {
+    reads: {
+      total: number;
+      stale: number;
+      staleFraction: number;
+      stalenessMs: Percentiles;
+      versionsBehind: { mean: number; max: number };
+      rywViolations: number;
+      monotonicViolations: number;
+      latencyMs: Percentiles;
+      failed: number;
+    };
+    writes: {
+      total: number;
+      acked: number;
+      failed: number;
+      latencyMs: Percentiles;
+    };
+    replication: {
+      lagMs: Percentiles;
+      channels: ChannelSummary[];
+      alerts: { warning: number; critical: number };
+    };
+    rpo: { lostAckedWrites: number; lostBytes: number; lossWindowMs: number };
+    rto: { maxMs: number; writeUnavailableMs: Record<string, number> };
+    splitBrain: { occurrences: number; durationMs: number; divergentWrites: number };
+    conflicts: { total: number; lostUpdates: number };
+    availability: { writes: number; reads: number };
+    failovers: FailoverSummary[];
+    failoversRefused: number;
+  };
+  /** Per-second series for charts (our addition). */
+  series: {
+    /** Replication lag p99 per second, per channel "source->target", ms. */
+    lagMs: Record<string, SeriesPoint[]>;
+    /** Stale-read fraction per second. */
+    staleFraction: SeriesPoint[];
+    /** Writes acknowledged per second. */
+    writesAcked: SeriesPoint[];
+  };
+  /** Staleness CDF points of stale reads: {ms, fraction of all reads with staleness ≤ ms}. */
+  stalenessCdf: Array<{ ms: number; fraction: number }>;
+  timeline: TimelineSegment[];
+  faults: FaultWindow[];
+  /** Invariant violations found during the run (empty when all held). */
+  invariantViolations: string[];
+}
