@@ -60,6 +60,7 @@ function raw(d: Dist): Sampler {
     case 'empirical': {
       const s = d.samples.slice();
       const n = s.length;
+      if (n === 0) throw new Error('invariant: an empirical distribution needs at least one sample');
       return (rng) => s[Math.floor(rng.next() * n)] ?? 0;
     }
   }

@@ -9,11 +9,21 @@
 // Storage: events live in parallel typed arrays indexed by a slot; the heap is
 // an Int32Array of slots. Freed slots are reused, so a long run allocates only
 // as much as its peak number of pending events.
+//
+// Cancellation is lazy and O(1): a timer id names a slot and the slot's
+// generation (bumped each time the slot is reused), so `cancel` can tell a
+// pending event from one that already ran, and marks it by dropping its
+// handler; the loop discards it when it reaches the top of the heap.
+
+/** Slots are numbered below this; a timer id is `generation * SLOT_SPAN + slot`. */
+const SLOT_SPAN = 2 ** 26;
+/** Generations stay below this so ids stay exact integers (< 2^53); a slot whose generation reaches GEN_LIMIT − 1 is retired. */
+const GEN_LIMIT = 2 ** 27;
 
 /** An event callback. */
 export type Handler<T> = (arg: T) => void;
 
-/** Handle of a scheduled event, for `cancel`. */
+/** Handle of a scheduled event, for `cancel`. Opaque; never 0, never reused. */
 export type TimerId = number;
 
 export interface RunResult {
@@ -34,12 +44,12 @@ export class Scheduler {
   private seqs = new Float64Array(this.cap);
   private fns: Array<Handler<unknown> | undefined> = new Array(this.cap);
   private args: unknown[] = new Array(this.cap);
+  private gens = new Int32Array(this.cap);
   private heap = new Int32Array(this.cap);
   private size = 0;
   private free: number[] = [];
   private nextSlot = 0;
   private nextSeq = 0;
-  private cancelled = new Set<number>();
   private stopRequested = false;
 
   /** Number of pending events (cancelled ones included until they surface). */
@@ -47,22 +57,25 @@ export class Scheduler {
     return this.size;
   }
 
-  /** Schedules `fn(arg)` at absolute time `atUs` (≥ now; rounded to an integer). */
+  /**
+   * Schedules `fn(arg)` at absolute time `atUs`, rounded to an integer; a time
+   * in the past is clamped to now. Throws on NaN and on +Infinity.
+   */
   at<T>(atUs: number, fn: Handler<T>, arg: T): TimerId {
-    let t = Math.round(atUs);
-    if (!(t >= this.now)) {
-      if (Number.isNaN(t)) throw new Error(`invariant: event scheduled at NaN (now=${this.now})`);
+    let t = Math.round(atUs) + 0; // + 0 turns -0 (from -0.4, say) into 0, so the clock never reads -0
+    if (!(t >= this.now && t !== Infinity)) {
+      if (Number.isNaN(t) || t === Infinity) throw new Error(`invariant: event scheduled at ${t} (now=${this.now}); times must be finite`);
       t = this.now;
     }
-    const slot = this.free.length > 0 ? (this.free.pop() as number) : this.nextSlot++;
-    if (slot >= this.cap) this.grow();
-    const seq = this.nextSeq++;
+    const slot = this.free.length > 0 ? (this.free.pop() as number) : this.newSlot();
+    const gen = (this.gens[slot] as number) + 1;
+    this.gens[slot] = gen;
     this.times[slot] = t;
-    this.seqs[slot] = seq;
+    this.seqs[slot] = this.nextSeq++;
     this.fns[slot] = fn as Handler<unknown>;
     this.args[slot] = arg;
     this.push(slot);
-    return seq;
+    return gen * SLOT_SPAN + slot;
   }
 
   /** Schedules `fn(arg)` after `delayUs` (≥ 0). */
@@ -70,9 +83,14 @@ export class Scheduler {
     return this.at(this.now + delayUs, fn, arg);
   }
 
-  /** Cancels a pending event; cancelling one that already ran is harmless. */
+  /** Cancels a pending event; cancelling one that already ran (or was cancelled) is harmless. */
   cancel(id: TimerId): void {
-    if (id >= 0 && id < this.nextSeq) this.cancelled.add(id);
+    if (!(Number.isSafeInteger(id) && id >= SLOT_SPAN)) return;
+    const slot = id % SLOT_SPAN;
+    if (slot >= this.nextSlot || this.gens[slot] !== (id - slot) / SLOT_SPAN) return;
+    // A pending slot of this generation still holds its handler; dropping it marks the event cancelled.
+    this.fns[slot] = undefined;
+    this.args[slot] = undefined;
   }
 
   /** Asks the loop to return after the current event. */
@@ -82,16 +100,19 @@ export class Scheduler {
 
   /**
    * Runs events with time ≤ `untilUs`, at most `budget` of them. On return
-   * because of `until`, the clock is advanced to `untilUs`.
+   * because of `until` (or `empty` with a finite bound), the clock is advanced
+   * to `untilUs` rounded down to an integer; it never moves backwards.
    */
   run(untilUs = Infinity, budget = Infinity): RunResult {
+    if (Number.isNaN(untilUs) || !(budget >= 0)) throw new Error(`invariant: run(untilUs=${untilUs}, budget=${budget}) needs a bound and a budget ≥ 0`);
+    const bound = Math.floor(untilUs);
     let n = 0;
     this.stopRequested = false;
     while (this.size > 0) {
       const top = this.heap[0] as number;
       const t = this.times[top] as number;
-      if (t > untilUs) {
-        this.now = untilUs;
+      if (t > bound) {
+        if (bound > this.now) this.now = bound;
         this.executed += n;
         return { reason: 'until', events: n };
       }
@@ -100,13 +121,12 @@ export class Scheduler {
         return { reason: 'budget', events: n };
       }
       this.popTop();
-      const seq = this.seqs[top] as number;
-      const fn = this.fns[top] as Handler<unknown>;
+      const fn = this.fns[top];
       const arg = this.args[top];
       this.fns[top] = undefined;
       this.args[top] = undefined;
-      this.free.push(top);
-      if (this.cancelled.size > 0 && this.cancelled.delete(seq)) continue;
+      if ((this.gens[top] as number) < GEN_LIMIT - 1) this.free.push(top); // else retire: its next id would not be exact
+      if (fn === undefined) continue; // cancelled
       this.now = t;
       n++;
       fn(arg);
@@ -115,7 +135,7 @@ export class Scheduler {
         return { reason: 'stopped', events: n };
       }
     }
-    if (untilUs !== Infinity) this.now = Math.max(this.now, untilUs);
+    if (bound !== Infinity && bound > this.now) this.now = bound;
     this.executed += n;
     return { reason: 'empty', events: n };
   }
@@ -159,16 +179,26 @@ export class Scheduler {
     heap[i] = last;
   }
 
+  private newSlot(): number {
+    const slot = this.nextSlot++;
+    if (slot >= SLOT_SPAN) throw new Error(`invariant: more than ${SLOT_SPAN} events pending`);
+    if (slot >= this.cap) this.grow();
+    return slot;
+  }
+
   private grow(): void {
     const cap = this.cap * 2;
     const times = new Float64Array(cap);
     times.set(this.times);
     const seqs = new Float64Array(cap);
     seqs.set(this.seqs);
+    const gens = new Int32Array(cap);
+    gens.set(this.gens);
     const heap = new Int32Array(cap);
     heap.set(this.heap);
     this.times = times;
     this.seqs = seqs;
+    this.gens = gens;
     this.heap = heap;
     this.fns.length = cap;
     this.args.length = cap;

@@ -206,7 +206,7 @@ const WorkloadSchema = z
       })
       .prefault({}),
     remoteShare: Probability().default(0).describe('region-pinned: share of a region\'s operations on users homed elsewhere. Default 0.'),
-    sessions: z.number().int().min(1).max(1_000_000).default(100).describe('Client sessions per region. Default 100.'),
+    sessions: z.number().int().min(1).max(1_000_000).default(10_000).describe('Client sessions per region (a session is one user\'s connection; read-your-writes is judged per session). Default 10000.'),
     clientTimeout: Duration().prefault('5s').describe('A request without an answer after this long counts as failed. Default 5s.'),
   })
   .describe('The client workload.');

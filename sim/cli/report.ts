@@ -1,0 +1,35 @@
+// `repsim report <dir> [--out DIR]`: turns a results directory into charts
+// (Vega-Lite specs, SVG, PNG) and a self-contained index.html.
+import type { Argv } from 'yargs';
+import { writeReport } from '../report/index.ts';
+import type { Command } from './command.ts';
+import { EXIT_OK, InputError } from './errors.ts';
+
+export const reportCommand: Command = {
+  name: 'report <dir>',
+  describe: 'Turn a results directory (results.jsonl or summary.json) into charts and a self-contained index.html',
+  builder: (y: Argv) =>
+    y
+      .positional('dir', {
+        type: 'string',
+        describe: 'Results directory written by run/compare/sweep --out (results.jsonl or summary.json, optional scenario.json)',
+      })
+      .option('out', {
+        type: 'string',
+        describe: 'Directory to write index.html and charts/ into (default: the results directory)',
+      })
+      .example('$0 report out/partition', 'writes out/partition/index.html and out/partition/charts/')
+      .example('$0 report out/partition --out reports/partition', 'writes the report elsewhere'),
+  run: async (args) => {
+    const dir = args.dir;
+    if (typeof dir !== 'string' || dir === '') throw new InputError('report: name a results directory');
+    const out = args.out;
+    if (out !== undefined && (typeof out !== 'string' || out === '')) throw new InputError('report: --out needs a directory');
+    const started = performance.now();
+    const result = await writeReport(dir, typeof out === 'string' ? out : dir);
+    const charts = result.charts.filter((f) => f.endsWith('.png')).length;
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    process.stdout.write(`wrote ${result.indexHtml} (${charts} charts, ${seconds} s)\n`);
+    return EXIT_OK;
+  },
+};

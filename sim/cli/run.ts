@@ -1,0 +1,71 @@
+// `repsim run <scenario.yaml>`: one run, printed as a table or JSON, with
+// optional summary/trace/history files. Output files appear only when the
+// run completed.
+import { join } from 'node:path';
+import type { Argv } from 'yargs';
+import type { Command } from './command.ts';
+import { loadScenario } from '../scenario/loader.ts';
+import { simulate, UnsupportedScenario } from '../run.ts';
+import { InputError } from './errors.ts';
+import { JsonlFile, writeFileAtomic } from './sinks.ts';
+import { formatSummary } from './format.ts';
+import type { HistoryRecord, TraceEvent } from '../measure/history.ts';
+import type { Summary } from '../measure/summary-types.ts';
+
+export interface RunArgs {
+  scenario: string;
+  seed?: number | undefined;
+  variant?: string | undefined;
+  set?: string[] | undefined;
+}
+
+/** Loads and runs one scenario (shared by run, compare, sweep, check). */
+export function runOnce(a: RunArgs, sinks: { trace?: JsonlFile<TraceEvent>; history?: JsonlFile<HistoryRecord> } = {}): { summary: Summary; warnings: string[] } {
+  const loaded = loadScenario(a.scenario, { sets: a.set ?? [], variant: a.variant });
+  const seed = a.seed ?? loaded.scenario.seed;
+  try {
+    const summary = simulate(loaded.scenario, { seed, variant: loaded.variant, contentHash: loaded.contentHash, trace: sinks.trace, history: sinks.history });
+    return { summary, warnings: loaded.warnings };
+  } catch (e) {
+    if (e instanceof UnsupportedScenario) throw new InputError(`${a.scenario}: ${e.message}`);
+    throw e;
+  }
+}
+
+export const runCommand: Command = {
+  name: 'run <scenario>',
+  describe: 'Run one scenario once and print its summary',
+  builder: (y: Argv) =>
+    y
+      .positional('scenario', { type: 'string', describe: 'scenario YAML file', demandOption: true })
+      .option('seed', { type: 'number', describe: "seed (default: the scenario's seed)" })
+      .option('variant', { type: 'string', describe: 'variant name from the scenario' })
+      .option('set', { type: 'string', array: true, describe: 'override: path=value (repeatable)' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the summary JSON on stdout' })
+      .option('out', { type: 'string', describe: 'directory for summary.json' })
+      .option('trace', { type: 'string', describe: 'write a JSONL event trace to FILE' })
+      .option('history', { type: 'string', describe: 'write the operation history (JSONL) to FILE' }) as unknown as Argv,
+  async run(args) {
+    const seed = args.seed as number | undefined;
+    if (seed !== undefined && (!Number.isInteger(seed) || seed < 0)) throw new InputError(`--seed: expected a non-negative integer, got ${String(args.seed)}`);
+    const trace = typeof args.trace === 'string' ? new JsonlFile<TraceEvent>(args.trace) : undefined;
+    const history = typeof args.history === 'string' ? new JsonlFile<HistoryRecord>(args.history) : undefined;
+    let summary: Summary;
+    try {
+      const r = runOnce({ scenario: args.scenario as string, seed, variant: args.variant as string | undefined, set: args.set as string[] | undefined }, { trace, history });
+      summary = r.summary;
+      for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
+    } catch (e) {
+      trace?.abort();
+      history?.abort();
+      throw e;
+    }
+    trace?.commit();
+    history?.commit();
+    const json = JSON.stringify(summary, null, 2) + '\n';
+    if (typeof args.out === 'string') writeFileAtomic(join(args.out, 'summary.json'), json);
+    if (args.json) process.stdout.write(json);
+    else process.stdout.write(formatSummary(summary) + '\n');
+    return summary.invariantViolations.length > 0 ? 1 : 0;
+  },
+};

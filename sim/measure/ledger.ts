@@ -1,0 +1,106 @@
+// The write ledger: what became of acknowledged writes.
+//
+// It marks WAL records as acknowledged when the client receives the ack,
+// counts the acknowledged writes a rewind (or a node that never came back)
+// discards — RPO loss, overall and per failover — and records writes
+// acknowledged by a zombie primary (a node acting as primary in an epoch
+// older than the current one), from which split-brain occurrences are
+// built. It also forwards model events to the trace sink, if any.
+import type { DbNode } from '../db/node.ts';
+import type { TraceEvent, TraceWriter } from './history.ts';
+
+export interface LossTally {
+  lostAckedWrites: number;
+  lostBytes: number;
+  firstAckUs: number;
+  lastAckUs: number;
+}
+
+/** One split-brain occurrence: a zombie primary acknowledging writes while a newer primary also does. */
+export interface SplitBrainEpisode {
+  zombie: number;
+  epoch: number;
+  firstAckUs: number;
+  lastAckUs: number;
+  divergentWrites: number;
+}
+
+function emptyTally(): LossTally {
+  return { lostAckedWrites: 0, lostBytes: 0, firstAckUs: Infinity, lastAckUs: -Infinity };
+}
+
+export class Ledger {
+  readonly total: LossTally = emptyTally();
+  /** Loss per failover, indexed like the failover list. */
+  readonly perFailover: LossTally[] = [];
+  readonly zombieEpisodes: SplitBrainEpisode[] = [];
+  /** First ack time of a write by the current primary in each epoch (epoch → µs). */
+  readonly firstAckInEpoch = new Map<number, number>();
+  /** Acknowledged writes seen as discarded twice would be a bookkeeping bug. */
+  private readonly warmupUs: number;
+  events = 0;
+
+  constructor(
+    private readonly currentEpoch: () => number,
+    private readonly traceSink: TraceWriter | undefined,
+    warmupUs: number,
+  ) {
+    this.warmupUs = warmupUs;
+  }
+
+  trace(e: TraceEvent): void {
+    if (this.traceSink) this.traceSink.write(e);
+  }
+
+  /**
+   * The client received the ack of the write at `lsn` (write id `version`)
+   * committed on `node`. Returns true when the write is divergent (acked by
+   * a zombie primary).
+   */
+  acked(node: DbNode, lsn: number, version: number, ackUs: number): boolean {
+    const wal = node.wal;
+    if (wal.holdsFrom(lsn - 1) || lsn > wal.startLsn) {
+      const idx = wal.indexAfterLsn(lsn - 1);
+      if (idx < wal.endIndex && wal.get(idx, 'lsnEnd') === lsn && wal.get(idx, 'writeId') === version) wal.set(idx, 'ackUs', ackUs);
+    }
+    const current = this.currentEpoch();
+    if (node.epoch < current) {
+      // A zombie primary: it acknowledged a write after a newer primary was promoted.
+      let ep = this.zombieEpisodes.find((e) => e.zombie === node.region && e.epoch === node.epoch);
+      if (!ep) {
+        ep = { zombie: node.region, epoch: node.epoch, firstAckUs: ackUs, lastAckUs: ackUs, divergentWrites: 0 };
+        this.zombieEpisodes.push(ep);
+      }
+      ep.lastAckUs = Math.max(ep.lastAckUs, ackUs);
+      ep.firstAckUs = Math.min(ep.firstAckUs, ackUs);
+      ep.divergentWrites++;
+      return true;
+    }
+    if (!this.firstAckInEpoch.has(node.epoch)) this.firstAckInEpoch.set(node.epoch, ackUs);
+    return false;
+  }
+
+  /** Opens the loss tally of a new failover; returns its index. */
+  openFailover(): number {
+    this.perFailover.push(emptyTally());
+    return this.perFailover.length - 1;
+  }
+
+  /**
+   * The WAL record at `index` of `node` is discarded (rewind, rebuild, or a
+   * node that never rejoins). Counts it if it was acknowledged.
+   */
+  discarded(node: DbNode, index: number, failover: number): void {
+    const ack = node.wal.get(index, 'ackUs');
+    if (Number.isNaN(ack)) return;
+    const bytes = node.wal.get(index, 'bytes');
+    for (const t of [this.total, this.perFailover[failover]]) {
+      if (!t) continue;
+      t.lostAckedWrites++;
+      t.lostBytes += bytes;
+      if (ack < t.firstAckUs) t.firstAckUs = ack;
+      if (ack > t.lastAckUs) t.lastAckUs = ack;
+    }
+    node.wal.set(index, 'ackUs', NaN);
+  }
+}

@@ -1,0 +1,173 @@
+// The metrics recorder: turns the run's history (operation outcomes, applied
+// writes, channel lag samples) into streaming aggregates — histograms,
+// counters and per-second series. It is fed by the model and never reaches
+// into it; memory is fixed per histogram and grows with simulated seconds
+// only for the per-second chart series.
+import { LatencyHistogram, round3 } from './histogram.ts';
+import { StalenessChecker } from './staleness.ts';
+import { SessionChecker } from './sessions.ts';
+import type { HistoryWriter } from './history.ts';
+
+/** Per-second series stored as growable arrays indexed by second. */
+class SecondSeries {
+  values: number[] = [];
+  add(second: number, v: number): void {
+    while (this.values.length <= second) this.values.push(0);
+    this.values[second] = (this.values[second] as number) + v;
+  }
+  max(second: number, v: number): void {
+    while (this.values.length <= second) this.values.push(0);
+    if (v > (this.values[second] as number)) this.values[second] = v;
+  }
+}
+
+export interface ChannelStats {
+  source: number;
+  target: number;
+  lag: LatencyHistogram;
+  /** Sampled lag (µs) per second, for charts. */
+  lagSeries: SecondSeries;
+}
+
+export interface RecorderOptions {
+  regionCount: number;
+  sessionCount: number;
+  warmupUs: number;
+  minVisible: (row: number) => number;
+  history?: HistoryWriter | undefined;
+}
+
+export class Recorder {
+  readonly reads = {
+    total: 0, failed: 0, stale: 0, versionsBehindSum: 0, versionsBehindMax: 0, ryw: 0, monotonic: 0,
+    staleness: new LatencyHistogram(), latency: new LatencyHistogram(),
+  };
+  readonly writes = { total: 0, acked: 0, failed: 0, latency: new LatencyHistogram() };
+  readonly lag = new LatencyHistogram();
+  readonly alerts = { warning: 0, critical: 0 };
+  readonly channels = new Map<number, ChannelStats>();
+  readonly staleness: StalenessChecker;
+  readonly sessions: SessionChecker;
+  readonly readsPerSecond = new SecondSeries();
+  readonly staleReadsPerSecond = new SecondSeries();
+  readonly writesAckedPerSecond = new SecondSeries();
+  private readonly warmupUs: number;
+  private readonly regionCount: number;
+  readonly history: HistoryWriter | undefined;
+
+  constructor(o: RecorderOptions) {
+    this.warmupUs = o.warmupUs;
+    this.regionCount = o.regionCount;
+    this.staleness = new StalenessChecker(o.minVisible);
+    this.sessions = new SessionChecker(o.sessionCount);
+    this.history = o.history;
+    this.failingSinceUs = Array.from({ length: o.regionCount }, () => NaN);
+    this.writeUnavailableUs = Array.from({ length: o.regionCount }, () => 0);
+  }
+
+  /** Closes open unavailability windows at the end of the run. */
+  finish(endUs: number): void {
+    this.failingSinceUs.forEach((since, r) => {
+      if (!Number.isNaN(since)) this.writeUnavailableUs[r] = (this.writeUnavailableUs[r] as number) + (endUs - since);
+    });
+  }
+
+  /** True when an operation invoked at `invokeUs` counts (after warmup). */
+  counts(invokeUs: number): boolean {
+    return invokeUs >= this.warmupUs;
+  }
+
+  channel(source: number, target: number): ChannelStats {
+    const key = source * this.regionCount + target;
+    let c = this.channels.get(key);
+    if (!c) {
+      c = { source, target, lag: new LatencyHistogram(), lagSeries: new SecondSeries() };
+      this.channels.set(key, c);
+    }
+    return c;
+  }
+
+  /** Per region: since when its writes have been failing (NaN when not), and total unavailable µs. */
+  private readonly failingSinceUs: number[];
+  readonly writeUnavailableUs: number[];
+
+  /** A write was acknowledged to its client at `ackUs`. */
+  writeAcked(region: number, session: number, row: number, version: number, invokeUs: number, ackUs: number, unjudged = false): void {
+    if (!unjudged) {
+      // A zombie primary's writes are divergent (split-brain), and filtered tables are not
+      // replicated: neither is a yardstick for replication staleness.
+      this.staleness.onAck(row, version, ackUs);
+      this.sessions.onWriteAck(session, row, version, ackUs);
+    }
+    if (invokeUs < this.warmupUs) return;
+    const since = this.failingSinceUs[region] as number;
+    if (!Number.isNaN(since)) {
+      this.writeUnavailableUs[region] = (this.writeUnavailableUs[region] as number) + Math.max(0, invokeUs - since);
+      this.failingSinceUs[region] = NaN;
+    }
+    this.writes.total++;
+    this.writes.acked++;
+    this.writes.latency.record(ackUs - invokeUs);
+    this.writesAckedPerSecond.add(Math.floor(ackUs / 1e6), 1);
+  }
+
+  /** A write failed (refused, timed out or its answer was lost). */
+  writeFailed(region: number, invokeUs: number): void {
+    if (invokeUs < this.warmupUs) return;
+    if (Number.isNaN(this.failingSinceUs[region] as number)) this.failingSinceUs[region] = invokeUs;
+    this.writes.total++;
+    this.writes.failed++;
+  }
+
+  /** A read of `row` that began at `invokeUs` was served with `version`; its answer reaches the client at `endUs`. */
+  readServed(session: number, row: number, version: number, invokeUs: number, endUs: number): void {
+    const v = this.staleness.onRead(row, version, invokeUs);
+    const s = this.sessions.onRead(session, row, version, invokeUs);
+    if (invokeUs < this.warmupUs) return;
+    const r = this.reads;
+    r.total++;
+    r.latency.record(endUs - invokeUs);
+    const second = Math.floor(invokeUs / 1e6);
+    this.readsPerSecond.add(second, 1);
+    if (v.stale) {
+      r.stale++;
+      r.staleness.record(v.stalenessUs);
+      r.versionsBehindSum += v.versionsBehind;
+      if (v.versionsBehind > r.versionsBehindMax) r.versionsBehindMax = v.versionsBehind;
+      this.staleReadsPerSecond.add(second, 1);
+    }
+    if (s.ryw) r.ryw++;
+    if (s.monotonic) r.monotonic++;
+  }
+
+  /** A read failed. */
+  readFailed(invokeUs: number): void {
+    if (invokeUs < this.warmupUs) return;
+    this.reads.total++;
+    this.reads.failed++;
+  }
+
+  /** A write committed at its origin at `commitUs` became visible on `target` at `doneUs`. */
+  applied(origin: number, target: number, commitUs: number, doneUs: number): void {
+    if (doneUs < this.warmupUs) return;
+    const lag = doneUs - commitUs;
+    this.lag.record(lag);
+    this.channel(origin, target).lag.record(lag);
+  }
+
+  /** The monitor's lag sample for a channel at `nowUs` (µs of lag). */
+  lagSample(source: number, target: number, nowUs: number, lagUs: number): void {
+    this.channel(source, target).lagSeries.max(Math.floor(nowUs / 1e6), lagUs);
+  }
+
+  /** Staleness CDF over all counted reads (non-stale reads count as 0 ms). */
+  stalenessCdf(): Array<{ ms: number; fraction: number }> {
+    const r = this.reads;
+    const served = r.total - r.failed;
+    if (served === 0) return [];
+    const fresh = served - r.stale;
+    return r.staleness.cdfMs().map((p) => ({ ms: p.ms, fraction: round3((fresh + p.fraction * r.stale) / served) }));
+  }
+}
+
+export { SecondSeries };

@@ -1,0 +1,114 @@
+// Builds the summary JSON (SPEC §4) from the recorder, the ledger and the
+// controller's failover records. Reads only; the key order is fixed so
+// summaries are byte-identical for the same seed.
+import type { Scenario } from '../scenario/schema.ts';
+import type { Channel } from '../db/channel.ts';
+import type { Recorder } from './recorder.ts';
+import type { Ledger } from './ledger.ts';
+import { round3 } from './histogram.ts';
+import type { FailoverSummary, FaultWindow, SeriesPoint, Summary, TimelineSegment } from './summary-types.ts';
+
+export interface SummaryInput {
+  scenario: Scenario;
+  variant: string;
+  seed: number;
+  replayKey: string;
+  events: number;
+  endUs: number;
+  regionIds: readonly string[];
+  recorder: Recorder;
+  ledger: Ledger;
+  failovers: FailoverSummary[];
+  failoversRefused: number;
+  /** Channels at the end of the run (for their final status). */
+  channels: Channel[];
+  timeline: TimelineSegment[];
+  faults: FaultWindow[];
+}
+
+function ratio(a: number, b: number): number {
+  return b === 0 ? 1 : round3(a / b);
+}
+
+function series(values: number[], scale = 1): SeriesPoint[] {
+  return values.map((v, i) => ({ tMs: i * 1000, value: round3(v * scale) }));
+}
+
+export function buildSummary(i: SummaryInput): Summary {
+  const { recorder: rec, ledger, regionIds: ids } = i;
+  rec.finish(i.endUs);
+  const r = rec.reads;
+  const served = r.total - r.failed;
+  const status = new Map<string, Channel['status']>();
+  for (const ch of i.channels) status.set(`${ch.source.region}->${ch.target.region}`, ch.status);
+  const channels = [...rec.channels.values()]
+    .filter((c) => c.lag.count > 0 || c.lagSeries.values.length > 0)
+    .sort((a, b) => a.source - b.source || a.target - b.target)
+    .map((c) => {
+      const p = c.lag.summaryMs();
+      return {
+        source: ids[c.source] as string, target: ids[c.target] as string,
+        lagMs: { mean: p.mean, p50: p.p50, p95: p.p95, p99: p.p99, max: p.max },
+        applied: c.lag.count, status: status.get(`${c.source}->${c.target}`) ?? 'failed',
+      };
+    });
+  const lagSeries: Record<string, SeriesPoint[]> = {};
+  for (const c of [...rec.channels.values()].sort((a, b) => a.source - b.source || a.target - b.target)) {
+    if (c.lagSeries.values.length > 0) lagSeries[`${ids[c.source]}->${ids[c.target]}`] = series(c.lagSeries.values, 1 / 1000);
+  }
+  const reads = rec.readsPerSecond.values;
+  const stale = rec.staleReadsPerSecond.values;
+  const t = ledger.total;
+  const sb = ledger.zombieEpisodes
+    .map((e) => {
+      const newFirst = ledger.firstAckInEpoch.get(e.epoch + 1) ?? Infinity;
+      const start = Math.max(e.firstAckUs, newFirst);
+      return { ...e, startUs: start, endUs: e.lastAckUs, overlapped: newFirst <= e.lastAckUs };
+    })
+    .filter((e) => e.overlapped);
+  const writeUnavailableMs: Record<string, number> = {};
+  ids.forEach((id, k) => (writeUnavailableMs[id] = round3((rec.writeUnavailableUs[k] ?? 0) / 1000)));
+  return {
+    scenario: i.scenario.name,
+    variant: i.variant,
+    topology: i.scenario.topology.kind,
+    seed: i.seed,
+    replayKey: i.replayKey,
+    simulatedMs: i.endUs / 1000,
+    events: i.events,
+    metrics: {
+      reads: {
+        total: r.total, stale: r.stale, staleFraction: served === 0 ? 0 : round3(r.stale / served),
+        stalenessMs: r.staleness.summaryMs(),
+        versionsBehind: { mean: r.stale === 0 ? 0 : round3(r.versionsBehindSum / r.stale), max: r.versionsBehindMax },
+        rywViolations: r.ryw, monotonicViolations: r.monotonic,
+        latencyMs: r.latency.summaryMs(), failed: r.failed,
+      },
+      writes: { total: rec.writes.total, acked: rec.writes.acked, failed: rec.writes.failed, latencyMs: rec.writes.latency.summaryMs() },
+      replication: { lagMs: rec.lag.summaryMs(), channels, alerts: { warning: rec.alerts.warning, critical: rec.alerts.critical } },
+      rpo: {
+        lostAckedWrites: t.lostAckedWrites, lostBytes: t.lostBytes,
+        lossWindowMs: t.lostAckedWrites === 0 ? 0 : round3((t.lastAckUs - t.firstAckUs) / 1000),
+      },
+      rto: { maxMs: i.failovers.reduce((m, f) => Math.max(m, f.rtoMs), 0), writeUnavailableMs },
+      splitBrain: {
+        occurrences: sb.length,
+        durationMs: round3(sb.reduce((a, e) => a + Math.max(0, e.endUs - e.startUs), 0) / 1000),
+        divergentWrites: sb.reduce((a, e) => a + e.divergentWrites, 0),
+      },
+      conflicts: { total: 0, lostUpdates: 0 },
+      availability: { writes: ratio(rec.writes.acked, rec.writes.total), reads: ratio(served, r.total) },
+      failovers: i.failovers,
+      failoversRefused: i.failoversRefused,
+    },
+    series: {
+      lagMs: lagSeries,
+      staleFraction: reads.map((n, s) => ({ tMs: s * 1000, value: n === 0 ? 0 : round3((stale[s] ?? 0) / n) })),
+      writesAcked: series(rec.writesAckedPerSecond.values),
+    },
+    stalenessCdf: rec.stalenessCdf(),
+    timeline: i.timeline,
+    faults: i.faults,
+    invariantViolations: [],
+  };
+}

@@ -1,0 +1,66 @@
+// Chart: replication lag over time for one run, one line per channel, with
+// the run's fault windows shaded. Reads `series.lagMs` and `faults`.
+import type { RunResult } from '../runs.ts';
+import { CHART_CONFIG, PLOT_HEIGHT_PX, PLOT_WIDTH_PX, VL_SCHEMA, categoryColor, type VlLayer, type VlSpec } from '../theme.ts';
+import { channelLabel, emptyChartSpec } from './chart-group.ts';
+import { faultLayers } from './fault-windows.ts';
+
+/** What the lag chart says about the run it draws. */
+export interface LagChartOptions {
+  /** The configuration the run stands for (variant, parameters). */
+  label: string;
+  /** How many runs the configuration has (the subtitle says this one is their median). */
+  runsInGroup: number;
+}
+
+/** Above this lag the y axis switches from ms to s. */
+const SECONDS_ABOVE_MS = 10_000;
+
+/** Lag (p99 per second) of every replication channel of `run` over simulated time. */
+export function lagOverTimeSpec(run: RunResult, opts: LagChartOptions): VlSpec {
+  const title = `Replication lag over time: ${opts.label}`;
+  const channels = Object.keys(run.series.lagMs);
+  const points: Array<{ channel: string; tS: number; lag: number }> = [];
+  let maxLagMs = 0;
+  for (const key of channels) {
+    for (const p of run.series.lagMs[key] ?? []) {
+      points.push({ channel: channelLabel(key), tS: p.tMs / 1000, lag: p.value });
+      maxLagMs = Math.max(maxLagMs, p.value);
+    }
+  }
+  if (points.length === 0) {
+    return emptyChartSpec(title, `No replication lag recorded in seed ${run.seed} (no replication channels, or no writes applied).`);
+  }
+  const inSeconds = maxLagMs > SECONDS_ABOVE_MS;
+  if (inSeconds) for (const p of points) p.lag /= 1000;
+  const domainS = [0, run.simulatedMs / 1000] as const;
+  const faults = faultLayers(run.faults, { style: 'shade', plotWidthPx: PLOT_WIDTH_PX, domainS });
+  const channelNames = channels.map(channelLabel);
+  const lines: VlLayer = {
+    data: { values: points },
+    mark: { type: 'line', strokeWidth: 1.6, interpolate: 'monotone', clip: true },
+    encoding: {
+      x: { field: 'tS', type: 'quantitative', title: 'Simulated time (s)', scale: { domain: [...domainS], nice: false } },
+      y: { field: 'lag', type: 'quantitative', title: `Replication lag p99 per second (${inSeconds ? 's' : 'ms'})` },
+      color: {
+        field: 'channel',
+        type: 'nominal',
+        title: 'Channel',
+        scale: { domain: channelNames, range: channelNames.map((_, i) => categoryColor(i)) },
+      },
+    },
+  };
+  const runsNote =
+    opts.runsInGroup > 1 ? `seed ${run.seed} (the run with the median lag p99 of ${opts.runsInGroup})` : `seed ${run.seed}`;
+  return {
+    $schema: VL_SCHEMA,
+    title: {
+      text: title,
+      subtitle: [`p99 lag per second on each channel; ${runsNote}.${run.faults.length > 0 ? ' Grey bands: fault windows.' : ''}`],
+    },
+    width: PLOT_WIDTH_PX,
+    height: PLOT_HEIGHT_PX,
+    config: CHART_CONFIG,
+    layer: [...faults.behind, lines, ...faults.front],
+  };
+}

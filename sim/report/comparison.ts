@@ -1,0 +1,94 @@
+// The comparison table of a result set: per configuration (variant and
+// sweep parameters), the mean and 95% t-interval over seeds of the metrics
+// that decide a design, with the best mean of each row marked. Pure; the
+// HTML page and `repsim compare` format it.
+import { numberAt } from './metric-path.ts';
+import { type Configuration, groupConfigurations, type RunResult } from './runs.ts';
+import { type MeanCi, meanCi95 } from './stats.ts';
+
+/** A row of the comparison table. */
+export interface ComparisonMetric {
+  /** Stable id, e.g. `stalenessP99`. */
+  id: string;
+  /** Row label with unit, e.g. `Staleness p99 (ms)`. */
+  label: string;
+  /** Summary path of the per-run value. */
+  path: string;
+  /** Display value = run value × scale (e.g. 1/1000 for ms → s, 100 for a fraction → %). */
+  scale: number;
+  /** Which direction is better. */
+  better: 'lower' | 'higher';
+}
+
+/** The rows of the standard comparison, in order. */
+export const COMPARISON_METRICS: readonly ComparisonMetric[] = [
+  { id: 'stalenessP99', label: 'Read staleness p99 (ms)', path: 'metrics.reads.stalenessMs.p99', scale: 1, better: 'lower' },
+  { id: 'staleFraction', label: 'Stale reads (%)', path: 'metrics.reads.staleFraction', scale: 100, better: 'lower' },
+  { id: 'writeLatencyP50', label: 'Write latency p50 (ms)', path: 'metrics.writes.latencyMs.p50', scale: 1, better: 'lower' },
+  { id: 'writeLatencyP99', label: 'Write latency p99 (ms)', path: 'metrics.writes.latencyMs.p99', scale: 1, better: 'lower' },
+  { id: 'rpoLostWrites', label: 'RPO: lost acknowledged writes', path: 'metrics.rpo.lostAckedWrites', scale: 1, better: 'lower' },
+  { id: 'rtoMax', label: 'RTO, worst failover (s)', path: 'metrics.rto.maxMs', scale: 1 / 1000, better: 'lower' },
+  { id: 'splitBrain', label: 'Split-brain occurrences', path: 'metrics.splitBrain.occurrences', scale: 1, better: 'lower' },
+  { id: 'conflicts', label: 'Conflicts', path: 'metrics.conflicts.total', scale: 1, better: 'lower' },
+  { id: 'lostUpdates', label: 'Lost updates', path: 'metrics.conflicts.lostUpdates', scale: 1, better: 'lower' },
+  { id: 'writeAvailability', label: 'Write availability (%)', path: 'metrics.availability.writes', scale: 100, better: 'higher' },
+];
+
+/** One cell: the statistic over the configuration's seeds, in display units. */
+export interface ComparisonCell extends MeanCi {
+  /** True if this mean is the row's best and the row's means are not all equal. */
+  best: boolean;
+}
+
+export interface ComparisonRow {
+  metric: ComparisonMetric;
+  /** One cell per column, in column order. */
+  cells: ComparisonCell[];
+}
+
+export interface ComparisonTable {
+  /** Configurations, in result order. */
+  columns: Configuration[];
+  rows: ComparisonRow[];
+}
+
+/** Relative tolerance under which two means count as equal. */
+const EQUAL_RELATIVE = 1e-9;
+
+function equalish(a: number, b: number): boolean {
+  return Math.abs(a - b) <= EQUAL_RELATIVE * Math.max(1, Math.abs(a), Math.abs(b));
+}
+
+/** The comparison table of `runs` over `metrics` (default: the standard rows). */
+export function comparisonTable(
+  runs: readonly RunResult[],
+  metrics: readonly ComparisonMetric[] = COMPARISON_METRICS,
+): ComparisonTable {
+  const columns = groupConfigurations(runs);
+  const rows = metrics.map((metric) => {
+    const stats = columns.map((c) =>
+      meanCi95(c.runs.map((r) => numberAt(r, metric.path)).filter((v): v is number => v !== undefined).map((v) => v * metric.scale)),
+    );
+    const means = stats.map((s) => s.mean).filter((m) => !Number.isNaN(m));
+    const best = means.length === 0 ? NaN : metric.better === 'lower' ? Math.min(...means) : Math.max(...means);
+    const allEqual = means.every((m) => equalish(m, best));
+    const cells = stats.map((s) => ({ ...s, best: !allEqual && !Number.isNaN(s.mean) && equalish(s.mean, best) }));
+    return { metric, cells };
+  });
+  return { columns, rows };
+}
+
+/** A number for tables: about three significant digits, thousands grouped, no exponent. */
+export function formatNumber(x: number): string {
+  if (Number.isNaN(x)) return '–';
+  if (!Number.isFinite(x)) return x > 0 ? '∞' : '−∞';
+  const abs = Math.abs(x);
+  const digits = abs === 0 || abs >= 100 ? 0 : abs >= 10 ? 1 : abs >= 1 ? 2 : 3;
+  const text = x.toLocaleString('en-US', { minimumFractionDigits: 0, maximumFractionDigits: digits });
+  return text === '-0' ? '0' : text.replace('-', '−');
+}
+
+/** "mean ± halfWidth" (or just the mean for one seed). */
+export function formatMeanCi(ci: MeanCi): string {
+  return Number.isFinite(ci.halfWidth) ? `${formatNumber(ci.mean)} ± ${formatNumber(ci.halfWidth)}` : formatNumber(ci.mean);
+}

@@ -1,0 +1,252 @@
+// One simulation run: assembles the world from a validated scenario, runs the
+// event loop to the scenario's end, and returns the summary (SPEC §4).
+//
+//   scenario ─► world (clocks, network, nodes) ─► topology + workload
+//            ─► control (monitor, failover) ─► nemesis (faults)
+//            ─► scheduler.run ─► recorder + ledger ─► summary
+//
+// Pure with respect to the machine: no filesystem, no wall clock; sinks for
+// the trace and history are passed in by the caller.
+import { createHash } from 'node:crypto';
+import { Scheduler } from './core/scheduler.ts';
+import { RngRoot } from './core/rng.ts';
+import { compileDist } from './core/distributions.ts';
+import type { Scenario } from './scenario/schema.ts';
+import { Network } from './world/network.ts';
+import { WallClock } from './world/clock.ts';
+import { Nemesis, type FaultVerbs } from './world/faults.ts';
+import { DbNode } from './db/node.ts';
+import { KeySpace } from './workload/keys.ts';
+import { Workload } from './workload/workload.ts';
+import { SinglePrimary } from './topology/single-primary.ts';
+import { Monitor } from './control/monitor.ts';
+import { FailoverController } from './control/failover.ts';
+import { Recorder } from './measure/recorder.ts';
+import { Ledger } from './measure/ledger.ts';
+import { Timeline } from './measure/timeline.ts';
+import { buildSummary } from './measure/summary.ts';
+import type { Summary } from './measure/summary-types.ts';
+import type { HistoryWriter, TraceWriter } from './measure/history.ts';
+import { REPSIM_VERSION } from './version.ts';
+
+export interface RunOptions {
+  seed: number;
+  variant: string;
+  /** Hash of the scenario's content (source, overrides, variant). */
+  contentHash: string;
+  trace?: TraceWriter | undefined;
+  history?: HistoryWriter | undefined;
+  /** Called every ~1% of simulated time with the fraction done (for progress bars). */
+  onProgress?: ((fraction: number) => void) | undefined;
+}
+
+/** Default WAL retention per node (bytes of WAL). */
+const WAL_RETENTION_BYTES = 256e6;
+
+/** (seed, content hash, version) → the key that reproduces a summary. */
+export function replayKey(seed: number, contentHash: string): string {
+  return createHash('sha256').update(`${seed}\u0000${contentHash}\u0000${REPSIM_VERSION}`).digest('hex').slice(0, 16);
+}
+
+/** A topology kind repsim cannot run (reported as bad input by the CLI). */
+export class UnsupportedScenario extends Error {}
+
+export function simulate(sc: Scenario, opts: RunOptions): Summary {
+  if (sc.topology.kind !== 'single-primary') throw new UnsupportedScenario(`topology.kind: ${sc.topology.kind} is not implemented in this version of repsim (single-primary only)`);
+  const sched = new Scheduler();
+  const rng = new RngRoot(opts.seed);
+  const ids = sc.regions.map((r) => r.id);
+  const idx = (id: string) => ids.indexOf(id);
+  const n = ids.length;
+  const endUs = sc.duration;
+
+  // --- world -----------------------------------------------------------------
+  const rttUs = ids.map((a) => ids.map((b) => (a === b ? sc.network.intraRegionRtt : (sc.network.rtt[a]?.[b] ?? sc.network.rtt[b]?.[a] ?? 0))));
+  const net = new Network(sched, rng, {
+    regionIds: ids, rttUs, jitter: compileDist(sc.network.jitter), bandwidthBytesPerS: sc.network.bandwidth,
+    intraRegionRttUs: sc.network.intraRegionRtt, loss: sc.network.loss,
+  });
+  const clocks = sc.regions.map((r) => new WallClock(r.clock.offset, r.clock.driftPpm));
+  const tables = sc.workload.tables;
+  const keys = new KeySpace({ keyCount: sc.workload.keys.count, distribution: sc.workload.keys.distribution, s: sc.workload.keys.s, shares: tables.map((t) => t.share) });
+  const filtered = new Set(tables.map((t, i) => (sc.topology.replication.filters.includes(t.name) ? i : -1)).filter((i) => i >= 0));
+
+  // --- measurement -----------------------------------------------------------
+  let topo: SinglePrimary | undefined;
+  const nodes: DbNode[] = [];
+  const recorder = new Recorder({
+    regionCount: n, sessionCount: n * sc.workload.sessions, warmupUs: sc.warmup, history: opts.history,
+    minVisible: (row) => {
+      let m = Infinity;
+      for (const x of nodes) {
+        const v = x.rowVersion[row] as number;
+        if (v < m) m = v;
+      }
+      return m;
+    },
+  });
+  const ledger = new Ledger(() => topo?.epoch ?? 0, opts.trace, sc.warmup);
+  const applyTime = compileDist(sc.topology.replication.applyTime);
+  ids.forEach((id, r) => {
+    nodes.push(new DbNode({
+      region: r, rowCount: keys.rowCount, applyTime, applyRng: rng.stream(`apply/${id}`),
+      onApplied: (node, wal, i, doneUs) => recorder.applied(wal.get(i, 'origin'), node.region, wal.get(i, 'commitUs'), doneUs),
+    }));
+  });
+
+  // --- workload and topology -------------------------------------------------
+  const workload = new Workload({
+    sched, rng, regionIds: ids,
+    load: ids.map((id) => {
+      const l = sc.workload.regions[id];
+      return { writesPerS: l?.writes ?? 0, readsPerS: l?.reads ?? 0 };
+    }),
+    arrivals: sc.workload.arrivals, keys, rowBytes: tables.map((t) => t.rowBytes), sessionsPerRegion: sc.workload.sessions,
+    readAfterWrite: { probability: sc.workload.readAfterWrite.probability, delay: compileDist(sc.workload.readAfterWrite.delay) },
+    clientTimeoutUs: sc.workload.clientTimeout, endUs, recorder,
+  });
+  const primary = sc.topology.primary !== undefined ? idx(sc.topology.primary) : 0;
+  let controller: FailoverController | undefined;
+  topo = new SinglePrimary({
+    sched, rng, net, scenario: sc, nodes, workload, ledger, filtered, primary,
+    cdcDelay: compileDist(sc.topology.replication.cdcDelay),
+    leaseValid: (node) => controller?.leaseValid(node) ?? true,
+    walRetentionBytes: WAL_RETENTION_BYTES,
+  });
+  const sp = topo;
+
+  // --- region state, for the timeline and fault bookkeeping ------------------
+  const outage = ids.map(() => 0);
+  const crashed = ids.map(() => 0);
+  const paused = ids.map(() => 0);
+  const cutsOf = ids.map(() => 0);
+  const faultStartUs = ids.map(() => Infinity);
+  let stonithFailureP = sc.failover.stonithFailureProbability;
+  const timeline = new Timeline(ids, (r) => (r === primary ? 'primary' : 'replica'));
+  const stateChanged = (r: number) => {
+    const node = nodes[r] as DbNode;
+    const state =
+      outage[r]! > 0 || node.status === 'crashed' || node.status === 'off' ? (controller?.stonithed.has(r) ? 'fenced' : 'down')
+      : node.status === 'paused' ? 'paused'
+      : controller?.rebuilding.has(r) ? 'rebuilding'
+      : cutsOf[r]! > 0 ? 'partitioned'
+      : node.role === 'primary' ? 'primary' : 'replica';
+    timeline.set(r, state, sched.now);
+  };
+  const touched = (r: number) => {
+    if (faultStartUs[r] === Infinity || !isDisturbed(r)) faultStartUs[r] = sched.now;
+  };
+  const isDisturbed = (r: number) => outage[r]! > 0 || crashed[r]! > 0 || paused[r]! > 0 || cutsOf[r]! > 0;
+  const settle = (r: number) => {
+    if (!isDisturbed(r)) faultStartUs[r] = Infinity;
+    stateChanged(r);
+    controller?.nodeBack();
+  };
+  const node = (r: number) => nodes[r] as DbNode;
+
+  const verbs: FaultVerbs = {
+    cut(a, b) {
+      touched(a);
+      touched(b);
+      net.cut(a, b);
+      cutsOf[a]!++;
+      cutsOf[b]!++;
+      stateChanged(a);
+      stateChanged(b);
+    },
+    heal(a, b) {
+      net.heal(a, b);
+      cutsOf[a]!--;
+      cutsOf[b]!--;
+      settle(a);
+      settle(b);
+    },
+    crash(r) {
+      touched(r);
+      crashed[r]!++;
+      node(r).stop('crashed', sched.now);
+      stateChanged(r);
+    },
+    restart(r) {
+      if (--crashed[r]! > 0 || outage[r]! > 0 || controller?.stonithed.has(r)) return settle(r);
+      node(r).resume(sched.now);
+      settle(r);
+    },
+    outage(r) {
+      touched(r);
+      outage[r]!++;
+      node(r).stop('crashed', sched.now);
+      workload.dark[r] = true;
+      for (let b = 0; b < n; b++) if (b !== r) { net.cut(r, b); net.cut(b, r); }
+      stateChanged(r);
+    },
+    restore(r) {
+      for (let b = 0; b < n; b++) if (b !== r) { net.heal(r, b); net.heal(b, r); }
+      if (--outage[r]! > 0) return;
+      workload.dark[r] = false;
+      if (crashed[r] === 0 && !controller?.stonithed.has(r)) node(r).resume(sched.now);
+      settle(r);
+    },
+    pause(r) {
+      touched(r);
+      paused[r]!++;
+      if (node(r).status === 'up') node(r).stop('paused', sched.now);
+      stateChanged(r);
+    },
+    resume(r) {
+      if (--paused[r]! > 0) return;
+      if (node(r).status === 'paused') node(r).resume(sched.now);
+      settle(r);
+    },
+    slowLink: (a, b, f) => net.setSlowFactor(a, b, f),
+    lossy: (a, b, p) => net.setLoss(a, b, p),
+    slowApply: (r, f) => node(r).setApplyFactor(f, sched.now),
+    clockJump: (r, by) => (clocks[r] as WallClock).jump(by),
+    stonithFailure(p) {
+      stonithFailureP = p > 0 ? p : sc.failover.stonithFailureProbability;
+    },
+  };
+
+  // --- control ---------------------------------------------------------------
+  const monitor = new Monitor({
+    sched, net, channels: () => sp.currentChannels(), recorder, ledger,
+    lagWarningUs: sc.monitoring.lagWarning, lagCriticalUs: sc.monitoring.lagCritical, warmupUs: sc.warmup, regionIds: ids,
+  });
+  if (sc.failover.mode !== 'none' && n > 1) {
+    const ctl = sc.failover.controller !== undefined ? idx(sc.failover.controller) : primary === 0 ? 1 : 0;
+    const avgRowBytes = tables.reduce((a, t) => a + t.share * t.rowBytes, 0);
+    controller = new FailoverController({
+      sched, net, topo: sp, ledger, monitor, scenario: sc, regionIds: ids, controllerRegion: ctl,
+      stonithRng: rng.stream('control/stonith'), stonithFailureProbability: () => stonithFailureP,
+      faultStartUs: (r) => Math.min(faultStartUs[r] ?? Infinity, faultStartUs[ctl] ?? Infinity),
+      controllerDown: () => outage[ctl]! > 0, stateChanged,
+      snapshotBytes: keys.rowCount * avgRowBytes, bandwidthBytesPerS: sc.network.bandwidth,
+      forgetAcked: (row, version) => recorder.staleness.forget(row, version),
+    });
+  }
+  const nemesis = new Nemesis({ sched, rng, regionIds: ids, verbs, endUs });
+
+  // --- run -------------------------------------------------------------------
+  workload.start(sp);
+  sp.start();
+  monitor.start();
+  controller?.start();
+  nemesis.schedule(sc.faults);
+  if (opts.onProgress) {
+    const step = Math.max(1, Math.floor(endUs / 100));
+    for (let t = step; t < endUs; t += step) {
+      sched.run(t);
+      opts.onProgress(t / endUs);
+    }
+  }
+  sched.run(endUs);
+  for (const x of nodes) x.advance(endUs);
+  controller?.finish();
+
+  return buildSummary({
+    scenario: sc, variant: opts.variant, seed: opts.seed, replayKey: replayKey(opts.seed, opts.contentHash),
+    events: sched.executed, endUs, regionIds: ids, recorder, ledger,
+    failovers: controller?.summaries(endUs) ?? [], failoversRefused: controller?.refused ?? 0,
+    channels: sp.currentChannels(), timeline: timeline.finish(endUs), faults: nemesis.windows,
+  });
+}

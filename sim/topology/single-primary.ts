@@ -1,0 +1,440 @@
+// Single-primary topology: one primary region takes all writes; the other
+// regions hold read replicas fed by replication channels.
+//
+// Owns: the commit path (WAL append, async / semi-sync / sync acks), the
+// channels from the primary to each replica and their shipping ticker,
+// client routing (each region's router caches the primary's address for
+// dnsTtl; reads go local or to the primary, with read-your-writes
+// strategies), and the role verbs failover uses: promote, demote, rewire.
+// Does not own failure detection (sim/control) or metrics (sim/measure).
+import type { Scheduler } from '../core/scheduler.ts';
+import type { RngRoot } from '../core/rng.ts';
+import type { Network } from '../world/network.ts';
+import { DbNode } from '../db/node.ts';
+import { Channel } from '../db/channel.ts';
+import type { Op, Topology, Workload } from '../workload/workload.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import type { Sampler } from '../core/distributions.ts';
+import type { Ledger } from '../measure/ledger.ts';
+
+type Mode = Scenario['topology']['replication']['mode'];
+
+interface WriteReply {
+  op: Op;
+  node: DbNode;
+  ok: boolean;
+  version: number;
+  lsn: number;
+  epoch: number;
+}
+
+interface ReadReply {
+  op: Op;
+  node: DbNode;
+  version: number;
+}
+
+interface Waiter {
+  op: Op;
+  node: DbNode;
+  lsn: number;
+  version: number;
+  epoch: number;
+  commitUs: number;
+}
+
+export interface SinglePrimaryOptions {
+  sched: Scheduler;
+  rng: RngRoot;
+  net: Network;
+  scenario: Scenario;
+  nodes: DbNode[];
+  workload: Workload;
+  ledger: Ledger;
+  /** Tables (by index) not replicated. */
+  filtered: ReadonlySet<number>;
+  /** Initial primary region index. */
+  primary: number;
+  /** CDC broker delay, µs. */
+  cdcDelay: Sampler;
+  /** Whether a node's lease (lease fencing) lets it take writes now; always true without lease fencing. */
+  leaseValid: (node: DbNode) => boolean;
+  /** WAL bytes each node retains (older WAL is trimmed; a replica that needs it must rebuild). */
+  walRetentionBytes: number;
+}
+
+/** A region router's cached view of DNS. */
+interface RouterCache {
+  primary: number;
+  expiresUs: number;
+}
+
+export class SinglePrimary implements Topology {
+  readonly nodes: DbNode[];
+  /** Channels out of each node that currently acts as primary, by source region. */
+  readonly channels = new Map<number, Channel[]>();
+  /** What DNS says the primary is. */
+  dnsPrimary: number;
+  /** Current epoch (bumped on each promotion). */
+  epoch = 1;
+  /** Node regions that are fenced (writes refused until they rejoin). */
+  readonly fenced: boolean[];
+  private readonly routers: RouterCache[];
+  private readonly waiters: Waiter[] = [];
+  private waiterHead = 0;
+  private writeSeq = 0;
+  private readonly mode: Mode;
+  private readonly syncReplicas: number;
+  private readonly shipIntervalUs: number;
+  private readonly dnsTtlUs: number;
+  private readonly semiSyncTimeoutUs: number | undefined;
+  /** semi-sync fell back to async after a timeout (MySQL behaviour), per node. */
+  private readonly semiSyncDegraded: boolean[];
+  private readonly rywStrategy: Scenario['topology']['reads']['readYourWrites']['strategy'];
+  private readonly rywTtlUs: number;
+  private readonly rywTimeoutUs: number;
+  private readonly routing: 'local' | 'primary';
+
+  private readonly writeReplyBound = (r: WriteReply) => this.writeReplyArrived(r);
+  private readonly writeRequestBound = (r: { op: Op; node: DbNode }) => this.writeArrived(r.op, r.node);
+  private readonly readRequestBound = (r: { op: Op; node: DbNode }) => this.readArrived(r.op, r.node);
+  private readonly readReplyBound = (r: ReadReply) => this.o.workload.readServed(r.op, r.version, this.o.sched.now);
+  private readonly requestLostBound = (r: { op: Op; node: DbNode }) => this.unreachable(r.op, r.node);
+  private readonly replyLostBound = (r: { op: Op }) => this.o.workload.armTimeout(r.op);
+  private readonly tickBound = () => this.shipTick();
+  private readonly sessionLsnBound = (r: { op: Op; deadlineUs: number }) => this.sessionLsnRead(r.op, r.deadlineUs);
+  private readonly semiSyncTimeoutBound = (w: Waiter) => this.semiSyncTimedOut(w);
+
+  constructor(private readonly o: SinglePrimaryOptions) {
+    const sc = o.scenario;
+    this.nodes = o.nodes;
+    this.dnsPrimary = o.primary;
+    this.mode = sc.topology.replication.mode;
+    this.syncReplicas = sc.topology.replication.syncReplicas;
+    this.shipIntervalUs = sc.topology.replication.shipInterval;
+    this.dnsTtlUs = sc.failover.dnsTtl;
+    this.semiSyncTimeoutUs = sc.topology.replication.semiSyncTimeout;
+    this.rywStrategy = sc.topology.reads.readYourWrites.strategy;
+    this.rywTtlUs = sc.topology.reads.readYourWrites.ttl;
+    this.rywTimeoutUs = sc.topology.reads.readYourWrites.timeout;
+    this.routing = sc.topology.reads.routing;
+    this.fenced = o.nodes.map(() => false);
+    this.semiSyncDegraded = o.nodes.map(() => false);
+    this.routers = o.nodes.map(() => ({ primary: o.primary, expiresUs: sc.failover.dnsTtl }));
+    for (const n of o.nodes) n.epoch = this.epoch;
+    const p = this.node(o.primary);
+    p.role = 'primary';
+    this.openChannels(p);
+  }
+
+  node(region: number): DbNode {
+    const n = this.nodes[region];
+    if (!n) throw new Error(`invariant: no node in region ${region}`);
+    return n;
+  }
+
+  /** Starts the shipping ticker. */
+  start(): void {
+    if (this.shipIntervalUs > 0) this.o.sched.after(this.shipIntervalUs, this.tickBound, undefined);
+  }
+
+  // --- channels ---------------------------------------------------------------
+
+  /** Opens channels from `source` (now primary) to every other node. */
+  openChannels(source: DbNode): Channel[] {
+    const { sched, net, rng, scenario } = this.o;
+    const cdc = scenario.topology.replication.channel === 'cdc';
+    const list: Channel[] = [];
+    for (const t of this.nodes) {
+      if (t === source) continue;
+      list.push(
+        new Channel({
+          sched, net, source, target: t, filtered: this.o.filtered,
+          cdcDelay: cdc ? { rng: rng.stream(`cdc/${source.region}->${t.region}/e${source.epoch}`), sampler: this.o.cdcDelay } : undefined,
+          onAck: (ch) => this.channelAcked(ch),
+          onReceived: () => {},
+          reportApplied: this.mode === 'sync',
+        }),
+      );
+    }
+    this.channels.set(source.region, list);
+    return list;
+  }
+
+  /** Closes every channel out of `source`. */
+  closeChannels(source: number): void {
+    for (const ch of this.channels.get(source) ?? []) ch.close();
+    this.channels.delete(source);
+  }
+
+  /** Channels of the node DNS names as primary. */
+  currentChannels(): Channel[] {
+    return this.channels.get(this.dnsPrimary) ?? [];
+  }
+
+  private shipTick(): void {
+    for (const list of this.channels.values()) for (const ch of list) ch.ship();
+    this.trimWals();
+    this.o.sched.after(this.shipIntervalUs, this.tickBound, undefined);
+  }
+
+  /** Keeps each node's WAL within the retention budget. */
+  private trimWals(): void {
+    const keep = this.o.walRetentionBytes;
+    for (const n of this.nodes) {
+      const over = n.wal.endLsn - n.wal.startLsn - keep;
+      if (over > 0) {
+        // Never trim what is not yet applied locally.
+        const limit = Math.min(n.wal.startLsn + over, n.appliedLsn);
+        n.wal.trimThrough(limit);
+      }
+    }
+  }
+
+  private shipNow(node: DbNode): void {
+    for (const ch of this.channels.get(node.region) ?? []) ch.ship();
+  }
+
+  // --- routing ------------------------------------------------------------------
+
+  /** The primary as region `r`'s router sees it (cached DNS). */
+  resolve(r: number): number {
+    const c = this.routers[r] as RouterCache;
+    const now = this.o.sched.now;
+    if (now >= c.expiresUs) {
+      c.primary = this.dnsPrimary;
+      c.expiresUs = now + this.dnsTtlUs;
+    }
+    return c.primary;
+  }
+
+  /** A request to the cached primary failed: re-resolve now. */
+  invalidate(r: number, failed: number): void {
+    const c = this.routers[r] as RouterCache;
+    if (c.primary === failed) c.expiresUs = this.o.sched.now;
+  }
+
+  /** DNS now names `region` as primary (clients pick it up as caches expire). */
+  setDns(region: number): void {
+    this.dnsPrimary = region;
+  }
+
+  // --- writes -------------------------------------------------------------------
+
+  write(op: Op): void {
+    const target = this.node(this.resolve(op.region));
+    if (target.region === op.region) this.writeArrived(op, target);
+    else this.o.net.datagram(op.region, target.region, this.writeRequestBound, { op, node: target }, this.requestLostBound);
+  }
+
+  private unreachable(op: Op, node: DbNode): void {
+    // No answer will come: the client times out, then re-resolves.
+    this.invalidateAt(op, node.region);
+    this.o.workload.armTimeout(op);
+  }
+
+  private invalidateAt(op: Op, region: number): void {
+    this.o.sched.at(op.invokeUs + this.o.scenario.workload.clientTimeout, () => this.invalidate(op.region, region), undefined);
+  }
+
+  private writeArrived(op: Op, node: DbNode): void {
+    const ran = node.whenRunning(() => this.commit(op, node));
+    if (!ran) {
+      if (node.status === 'crashed') this.replyWrite(op, node, false, 0, 0);
+      else this.unreachable(op, node); // powered off: silence
+    }
+  }
+
+  /** Whether `node` accepts a client write now. */
+  acceptsWrites(node: DbNode): boolean {
+    return node.isUp && node.role === 'primary' && !this.fenced[node.region] && this.o.leaseValid(node);
+  }
+
+  private commit(op: Op, node: DbNode): void {
+    if (!this.acceptsWrites(node)) {
+      this.replyWrite(op, node, false, 0, 0);
+      return;
+    }
+    const now = this.o.sched.now;
+    const version = ++this.writeSeq;
+    const lsn = Math.max(node.wal.endLsn, node.receivedLsn) + Math.max(1, op.bytes);
+    node.commitLocal({ lsnEnd: lsn, writeId: version, rowId: op.row, table: op.table, bytes: op.bytes, commitUs: now, origin: node.region, epoch: node.epoch });
+    const needsWait = this.mode === 'sync' || (this.mode === 'semi-sync' && !this.semiSyncDegraded[node.region]);
+    if (needsWait && (this.channels.get(node.region)?.length ?? 0) > 0) {
+      const w: Waiter = { op, node, lsn, version, epoch: node.epoch, commitUs: now };
+      this.waiters.push(w);
+      this.o.workload.armTimeout(op);
+      if (this.semiSyncTimeoutUs !== undefined && this.mode === 'semi-sync' && this.waiters.length - this.waiterHead === 1) {
+        this.o.sched.after(this.semiSyncTimeoutUs, this.semiSyncTimeoutBound, w);
+      }
+      this.shipNow(node);
+      return;
+    }
+    if (this.shipIntervalUs === 0) this.shipNow(node);
+    this.replyWrite(op, node, true, version, lsn);
+  }
+
+  private replyWrite(op: Op, node: DbNode, ok: boolean, version: number, lsn: number): void {
+    const r: WriteReply = { op, node, ok, version, lsn, epoch: node.epoch };
+    if (node.region === op.region) {
+      this.writeReplyArrivedAt(r, this.localAnswerUs(op));
+    } else {
+      this.o.net.datagram(node.region, op.region, this.writeReplyBound, r, this.replyLostBound);
+    }
+  }
+
+  /**
+   * When a same-region answer reaches the client: the request's half of the
+   * intra-region round trip is folded into the serve time (served at invoke),
+   * so the client sees at least the full intra-region RTT.
+   */
+  private localAnswerUs(op: Op): number {
+    const half = this.o.net.rttUs(op.region, op.region) / 2;
+    const now = this.o.sched.now;
+    return Math.max(now, op.invokeUs + half) + half;
+  }
+
+  private writeReplyArrived(r: WriteReply): void {
+    this.writeReplyArrivedAt(r, this.o.sched.now);
+  }
+
+  private writeReplyArrivedAt(r: WriteReply, atUs: number): void {
+    const { op, node } = r;
+    if (!r.ok) {
+      this.invalidate(op.region, node.region);
+      this.o.workload.writeFailed(op);
+      return;
+    }
+    let divergent = false;
+    if (!op.done && atUs - op.invokeUs <= this.o.scenario.workload.clientTimeout) divergent = this.o.ledger.acked(node, r.lsn, r.version, atUs);
+    // Filtered tables are never replicated: their rows stay on the node that wrote them, so
+    // replication staleness does not apply to them (see README, "Replication filters").
+    this.o.workload.writeAcked(op, atUs, r.version, r.lsn, r.epoch, node.region, divergent || this.o.filtered.has(op.table));
+  }
+
+  // --- sync / semi-sync waiters -----------------------------------------------
+
+  private channelAcked(ch: Channel): void {
+    this.releaseWaiters();
+    if (this.semiSyncDegraded[ch.source.region] && ch.ackedLsn >= ch.source.wal.endLsn) {
+      // A replica caught up: semi-sync is back on.
+      this.semiSyncDegraded[ch.source.region] = false;
+    }
+  }
+
+  private satisfied(w: Waiter): boolean {
+    const list = this.channels.get(w.node.region);
+    if (!list || w.node.epoch !== w.epoch) return false;
+    if (this.mode === 'sync') {
+      for (const ch of list) if (ch.appliedLsn < w.lsn) return false;
+      return true;
+    }
+    let n = 0;
+    for (const ch of list) if (ch.ackedLsn >= w.lsn) n++;
+    return n >= Math.min(this.syncReplicas, list.length);
+  }
+
+  private releaseWaiters(): void {
+    while (this.waiterHead < this.waiters.length) {
+      const w = this.waiters[this.waiterHead] as Waiter;
+      const degraded = this.mode === 'semi-sync' && this.semiSyncDegraded[w.node.region];
+      if (w.op.done || !this.channels.has(w.node.region) || w.node.epoch !== w.epoch) {
+        // Timed out, or its node lost the primary role: never acknowledged.
+        this.waiterHead++;
+        continue;
+      }
+      if (!degraded && !this.satisfied(w)) break;
+      this.waiterHead++;
+      this.replyWrite(w.op, w.node, true, w.version, w.lsn);
+      if (this.semiSyncTimeoutUs !== undefined && this.mode === 'semi-sync' && this.waiterHead < this.waiters.length) {
+        const next = this.waiters[this.waiterHead] as Waiter;
+        this.o.sched.at(Math.max(this.o.sched.now, next.commitUs + this.semiSyncTimeoutUs), this.semiSyncTimeoutBound, next);
+      }
+    }
+    if (this.waiterHead > 1024 && this.waiterHead * 2 > this.waiters.length) {
+      this.waiters.splice(0, this.waiterHead);
+      this.waiterHead = 0;
+    }
+  }
+
+  private semiSyncTimedOut(w: Waiter): void {
+    const head = this.waiters[this.waiterHead];
+    if (head !== w) return;
+    // MySQL: after rpl_semi_sync_source_timeout the source falls back to async.
+    this.semiSyncDegraded[w.node.region] = true;
+    this.o.ledger.trace({ tUs: this.o.sched.now, event: 'semi-sync-fallback', region: w.node.region });
+    this.releaseWaiters();
+  }
+
+  // --- reads --------------------------------------------------------------------
+
+  read(op: Op): void {
+    const local = this.node(op.region);
+    const strategy = this.rywStrategy;
+    let toPrimary = this.routing === 'primary' || strategy === 'primary' || this.o.filtered.has(op.table) || !(local.isUp || local.isPaused);
+    if (!toPrimary && strategy === 'wrote-recently') {
+      toPrimary = op.invokeUs - (this.o.workload.sessions.lastWriteUs[op.session] as number) < this.rywTtlUs;
+    }
+    if (!toPrimary && strategy === 'session-lsn' && local.role !== 'primary') {
+      this.sessionLsnRead(op, op.invokeUs + this.rywTimeoutUs);
+      return;
+    }
+    this.readAt(op, toPrimary ? this.node(this.resolve(op.region)) : local);
+  }
+
+  /** session-lsn: serve locally once the replica has applied the session's last write, else fall back to the primary. */
+  private sessionLsnRead(op: Op, deadlineUs: number): void {
+    const local = this.node(op.region);
+    const s = this.o.workload.sessions;
+    const needLsn = s.lastWriteLsn[op.session] as number;
+    const needEpoch = s.lastWriteEpoch[op.session] as number;
+    const now = this.o.sched.now;
+    if (needEpoch < 0) return this.readAt(op, local);
+    if (local.isUp && local.epoch === needEpoch) {
+      local.advance(now);
+      if (local.appliedLsn >= needLsn) return this.readAt(op, local);
+      if (local.receivedLsn >= needLsn) {
+        const idx = local.wal.indexAfterLsn(needLsn - 1);
+        const done = idx < local.wal.endIndex ? local.doneUsOf(idx) : now;
+        if (done <= deadlineUs) {
+          this.o.sched.at(done, this.sessionLsnBound, { op, deadlineUs });
+          return;
+        }
+      } else if (now < deadlineUs) {
+        this.o.sched.at(Math.min(deadlineUs, now + Math.max(1000, this.shipIntervalUs)), this.sessionLsnBound, { op, deadlineUs });
+        return;
+      }
+    }
+    this.readAt(op, this.node(this.resolve(op.region)));
+  }
+
+  private readAt(op: Op, node: DbNode): void {
+    if (node.region === op.region) {
+      const ran = node.whenRunning(() => this.serveRead(op, node));
+      if (!ran) this.o.workload.readFailed(op);
+    } else {
+      this.o.net.datagram(op.region, node.region, this.readRequestBound, { op, node }, this.requestLostBound);
+    }
+  }
+
+  private readArrived(op: Op, node: DbNode): void {
+    const ran = node.whenRunning(() => this.serveRead(op, node));
+    if (!ran) {
+      if (node.status === 'crashed') {
+        this.invalidate(op.region, node.region);
+        this.o.workload.readFailed(op);
+      } else this.unreachable(op, node);
+    }
+  }
+
+  private serveRead(op: Op, node: DbNode): void {
+    const now = this.o.sched.now;
+    node.advance(now);
+    const version = node.rowVersion[op.row] as number;
+    if (node.region === op.region) {
+      this.o.workload.readServed(op, version, this.localAnswerUs(op));
+    } else {
+      this.o.net.datagram(node.region, op.region, this.readReplyBound, { op, node, version }, this.replyLostBound);
+    }
+  }
+}

@@ -1,0 +1,197 @@
+// The client workload: per-region arrival processes for reads and writes,
+// sessions, and read-after-write follow-ups. It creates operations and hands
+// them to the topology; the topology reports outcomes back here, and they go
+// to the recorder. Each region's workload draws from its own RNG streams.
+import type { Scheduler } from '../core/scheduler.ts';
+import type { Rng, RngRoot } from '../core/rng.ts';
+import type { Sampler } from '../core/distributions.ts';
+import type { Recorder } from '../measure/recorder.ts';
+import type { KeySpace } from './keys.ts';
+
+/** One client operation in flight. */
+export interface Op {
+  write: boolean;
+  /** Region whose client issued it. */
+  region: number;
+  /** Global session id. */
+  session: number;
+  row: number;
+  table: number;
+  bytes: number;
+  invokeUs: number;
+  /** Set once the client has its answer (ok or fail); later answers are ignored. */
+  done: boolean;
+}
+
+/** Where operations go: implemented by each topology. */
+export interface Topology {
+  write(op: Op): void;
+  read(op: Op): void;
+}
+
+export interface RegionLoad {
+  writesPerS: number;
+  readsPerS: number;
+}
+
+export interface WorkloadOptions {
+  sched: Scheduler;
+  rng: RngRoot;
+  regionIds: readonly string[];
+  load: readonly RegionLoad[];
+  arrivals: 'poisson' | 'constant';
+  keys: KeySpace;
+  rowBytes: readonly number[];
+  sessionsPerRegion: number;
+  readAfterWrite: { probability: number; delay: Sampler };
+  /** Client gives up after this long, µs. */
+  clientTimeoutUs: number;
+  endUs: number;
+  recorder: Recorder;
+  /** Picks the row for an operation issued in `region` (region-pinned homes users). */
+  pickRow?: (region: number, rng: Rng) => number;
+}
+
+interface Process {
+  region: number;
+  write: boolean;
+  meanGapUs: number;
+  rng: Rng;
+}
+
+/** Per-session client state that routing strategies read (typed arrays by session id). */
+export class Sessions {
+  readonly lastWriteUs: Float64Array;
+  readonly lastWriteLsn: Float64Array;
+  readonly lastWriteEpoch: Int32Array;
+  readonly lastWriteNode: Int32Array;
+  constructor(count: number) {
+    this.lastWriteUs = new Float64Array(count).fill(-Infinity);
+    this.lastWriteLsn = new Float64Array(count);
+    this.lastWriteEpoch = new Int32Array(count).fill(-1);
+    this.lastWriteNode = new Int32Array(count).fill(-1);
+  }
+}
+
+export class Workload {
+  readonly sessions: Sessions;
+  private topology: Topology | undefined;
+  private readonly keyRng: Rng[];
+  private readonly rawRng: Rng[];
+  private readonly sessionRng: Rng[];
+  private readonly arriveBound = (p: Process) => this.arrive(p);
+  private readonly followUpBound = (op: Op) => this.issue(op);
+  /** Regions whose clients are dark (region outage). */
+  readonly dark: boolean[];
+
+  constructor(private readonly o: WorkloadOptions) {
+    const n = o.regionIds.length;
+    this.sessions = new Sessions(n * o.sessionsPerRegion);
+    this.keyRng = o.regionIds.map((id) => o.rng.stream(`workload/${id}/keys`));
+    this.rawRng = o.regionIds.map((id) => o.rng.stream(`workload/${id}/read-after-write`));
+    this.sessionRng = o.regionIds.map((id) => o.rng.stream(`workload/${id}/sessions`));
+    this.dark = o.regionIds.map(() => false);
+  }
+
+  /** Starts the arrival processes. */
+  start(topology: Topology): void {
+    this.topology = topology;
+    this.o.regionIds.forEach((id, region) => {
+      const load = this.o.load[region];
+      if (!load) return;
+      for (const write of [true, false]) {
+        const rate = write ? load.writesPerS : load.readsPerS;
+        if (rate <= 0) continue;
+        const p: Process = { region, write, meanGapUs: 1e6 / rate, rng: this.o.rng.stream(`workload/${id}/${write ? 'writes' : 'reads'}`) };
+        this.o.sched.at(this.gap(p), this.arriveBound, p);
+      }
+    });
+  }
+
+  private gap(p: Process): number {
+    return this.o.arrivals === 'constant' ? p.meanGapUs : -p.meanGapUs * Math.log(1 - p.rng.next());
+  }
+
+  private arrive(p: Process): void {
+    const { sched, keys } = this.o;
+    const now = sched.now;
+    const next = now + this.gap(p);
+    if (next < this.o.endUs) sched.at(next, this.arriveBound, p);
+    const region = p.region;
+    const rng = this.keyRng[region] as Rng;
+    const row = this.o.pickRow ? this.o.pickRow(region, rng) : keys.row(keys.pickTable(rng), keys.pickKey(rng));
+    const table = keys.tableOf(row);
+    const session = region * this.o.sessionsPerRegion + (this.sessionRng[region] as Rng).int(this.o.sessionsPerRegion);
+    this.issue({ write: p.write, region, session, row, table, bytes: this.o.rowBytes[table] ?? 0, invokeUs: now, done: false });
+  }
+
+  private issue(op: Op): void {
+    op.invokeUs = this.o.sched.now;
+    if (this.dark[op.region]) {
+      // The region's clients are down with it: the users there get nothing.
+      this.fail(op);
+      return;
+    }
+    if (op.write) (this.topology as Topology).write(op);
+    else (this.topology as Topology).read(op);
+  }
+
+  private fail(op: Op): void {
+    if (op.done) return;
+    op.done = true;
+    if (op.write) this.o.recorder.writeFailed(op.region, op.invokeUs);
+    else this.o.recorder.readFailed(op.invokeUs);
+  }
+
+  // --- outcomes, reported by the topology ------------------------------------
+
+  /** The write's ack reached its client at `ackUs` (≥ now for same-region answers). */
+  writeAcked(op: Op, ackUs: number, version: number, lsn: number, epoch: number, node: number, unjudged = false): void {
+    if (op.done) return;
+    op.done = true;
+    if (ackUs - op.invokeUs > this.o.clientTimeoutUs) {
+      // The client had given up: indeterminate to it, failed for availability.
+      this.o.recorder.writeFailed(op.region, op.invokeUs);
+      return;
+    }
+    const s = this.sessions;
+    s.lastWriteUs[op.session] = ackUs;
+    s.lastWriteLsn[op.session] = lsn;
+    s.lastWriteEpoch[op.session] = epoch;
+    s.lastWriteNode[op.session] = node;
+    this.o.recorder.writeAcked(op.region, op.session, op.row, version, op.invokeUs, ackUs, unjudged);
+    const raw = this.o.readAfterWrite;
+    if (raw.probability > 0 && (this.rawRng[op.region] as Rng).next() < raw.probability) {
+      const at = ackUs + Math.max(0, raw.delay(this.rawRng[op.region] as Rng));
+      if (at < this.o.endUs) {
+        this.o.sched.at(at, this.followUpBound, { ...op, write: false, done: false, invokeUs: at });
+      }
+    }
+  }
+
+  /** The write failed (refused, lost, timed out); `atUs` is when the client learned it. */
+  writeFailed(op: Op): void {
+    this.fail(op);
+  }
+
+  /** A read was served with `version`; the answer reaches the client at `endUs`. */
+  readServed(op: Op, version: number, endUs: number): void {
+    if (op.done) return;
+    op.done = true;
+    if (endUs - op.invokeUs > this.o.clientTimeoutUs) {
+      this.o.recorder.readFailed(op.invokeUs);
+      return;
+    }
+    this.o.recorder.readServed(op.session, op.row, version, op.invokeUs, endUs);
+  }
+
+  readFailed(op: Op): void {
+    this.fail(op);
+  }
+
+  /** Schedules the client-side timeout of an operation that may never be answered. */
+  armTimeout(op: Op): void {
+    this.o.sched.at(op.invokeUs + this.o.clientTimeoutUs, this.timeoutBound, op);
+  }
+  private readonly timeoutBound = (op: Op) => this.fail(op);
+}

@@ -1,0 +1,26 @@
+// Shared paths and helpers for the scenario tests.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InputError } from '../../sim/cli/errors.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** The repository root. */
+export const repoRoot = path.resolve(here, '../..');
+/** The SPEC's example scenario (shared/ sits beside the repository). */
+export const specExample = path.resolve(here, '../../../shared/examples/primary-region-partition.yaml');
+
+/** Absolute path of a fixture under test/fixtures/scenarios/. */
+export function fixture(name: string): string {
+  return path.join(repoRoot, 'test/fixtures/scenarios', name);
+}
+
+/** Runs `fn`, expects an InputError, returns its problem lines. */
+export function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof InputError) return e.problems;
+    throw e;
+  }
+  throw new Error('expected an InputError, but nothing was thrown');
+}
