@@ -40,8 +40,8 @@ export interface RunOptions {
   onProgress?: ((fraction: number) => void) | undefined;
 }
 
-/** Default WAL retention per node (bytes of WAL). */
-const WAL_RETENTION_BYTES = 256e6;
+/** WAL each node keeps (bytes), like wal_keep_size: older WAL is trimmed, and a node that needs it must rebuild. */
+const WAL_RETENTION_BYTES = 32e6;
 
 /** (seed, content hash, version) → the key that reproduces a summary. */
 export function replayKey(seed: number, contentHash: string): string {

@@ -13,7 +13,7 @@ export const validateCommand: Command = {
   name: 'validate <scenario...>',
   describe: 'Check scenario files (and every variant); errors name file:line:column and the field',
   builder: (y: Argv) =>
-    y.positional('scenario', { type: 'string', array: true, describe: 'Scenario YAML files', demandOption: true })
+    y.positional('scenario', { type: 'string', array: true, describe: 'Scenario YAML files' })
       .example('$0 validate scenarios/*.yaml', 'check every bundled scenario'),
   run: async (args) => {
     const files = Array.isArray(args['scenario']) ? args['scenario'].map(String) : [String(args['scenario'])];

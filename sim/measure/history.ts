@@ -16,6 +16,8 @@ export interface HistoryRecord {
   timeUs: number;
   /** Node region that served it, when known. */
   node?: string;
+  /** Invocation index: an op's completion record carries its invoke's index. */
+  op?: number;
 }
 
 /** A sink for history records. */

@@ -78,17 +78,26 @@ export function comparisonTable(
   return { columns, rows };
 }
 
-/** A number for tables: about three significant digits, thousands grouped, no exponent. */
-export function formatNumber(x: number): string {
-  if (Number.isNaN(x)) return '–';
-  if (!Number.isFinite(x)) return x > 0 ? '∞' : '−∞';
+/** Decimals that give about three significant digits for numbers up to |x|. */
+export function decimalsFor(x: number): number {
   const abs = Math.abs(x);
-  const digits = abs === 0 || abs >= 100 ? 0 : abs >= 10 ? 1 : abs >= 1 ? 2 : 3;
-  const text = x.toLocaleString('en-US', { minimumFractionDigits: 0, maximumFractionDigits: digits });
-  return text === '-0' ? '0' : text.replace('-', '−');
+  return !Number.isFinite(abs) || abs === 0 || abs >= 100 ? 0 : abs >= 10 ? 1 : abs >= 1 ? 2 : 3;
 }
 
-/** "mean ± halfWidth" (or just the mean for one seed). */
-export function formatMeanCi(ci: MeanCi): string {
-  return Number.isFinite(ci.halfWidth) ? `${formatNumber(ci.mean)} ± ${formatNumber(ci.halfWidth)}` : formatNumber(ci.mean);
+/**
+ * A number for tables: `decimals` places (default: about three significant
+ * digits), thousands grouped, a true minus sign; exactly 0 is "0".
+ */
+export function formatNumber(x: number, decimals: number = decimalsFor(x)): string {
+  if (Number.isNaN(x)) return '–';
+  if (!Number.isFinite(x)) return x > 0 ? '∞' : '−∞';
+  if (x === 0) return '0';
+  const text = x.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+  return /^-0(\.0*)?$/.test(text) ? text.slice(1) : text.replace('-', '−');
+}
+
+/** "mean ± halfWidth" (or just the mean for one seed), both with `decimals` places. */
+export function formatMeanCi(ci: MeanCi, decimals: number = decimalsFor(ci.mean)): string {
+  const mean = formatNumber(ci.mean, decimals);
+  return Number.isFinite(ci.halfWidth) ? `${mean} ± ${formatNumber(ci.halfWidth, decimals)}` : mean;
 }

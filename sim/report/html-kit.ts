@@ -50,8 +50,9 @@ dl.meta dd { margin: 0; }
 nav.toc { font-size: 0.92rem; margin: 12px 0 0; }
 nav.toc a { margin-right: 14px; }
 .table-scroll { overflow-x: auto; }
-table { border-collapse: collapse; font-size: 0.9rem; margin: 8px 0; }
-th, td { border: 1px solid var(--rule); padding: 5px 9px; vertical-align: top; }
+table { border-collapse: collapse; font-size: 0.87rem; margin: 8px 0; }
+th, td { border: 1px solid var(--rule); padding: 4px 7px; vertical-align: top; }
+thead th .params { font-weight: normal; }
 thead th { background: #f2f2f2; text-align: left; }
 th[scope=row] { text-align: left; font-weight: normal; white-space: nowrap; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }

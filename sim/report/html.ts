@@ -2,7 +2,7 @@
 // table, the charts (inline SVG), and the replay keys with the exact command
 // that reproduces each run. Pure: builds the HTML string; index.ts writes it.
 import type { ChartDef } from './chart-set.ts';
-import { type ComparisonCell, type ComparisonTable, comparisonTable, formatNumber } from './comparison.ts';
+import { type ComparisonCell, type ComparisonTable, comparisonTable, decimalsFor, formatNumber } from './comparison.ts';
 import { escapeHtml as esc, inlineSvg, page, shellQuote } from './html-kit.ts';
 import type { ScenarioInfo } from './result-set.ts';
 import { formatParamValue, paramPaths, type RunResult } from './runs.ts';
@@ -33,20 +33,28 @@ export function replayCommand(run: RunResult, scenarioFile: string | undefined):
   return args.map((a, i) => (i === 2 && scenarioFile === undefined ? a : shellQuote(a))).join(' ');
 }
 
+/** A cell: the mean, and under it the interval with the mean's decimals (none for one seed). */
 function cellHtml(cell: ComparisonCell): string {
+  const decimals = decimalsFor(cell.mean);
   const interval = Number.isFinite(cell.halfWidth)
-    ? `${formatNumber(cell.low)} – ${formatNumber(cell.high)}`
-    : cell.n === 1
-      ? '1 seed: no interval'
-      : 'no data';
+    ? `<span class="ci">${esc(`${formatNumber(cell.low, decimals)} – ${formatNumber(cell.high, decimals)}`)}</span>`
+    : cell.n === 0
+      ? '<span class="ci">no data</span>'
+      : '';
   const marker = cell.best ? '<span class="marker" aria-label="best">★ </span>' : '';
-  return `<td class="num${cell.best ? ' best' : ''}">${marker}${esc(formatNumber(cell.mean))}<span class="ci">${esc(interval)}</span></td>`;
+  return `<td class="num${cell.best ? ' best' : ''}">${marker}${esc(formatNumber(cell.mean, decimals))}${interval}</td>`;
+}
+
+/** A configuration's label for a column head: variant, then parameters on their own line. */
+function columnHead(label: string): string {
+  const [variant = '', params] = label.split(' · ');
+  return params === undefined ? esc(variant) : `${esc(variant)}<br><span class="params">${esc(params)}</span>`;
 }
 
 function comparisonHtml(table: ComparisonTable): string {
   const cols = table.columns;
   if (cols.length <= MAX_TABLE_COLUMNS) {
-    const head = cols.map((c) => `<th scope="col">${esc(c.label)}<br><span class="note">${c.runs.length} run${c.runs.length === 1 ? '' : 's'}</span></th>`).join('');
+    const head = cols.map((c) => `<th scope="col">${columnHead(c.label)}<br><span class="note">${c.runs.length} run${c.runs.length === 1 ? '' : 's'}</span></th>`).join('');
     const body = table.rows
       .map((row) => `<tr><th scope="row">${esc(row.metric.label)}</th>${row.cells.map(cellHtml).join('')}</tr>`)
       .join('\n');
@@ -56,8 +64,11 @@ function comparisonHtml(table: ComparisonTable): string {
   const head = table.rows.map((r) => `<th scope="col">${esc(r.metric.label)}</th>`).join('');
   const body = cols
     .map((c, i) => {
-      const cells = table.rows.map((r) => r.cells[i]).filter((x): x is ComparisonCell => x !== undefined);
-      return `<tr><th scope="row">${esc(c.label)} <span class="note">(${c.runs.length})</span></th>${cells.map(cellHtml).join('')}</tr>`;
+      const cells = table.rows.map((r) => {
+        const cell = r.cells[i];
+        return cell === undefined ? '<td></td>' : cellHtml(cell);
+      });
+      return `<tr><th scope="row">${esc(c.label)} <span class="note">(${c.runs.length})</span></th>${cells.join('')}</tr>`;
     })
     .join('\n');
   return `<div class="table-scroll"><table class="comparison">\n<thead><tr><th scope="col">Configuration (runs)</th>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table></div>`;
@@ -151,7 +162,7 @@ ${metaHtml(scenario, runs)}
   sections.push(violationsHtml(runs));
   sections.push(`<section id="comparison">
 <h2>Comparison</h2>
-<p class="note">Each cell: the mean over ${esc(seedsText)}, and below it the 95% confidence interval (Student t). ★ and green: the best mean of the row (not marked when all are equal). An interval that overlaps another means the seeds do not separate the two.</p>
+<p class="note">Each cell: the mean over ${esc(seedsText)}${seedCounts.every((n) => n < 2) ? ' (one seed gives no interval)' : ', and below it the 95% confidence interval (Student t)'}. ★ and green: the best mean of the row (not marked when all are equal). An interval that overlaps another means the seeds do not separate the two.</p>
 ${comparisonHtml(table)}
 </section>`);
   sections.push(`<section id="charts">\n<h2>Charts</h2>\n${overview.map(figureHtml).join('\n')}\n</section>`);

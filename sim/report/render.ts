@@ -66,17 +66,14 @@ installTextMetrics(FONT_FILES[0] ?? '', FONT_FILES[1] ?? '');
 /** Fallbacks after DejaVu Sans for viewers of the SVG who lack it (resvg has it and uses it). */
 const SVG_FONT_STACK = "'DejaVu Sans', 'Bitstream Vera Sans', Verdana, sans-serif";
 
-function refuse(uri: string): Promise<never> {
-  return Promise.reject(new Error(`repsim report renders offline; refused to load ${uri}`));
+/** A Vega loader that loads nothing (every data source must be inline); it records what was asked. */
+function offlineLoader(refused: string[]): vega.Loader {
+  const refuse = (uri: string): Promise<never> => {
+    refused.push(uri);
+    return Promise.reject(new Error(`repsim report renders offline; refused to load ${uri}`));
+  };
+  return { load: refuse, sanitize: refuse, http: refuse, file: refuse };
 }
-
-/** A Vega loader that loads nothing: every data source must be inline. */
-const OFFLINE_LOADER: vega.Loader = {
-  load: (uri) => refuse(uri),
-  sanitize: (uri) => refuse(uri),
-  http: (uri) => refuse(uri),
-  file: (uri) => refuse(uri),
-};
 
 /** A Vega logger that collects warnings and errors instead of printing them. */
 function collectingLogger(into: string[]): vega.LoggerInterface {
@@ -122,9 +119,10 @@ export async function renderChart(chart: ChartToRender, options: RenderOptions =
   const warnings: string[] = [];
   const vegaLite = withChartFont(chart.spec);
   const vgSpec = compileToVega(vegaLite, warnings);
+  const refused: string[] = [];
   const view = new vega.View(vega.parse(vgSpec), {
     renderer: 'none',
-    loader: OFFLINE_LOADER,
+    loader: offlineLoader(refused),
     logger: collectingLogger(warnings),
     logLevel: vega.Warn,
   });
@@ -135,6 +133,9 @@ export async function renderChart(chart: ChartToRender, options: RenderOptions =
     view.finalize();
   }
   svg = svg.replaceAll(`font-family="${FONT_FAMILY}"`, `font-family="${SVG_FONT_STACK}"`);
+  if (refused.length > 0) {
+    throw new Error(`chart ${chart.name}: renders offline, refused to load ${[...new Set(refused)].join(', ')} (inline the data)`);
+  }
   const errors = warnings.filter((w) => w.startsWith('error:'));
   if (errors.length > 0) throw new Error(`chart ${chart.name}: ${errors.join('; ')}`);
   const size = /<svg[^>]*\bwidth="([\d.]+)"[^>]*\bheight="([\d.]+)"/.exec(svg);

@@ -27,6 +27,8 @@ export const MAX_ALIAS_COUNT = 100;
 const MAX_DEPTH = 64;
 /** YAML syntax errors reported per file (one typo can cascade). */
 const MAX_SYNTAX_ERRORS = 20;
+/** Problems reported per load; the rest are counted. */
+const MAX_PROBLEMS = 200;
 
 /** Options for loading a scenario. */
 export interface LoadOptions {
@@ -101,7 +103,11 @@ export function loadScenarioFromText(text: string, fileLabel: string, opts: Load
   }
   const checked = validateScenario(partial, { written: working });
   problems.push(...checked.errors.filter((p) => !touchesRepaired(p, repaired)).map((p) => locator.locate(p)));
-  if (problems.length > 0 || !parsed.success) throw new InputError(sortLocated(problems).map((p) => p.text));
+  if (problems.length > 0 || !parsed.success) {
+    const lines = sortLocated(problems).map((p) => p.text);
+    if (lines.length > MAX_PROBLEMS) lines.splice(MAX_PROBLEMS, Infinity, `${fileLabel}: ${lines.length - MAX_PROBLEMS} more problems not shown`);
+    throw new InputError(lines);
+  }
 
   const variantName = variant ? variant.name : 'base';
   const hash = createHash('sha256').update(text).update(`\0variant=${variantName}`);

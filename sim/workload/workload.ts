@@ -6,6 +6,7 @@ import type { Scheduler } from '../core/scheduler.ts';
 import type { Rng, RngRoot } from '../core/rng.ts';
 import type { Sampler } from '../core/distributions.ts';
 import type { Recorder } from '../measure/recorder.ts';
+import type { HistoryRecord, HistoryWriter } from '../measure/history.ts';
 import type { KeySpace } from './keys.ts';
 
 /** One client operation in flight. */
@@ -83,6 +84,11 @@ export class Workload {
   private readonly followUpBound = (op: Op) => this.issue(op);
   /** Regions whose clients are dark (region outage). */
   readonly dark: boolean[];
+  /** The history sink, if any; every emission is guarded by it, so no history costs nothing. */
+  private readonly history: HistoryWriter | undefined;
+  /** Invocation index per operation in flight (only when a history sink is set). */
+  private readonly opIds: WeakMap<Op, number> | undefined;
+  private nextOpId = 0;
 
   constructor(private readonly o: WorkloadOptions) {
     const n = o.regionIds.length;
@@ -91,6 +97,19 @@ export class Workload {
     this.rawRng = o.regionIds.map((id) => o.rng.stream(`workload/${id}/read-after-write`));
     this.sessionRng = o.regionIds.map((id) => o.rng.stream(`workload/${id}/sessions`));
     this.dark = o.regionIds.map(() => false);
+    this.history = o.recorder.history;
+    this.opIds = this.history ? new WeakMap() : undefined;
+  }
+
+  /** Emits one history record for `op` (callers check `this.history` first). */
+  private emit(op: Op, type: HistoryRecord['type'], timeUs: number, value: number | null, node?: number): void {
+    const h = this.history as HistoryWriter;
+    const ids = this.opIds as WeakMap<Op, number>;
+    let id = ids.get(op);
+    if (id === undefined) ids.set(op, (id = this.nextOpId++));
+    const r: HistoryRecord = { type, f: op.write ? 'write' : 'read', process: op.session, region: this.o.regionIds[op.region] as string, key: op.row, value, timeUs, op: id };
+    if (node !== undefined) r.node = this.o.regionIds[node] as string;
+    h.write(r);
   }
 
   /** Starts the arrival processes. */
@@ -127,6 +146,7 @@ export class Workload {
 
   private issue(op: Op): void {
     op.invokeUs = this.o.sched.now;
+    if (this.history) this.emit(op, 'invoke', op.invokeUs, null);
     if (this.dark[op.region]) {
       // The region's clients are down with it: the users there get nothing.
       this.fail(op);
@@ -139,6 +159,7 @@ export class Workload {
   private fail(op: Op): void {
     if (op.done) return;
     op.done = true;
+    if (this.history) this.emit(op, 'fail', this.o.sched.now, null);
     if (op.write) this.o.recorder.writeFailed(op.region, op.invokeUs);
     else this.o.recorder.readFailed(op.invokeUs);
   }
@@ -151,6 +172,7 @@ export class Workload {
     op.done = true;
     if (ackUs - op.invokeUs > this.o.clientTimeoutUs) {
       // The client had given up: indeterminate to it, failed for availability.
+      if (this.history) this.emit(op, 'info', op.invokeUs + this.o.clientTimeoutUs, null);
       this.o.recorder.writeFailed(op.region, op.invokeUs);
       return;
     }
@@ -159,6 +181,7 @@ export class Workload {
     s.lastWriteLsn[op.session] = lsn;
     s.lastWriteEpoch[op.session] = epoch;
     s.lastWriteNode[op.session] = node;
+    if (this.history) this.emit(op, 'ok', ackUs, version, node);
     this.o.recorder.writeAcked(op.region, op.session, op.row, version, op.invokeUs, ackUs, unjudged);
     const raw = this.o.readAfterWrite;
     if (raw.probability > 0 && (this.rawRng[op.region] as Rng).next() < raw.probability) {
@@ -179,9 +202,11 @@ export class Workload {
     if (op.done) return;
     op.done = true;
     if (endUs - op.invokeUs > this.o.clientTimeoutUs) {
+      if (this.history) this.emit(op, 'fail', op.invokeUs + this.o.clientTimeoutUs, null);
       this.o.recorder.readFailed(op.invokeUs);
       return;
     }
+    if (this.history) this.emit(op, 'ok', endUs, version);
     this.o.recorder.readServed(op.session, op.row, version, op.invokeUs, endUs);
   }
 
@@ -193,5 +218,13 @@ export class Workload {
   armTimeout(op: Op): void {
     this.o.sched.at(op.invokeUs + this.o.clientTimeoutUs, this.timeoutBound, op);
   }
-  private readonly timeoutBound = (op: Op) => this.fail(op);
+  private readonly timeoutBound = (op: Op) => this.timedOut(op);
+
+  /** The client gave up waiting: a write may still have committed (history `info`), a read simply failed. */
+  private timedOut(op: Op): void {
+    if (op.done || !op.write || !this.history) return this.fail(op);
+    this.emit(op, 'info', this.o.sched.now, null);
+    op.done = true;
+    this.o.recorder.writeFailed(op.region, op.invokeUs);
+  }
 }
