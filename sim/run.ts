@@ -19,6 +19,7 @@ import { DbNode } from './db/node.ts';
 import { KeySpace } from './workload/keys.ts';
 import { Workload } from './workload/workload.ts';
 import { SinglePrimary } from './topology/single-primary.ts';
+import { assembleMulti } from './topology/assemble-multi.ts';
 import { Monitor } from './control/monitor.ts';
 import { FailoverController } from './control/failover.ts';
 import { Recorder } from './measure/recorder.ts';
@@ -52,7 +53,9 @@ export function replayKey(seed: number, contentHash: string): string {
 export class UnsupportedScenario extends Error {}
 
 export function simulate(sc: Scenario, opts: RunOptions): Summary {
-  if (sc.topology.kind !== 'single-primary') throw new UnsupportedScenario(`topology.kind: ${sc.topology.kind} is not implemented in this version of repsim (single-primary only)`);
+  if (sc.topology.kind !== 'single-primary') {
+    return assembleMulti(sc, { seed: opts.seed, variant: opts.variant, replayKey: replayKey(opts.seed, opts.contentHash), trace: opts.trace, history: opts.history, onProgress: opts.onProgress }).run();
+  }
   const sched = new Scheduler();
   const rng = new RngRoot(opts.seed);
   const ids = sc.regions.map((r) => r.id);
@@ -86,6 +89,7 @@ export function simulate(sc: Scenario, opts: RunOptions): Summary {
     },
   });
   const ledger = new Ledger(() => topo?.epoch ?? 0, opts.trace, sc.warmup);
+  ledger.fencingOn = sc.failover.fencing !== 'none';
   const applyTime = compileDist(sc.topology.replication.applyTime);
   ids.forEach((id, r) => {
     nodes.push(new DbNode({
@@ -224,7 +228,7 @@ export function simulate(sc: Scenario, opts: RunOptions): Summary {
       forgetAcked: (row, version) => recorder.staleness.forget(row, version),
     });
   }
-  const nemesis = new Nemesis({ sched, rng, regionIds: ids, verbs, endUs });
+  const nemesis = new Nemesis({ sched, rng, regionIds: ids, verbs, endUs, onEvent: opts.trace ? (e) => ledger.trace(e) : undefined });
 
   // --- run -------------------------------------------------------------------
   workload.start(sp);

@@ -233,6 +233,7 @@ export class FailoverController {
     cand.advance(Infinity);
     const epoch = ++topo.epoch;
     this.branchLsn.set(epoch, cand.receivedLsn);
+    this.o.ledger.epochStartUs.set(epoch, now);
     // The old primary's acked writes beyond the branch are doomed (RPO), not "not yet replicated".
     for (let i = old.wal.indexAfterLsn(cand.receivedLsn); i < old.wal.endIndex; i++) {
       if (!Number.isNaN(old.wal.get(i, 'ackUs'))) this.o.forgetAcked(old.wal.get(i, 'rowId'), old.wal.get(i, 'writeId'));
@@ -366,6 +367,7 @@ export class FailoverController {
       const tally = [...this.failovers].reverse().find((f) => f.from === n.region)?.tally ?? 0;
       n.wal.truncateAfter(common, (i) => this.o.ledger.discarded(n, i, tally));
     }
+    this.o.ledger.checkLostNotPresent(topo.nodes.filter((n) => n.epoch === topo.epoch));
   }
 
   /** Failovers in the summary's shape. */

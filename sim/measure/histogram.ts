@@ -12,23 +12,39 @@ export class LatencyHistogram {
   private sum = 0;
   private maxUs = 0;
   count = 0;
+  /** Run-length coalescing: equal consecutive values (common: same-region latencies) are recorded once with a count. */
+  private pendingValue = -1;
+  private pendingCount = 0;
 
   /** Records one value in microseconds (negative values are recorded as 0). */
   record(us: number): void {
     const v = us < 0 ? 0 : us > HIGHEST_US ? HIGHEST_US : Math.round(us);
-    this.h.recordValue(v);
+    if (v === this.pendingValue) this.pendingCount++;
+    else {
+      this.flush();
+      this.pendingValue = v;
+      this.pendingCount = 1;
+    }
     this.sum += v;
     this.count++;
     if (v > this.maxUs) this.maxUs = v;
   }
 
+  private flush(): void {
+    if (this.pendingCount > 0) this.h.recordValueWithCount(this.pendingValue, this.pendingCount);
+    this.pendingCount = 0;
+    this.pendingValue = -1;
+  }
+
   /** Value at a percentile (0–100), microseconds. */
   atPercentileUs(p: number): number {
+    this.flush();
     return this.count === 0 ? 0 : this.h.getValueAtPercentile(p);
   }
 
   /** The SPEC's percentile block in milliseconds (zeros when empty). */
   summaryMs(): Percentiles {
+    this.flush();
     if (this.count === 0) return { mean: 0, p50: 0, p95: 0, p99: 0, max: 0 };
     return {
       mean: round3(this.sum / this.count / 1000),
@@ -44,31 +60,23 @@ export class LatencyHistogram {
     return this.count === 0 ? 0 : this.sum / this.count;
   }
 
-  /** Cumulative distribution points (value ms, fraction of recorded values ≤ value), log-spaced. */
-  cdfMs(points = 40): Array<{ ms: number; fraction: number }> {
+  /**
+   * Cumulative distribution points (value ms, fraction of recorded values ≤
+   * value) at fixed quantiles, denser in the tail: one histogram walk each.
+   */
+  cdfMs(): Array<{ ms: number; fraction: number }> {
+    this.flush();
     if (this.count === 0) return [];
+    const qs = [0, 1, 2, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 98, 99, 99.5, 99.9, 99.99, 100];
     const out: Array<{ ms: number; fraction: number }> = [];
-    const lo = Math.max(1, this.h.minNonZeroValue === Number.MAX_SAFE_INTEGER ? 1 : this.h.minNonZeroValue);
-    const hi = Math.max(lo + 1, this.maxUs);
-    const step = Math.log(hi / lo) / (points - 1);
-    for (let i = 0; i < points; i++) {
-      const v = lo * Math.exp(step * i);
-      const below = this.countAtOrBelow(v);
-      out.push({ ms: round3(v / 1000), fraction: below / this.count });
+    for (const q of qs) {
+      const v = q === 100 ? this.maxUs : Math.min(this.h.getValueAtPercentile(q), this.maxUs);
+      const point = { ms: round3(v / 1000), fraction: q / 100 };
+      const last = out[out.length - 1];
+      if (last && last.ms === point.ms) last.fraction = point.fraction;
+      else out.push(point);
     }
     return out;
-  }
-
-  private countAtOrBelow(us: number): number {
-    // Percentile rank via hdr's iteration is costly; a binary search over percentiles is enough for a chart.
-    let lo = 0;
-    let hi = 100;
-    for (let i = 0; i < 30; i++) {
-      const mid = (lo + hi) / 2;
-      if (this.h.getValueAtPercentile(mid) <= us) lo = mid;
-      else hi = mid;
-    }
-    return (lo / 100) * this.count;
   }
 }
 

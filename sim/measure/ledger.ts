@@ -36,6 +36,14 @@ export class Ledger {
   readonly zombieEpisodes: SplitBrainEpisode[] = [];
   /** First ack time of a write by the current primary in each epoch (epoch → µs). */
   readonly firstAckInEpoch = new Map<number, number>();
+  /** When each epoch's primary was promoted (epoch → µs). */
+  readonly epochStartUs = new Map<number, number>();
+  /** Lost acknowledged writes as [row, writeId] pairs (for the lost-and-present invariant). */
+  private readonly lost: number[] = [];
+  /** Invariant violations found so far. */
+  readonly violations: string[] = [];
+  /** Whether fencing is on (then a zombie must never acknowledge a write). */
+  fencingOn = false;
   /** Acknowledged writes seen as discarded twice would be a bookkeeping bug. */
   private readonly warmupUs: number;
   events = 0;
@@ -57,18 +65,24 @@ export class Ledger {
    * committed on `node`. Returns true when the write is divergent (acked by
    * a zombie primary).
    */
-  acked(node: DbNode, lsn: number, version: number, ackUs: number): boolean {
+  acked(node: DbNode, lsn: number, version: number, ackUs: number, commitUs: number, epoch: number): boolean {
     const wal = node.wal;
-    if (wal.holdsFrom(lsn - 1) || lsn > wal.startLsn) {
+    if (lsn > wal.startLsn) {
       const idx = wal.indexAfterLsn(lsn - 1);
       if (idx < wal.endIndex && wal.get(idx, 'lsnEnd') === lsn && wal.get(idx, 'writeId') === version) wal.set(idx, 'ackUs', ackUs);
     }
-    const current = this.currentEpoch();
-    if (node.epoch < current) {
+    // Divergent: committed in an epoch that a newer promotion had already superseded.
+    const next = this.epochStartUs.get(epoch + 1);
+    if (next !== undefined && commitUs >= next) {
+      if (this.fencingOn) {
+        this.violations.push(
+          `invariant: with fencing on, at most one node accepts writes per epoch — region ${node.region} (epoch ${epoch}) acknowledged write ${version} committed at ${commitUs}us, after epoch ${epoch + 1} began at ${next}us`,
+        );
+      }
       // A zombie primary: it acknowledged a write after a newer primary was promoted.
-      let ep = this.zombieEpisodes.find((e) => e.zombie === node.region && e.epoch === node.epoch);
+      let ep = this.zombieEpisodes.find((e) => e.zombie === node.region && e.epoch === epoch);
       if (!ep) {
-        ep = { zombie: node.region, epoch: node.epoch, firstAckUs: ackUs, lastAckUs: ackUs, divergentWrites: 0 };
+        ep = { zombie: node.region, epoch, firstAckUs: ackUs, lastAckUs: ackUs, divergentWrites: 0 };
         this.zombieEpisodes.push(ep);
       }
       ep.lastAckUs = Math.max(ep.lastAckUs, ackUs);
@@ -76,7 +90,7 @@ export class Ledger {
       ep.divergentWrites++;
       return true;
     }
-    if (!this.firstAckInEpoch.has(node.epoch)) this.firstAckInEpoch.set(node.epoch, ackUs);
+    if (!this.firstAckInEpoch.has(epoch)) this.firstAckInEpoch.set(epoch, ackUs);
     return false;
   }
 
@@ -102,5 +116,23 @@ export class Ledger {
       if (ack > t.lastAckUs) t.lastAckUs = ack;
     }
     node.wal.set(index, 'ackUs', NaN);
+    this.lost.push(node.wal.get(index, 'rowId'), node.wal.get(index, 'writeId'));
+  }
+
+  /**
+   * Invariant: no acknowledged write is counted both lost and present — no
+   * node on the surviving timeline may show a write counted as lost.
+   */
+  checkLostNotPresent(survivors: readonly DbNode[]): void {
+    for (let i = 0; i < this.lost.length; i += 2) {
+      const row = this.lost[i] as number;
+      const id = this.lost[i + 1] as number;
+      for (const n of survivors) {
+        if (n.rowVersion[row] === id) {
+          this.violations.push(`invariant: acknowledged write ${id} (row ${row}) is counted lost but present on region ${n.region}`);
+          return;
+        }
+      }
+    }
   }
 }

@@ -8,16 +8,31 @@ import { StalenessChecker } from './staleness.ts';
 import { SessionChecker } from './sessions.ts';
 import type { HistoryWriter } from './history.ts';
 
-/** Per-second series stored as growable arrays indexed by second. */
+/** Per-second series: a growable Float64Array indexed by second. */
 class SecondSeries {
-  values: number[] = [];
+  private data = new Float64Array(64);
+  private used = 0;
+  private ensure(second: number): void {
+    if (second >= this.data.length) {
+      let n = this.data.length;
+      while (n <= second) n *= 2;
+      const d = new Float64Array(n);
+      d.set(this.data);
+      this.data = d;
+    }
+    if (second >= this.used) this.used = second + 1;
+  }
   add(second: number, v: number): void {
-    while (this.values.length <= second) this.values.push(0);
-    this.values[second] = (this.values[second] as number) + v;
+    this.ensure(second);
+    this.data[second] = (this.data[second] as number) + v;
   }
   max(second: number, v: number): void {
-    while (this.values.length <= second) this.values.push(0);
-    if (v > (this.values[second] as number)) this.values[second] = v;
+    this.ensure(second);
+    if (v > (this.data[second] as number)) this.data[second] = v;
+  }
+  /** The values, one per second from 0 to the last second touched. */
+  get values(): number[] {
+    return Array.from(this.data.subarray(0, this.used));
   }
 }
 

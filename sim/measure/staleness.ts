@@ -19,8 +19,9 @@ export interface ReadVerdict {
 }
 
 export class StalenessChecker {
-  /** Per row: flat [version, ackUs, version, ackUs, ...] sorted by version. */
-  private readonly acked = new Map<number, number[]>();
+  /** Per row: flat [version, ackUs, version, ackUs, ...] sorted by version (a dense array by row id). */
+  private readonly acked: Array<number[] | undefined> = [];
+  private tracked = 0;
   /** Entries dropped by the per-row cap (results for those rows are lower bounds). */
   truncated = 0;
 
@@ -28,12 +29,14 @@ export class StalenessChecker {
 
   /** A write to `row` creating `version` was acknowledged to its client at `ackUs`. */
   onAck(row: number, version: number, ackUs: number): void {
-    let list = this.acked.get(row);
+    let list = this.acked[row];
     const floor = this.minVisible(row);
     if (version <= floor) return;
     if (!list) {
       list = [];
-      this.acked.set(row, list);
+      while (this.acked.length < row) this.acked.push(undefined);
+      this.acked[row] = list;
+      this.tracked++;
     }
     // Prune what every node already shows.
     let drop = 0;
@@ -47,7 +50,6 @@ export class StalenessChecker {
       list.splice(0, 2);
       this.truncated++;
     }
-    if (list.length === 0) this.acked.delete(row);
   }
 
   /**
@@ -55,7 +57,7 @@ export class StalenessChecker {
    * was abandoned at a failover): missing it is RPO loss, not staleness.
    */
   forget(row: number, version: number): void {
-    const list = this.acked.get(row);
+    const list = this.acked[row];
     if (!list) return;
     for (let i = 0; i < list.length; i += 2) {
       if (list[i] === version) {
@@ -63,13 +65,12 @@ export class StalenessChecker {
         break;
       }
     }
-    if (list.length === 0) this.acked.delete(row);
   }
 
   /** Judges a read of `row` that began at `startUs` and returned `version`. */
   onRead(row: number, version: number, startUs: number): ReadVerdict {
-    const list = this.acked.get(row);
-    if (!list) return NOT_STALE;
+    const list = this.acked[row];
+    if (!list || list.length === 0) return NOT_STALE;
     let behind = 0;
     let oldestAck = Infinity;
     for (let i = list.length - 2; i >= 0; i -= 2) {
@@ -87,7 +88,7 @@ export class StalenessChecker {
 
   /** Rows currently tracked (for memory tests). */
   get trackedRows(): number {
-    return this.acked.size;
+    return this.tracked;
   }
 }
 

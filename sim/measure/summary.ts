@@ -24,6 +24,8 @@ export interface SummaryInput {
   channels: Channel[];
   timeline: TimelineSegment[];
   faults: FaultWindow[];
+  /** Conflicts and lost updates (active-active); zeros when absent. */
+  conflicts?: { total: number; lostUpdates: number } | undefined;
 }
 
 function ratio(a: number, b: number): number {
@@ -96,7 +98,7 @@ export function buildSummary(i: SummaryInput): Summary {
         durationMs: round3(sb.reduce((a, e) => a + Math.max(0, e.endUs - e.startUs), 0) / 1000),
         divergentWrites: sb.reduce((a, e) => a + e.divergentWrites, 0),
       },
-      conflicts: { total: 0, lostUpdates: 0 },
+      conflicts: { total: i.conflicts?.total ?? 0, lostUpdates: i.conflicts?.lostUpdates ?? 0 },
       availability: { writes: ratio(rec.writes.acked, rec.writes.total), reads: ratio(served, r.total) },
       failovers: i.failovers,
       failoversRefused: i.failoversRefused,
@@ -109,6 +111,6 @@ export function buildSummary(i: SummaryInput): Summary {
     stalenessCdf: rec.stalenessCdf(),
     timeline: i.timeline,
     faults: i.faults,
-    invariantViolations: [],
+    invariantViolations: ledger.violations.slice(0, 20),
   };
 }

@@ -26,6 +26,7 @@ interface WriteReply {
   version: number;
   lsn: number;
   epoch: number;
+  commitUs: number;
 }
 
 interface ReadReply {
@@ -238,7 +239,7 @@ export class SinglePrimary implements Topology {
   }
 
   private writeArrived(op: Op, node: DbNode): void {
-    const ran = node.whenRunning(() => this.commit(op, node));
+    const ran = node.status === 'up' ? (this.commit(op, node), true) : node.whenRunning(() => this.commit(op, node));
     if (!ran) {
       if (node.status === 'crashed') this.replyWrite(op, node, false, 0, 0);
       else this.unreachable(op, node); // powered off: silence
@@ -274,8 +275,8 @@ export class SinglePrimary implements Topology {
     this.replyWrite(op, node, true, version, lsn);
   }
 
-  private replyWrite(op: Op, node: DbNode, ok: boolean, version: number, lsn: number): void {
-    const r: WriteReply = { op, node, ok, version, lsn, epoch: node.epoch };
+  private replyWrite(op: Op, node: DbNode, ok: boolean, version: number, lsn: number, commitUs?: number): void {
+    const r: WriteReply = { op, node, ok, version, lsn, epoch: node.epoch, commitUs: commitUs ?? this.o.sched.now };
     if (node.region === op.region) {
       this.writeReplyArrivedAt(r, this.localAnswerUs(op));
     } else {
@@ -306,7 +307,7 @@ export class SinglePrimary implements Topology {
       return;
     }
     let divergent = false;
-    if (!op.done && atUs - op.invokeUs <= this.o.scenario.workload.clientTimeout) divergent = this.o.ledger.acked(node, r.lsn, r.version, atUs);
+    if (!op.done && atUs - op.invokeUs <= this.o.scenario.workload.clientTimeout) divergent = this.o.ledger.acked(node, r.lsn, r.version, atUs, r.commitUs, r.epoch);
     // Filtered tables are never replicated: their rows stay on the node that wrote them, so
     // replication staleness does not apply to them (see README, "Replication filters").
     this.o.workload.writeAcked(op, atUs, r.version, r.lsn, r.epoch, node.region, divergent || this.o.filtered.has(op.table));
@@ -345,7 +346,7 @@ export class SinglePrimary implements Topology {
       }
       if (!degraded && !this.satisfied(w)) break;
       this.waiterHead++;
-      this.replyWrite(w.op, w.node, true, w.version, w.lsn);
+      this.replyWrite(w.op, w.node, true, w.version, w.lsn, w.commitUs);
       if (this.semiSyncTimeoutUs !== undefined && this.mode === 'semi-sync' && this.waiterHead < this.waiters.length) {
         const next = this.waiters[this.waiterHead] as Waiter;
         this.o.sched.at(Math.max(this.o.sched.now, next.commitUs + this.semiSyncTimeoutUs), this.semiSyncTimeoutBound, next);
@@ -410,7 +411,7 @@ export class SinglePrimary implements Topology {
 
   private readAt(op: Op, node: DbNode): void {
     if (node.region === op.region) {
-      const ran = node.whenRunning(() => this.serveRead(op, node));
+      const ran = node.status === 'up' ? (this.serveRead(op, node), true) : node.whenRunning(() => this.serveRead(op, node));
       if (!ran) this.o.workload.readFailed(op);
     } else {
       this.o.net.datagram(op.region, node.region, this.readRequestBound, { op, node }, this.requestLostBound);
@@ -418,7 +419,7 @@ export class SinglePrimary implements Topology {
   }
 
   private readArrived(op: Op, node: DbNode): void {
-    const ran = node.whenRunning(() => this.serveRead(op, node));
+    const ran = node.status === 'up' ? (this.serveRead(op, node), true) : node.whenRunning(() => this.serveRead(op, node));
     if (!ran) {
       if (node.status === 'crashed') {
         this.invalidate(op.region, node.region);

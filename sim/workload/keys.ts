@@ -15,7 +15,9 @@ export interface KeySpaceOptions {
 export class KeySpace {
   readonly keyCount: number;
   readonly tableCount: number;
-  private readonly keyCdf: Float64Array | undefined;
+  /** Zipf key popularity as a Walker/Vose alias table: O(1) per draw. */
+  private readonly aliasProb: Float64Array | undefined;
+  private readonly alias: Int32Array | undefined;
   private readonly tableCdf: Float64Array;
 
   constructor(o: KeySpaceOptions) {
@@ -25,7 +27,9 @@ export class KeySpace {
     if (o.distribution === 'zipf') {
       const w = new Float64Array(o.keyCount);
       for (let k = 0; k < o.keyCount; k++) w[k] = 1 / Math.pow(k + 1, o.s);
-      this.keyCdf = cumulative(w);
+      const t = aliasTable(w);
+      this.aliasProb = t.prob;
+      this.alias = t.alias;
     }
   }
 
@@ -39,7 +43,10 @@ export class KeySpace {
   }
 
   pickKey(rng: Rng): number {
-    return this.keyCdf ? search(this.keyCdf, rng.next()) : rng.int(this.keyCount);
+    const x = rng.next() * this.keyCount;
+    if (!this.aliasProb) return Math.floor(x);
+    const i = Math.floor(x);
+    return x - i < (this.aliasProb[i] as number) ? i : ((this.alias as Int32Array)[i] as number);
   }
 
   row(table: number, key: number): number {
@@ -66,6 +73,31 @@ function cumulative(weights: ArrayLike<number>): Float64Array {
   }
   cdf[weights.length - 1] = 1;
   return cdf;
+}
+
+/** Vose's alias method: for each column a probability and an alias (exact sampling of any finite distribution). */
+function aliasTable(weights: Float64Array): { prob: Float64Array; alias: Int32Array } {
+  const n = weights.length;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += weights[i] as number;
+  const scaled = new Float64Array(n);
+  for (let i = 0; i < n; i++) scaled[i] = ((weights[i] as number) * n) / sum;
+  const prob = new Float64Array(n);
+  const alias = new Int32Array(n);
+  const small: number[] = [];
+  const large: number[] = [];
+  for (let i = n - 1; i >= 0; i--) ((scaled[i] as number) < 1 ? small : large).push(i);
+  while (small.length > 0 && large.length > 0) {
+    const s = small.pop() as number;
+    const l = large.pop() as number;
+    prob[s] = scaled[s] as number;
+    alias[s] = l;
+    scaled[l] = (scaled[l] as number) + (scaled[s] as number) - 1;
+    ((scaled[l] as number) < 1 ? small : large).push(l);
+  }
+  for (const i of large) prob[i] = 1;
+  for (const i of small) prob[i] = 1;
+  return { prob, alias };
 }
 
 /** First index whose CDF value exceeds u. */

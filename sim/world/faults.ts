@@ -33,6 +33,8 @@ export interface NemesisOptions {
   regionIds: readonly string[];
   verbs: FaultVerbs;
   endUs: number;
+  /** Reports fault starts and ends (to the trace). */
+  onEvent?: ((e: { tUs: number; event: 'fault-start' | 'fault-end'; kind: string; label: string }) => void) | undefined;
 }
 
 type RandomKind = NonNullable<Fault['random']>['kinds'][number];
@@ -145,8 +147,12 @@ export class Nemesis {
       undo.push(() => v.stonithFailure(0));
     }
     this.windows.push({ kind, label, startMs: atUs / 1000, endMs: Math.min(endUs, this.o.endUs) / 1000 });
+    this.o.onEvent?.({ tUs: atUs, event: 'fault-start', kind, label });
     if (forUs !== undefined && undo.length > 0 && endUs < this.o.endUs) {
-      this.o.sched.at(endUs, () => { for (const u of undo) u(); }, undefined);
+      this.o.sched.at(endUs, () => {
+        for (const u of undo) u();
+        this.o.onEvent?.({ tUs: endUs, event: 'fault-end', kind, label });
+      }, undefined);
     }
   }
 
