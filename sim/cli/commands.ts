@@ -4,5 +4,11 @@ import { validateCommand } from './validate.ts';
 import { schemaCommand } from './schema.ts';
 import { runCommand } from './run.ts';
 import { reportCommand } from './report.ts';
+import { checkCommand } from './check.ts';
+import { swarmCommand } from './swarm.ts';
+import { sweepCommand } from './sweep.ts';
+import { mergeCommand } from './merge.ts';
+import { compareCommand } from './compare.ts';
+import { mainJobCommand } from './main-job.ts';
 
-export const commands: Command[] = [runCommand, validateCommand, schemaCommand, reportCommand];
+export const commands: Command[] = [runCommand, validateCommand, schemaCommand, reportCommand, checkCommand, swarmCommand, compareCommand, sweepCommand, mergeCommand, mainJobCommand];

@@ -71,8 +71,8 @@ export class FailoverController {
   /** Lease expiry per node (lease fencing), µs. */
   readonly leaseUntilUs: number[];
   private lastPongUs = 0;
-  /** When the last answer reached the controller (lease waits count from here), µs. */
-  private lastPongRecvUs = 0;
+  /** When the controller last sent a ping (a lease grant) to the primary, µs. */
+  private lastPingSentUs = 0;
   private inProgress = false;
   private refusedThisEpisode = false;
   private alertedThisEpisode = false;
@@ -102,9 +102,11 @@ export class FailoverController {
     if (this.o.controllerDown()) return;
     const topo = this.o.topo;
     const primary = topo.node(topo.dnsPrimary);
-    this.o.net.datagram(this.o.controllerRegion, primary.region, this.pingBound, { target: primary, sentUs: now });
     this.tryRejoins();
+    // No pings (lease grants) to a primary being failed over: the lease must run out.
     if (this.inProgress) return;
+    this.lastPingSentUs = now;
+    this.o.net.datagram(this.o.controllerRegion, primary.region, this.pingBound, { target: primary, sentUs: now });
     const silentUs = now - this.lastPongUs;
     if (silentUs < this.cfg.detectionTimeout) return;
     if (this.cfg.mode === 'manual') {
@@ -120,7 +122,9 @@ export class FailoverController {
   private pingArrived(p: Ping): void {
     // A paused primary answers late (held until it resumes); a crashed or powered-off one never.
     p.target.whenRunning(() => {
-      this.leaseUntilUs[p.target.region] = this.o.sched.now + this.cfg.leaseDuration;
+      // The grant runs from when the controller sent it, so a ping held up (paused node) grants nothing new.
+      const until = p.sentUs + this.cfg.leaseDuration;
+      if (until > (this.leaseUntilUs[p.target.region] as number)) this.leaseUntilUs[p.target.region] = until;
       this.o.net.datagram(p.target.region, this.o.controllerRegion, this.pongBound, p);
     });
   }
@@ -129,7 +133,6 @@ export class FailoverController {
     if (this.o.controllerDown()) return;
     if (p.target.region !== this.o.topo.dnsPrimary) return;
     if (p.sentUs > this.lastPongUs) this.lastPongUs = p.sentUs;
-    this.lastPongRecvUs = this.o.sched.now;
     this.refusedThisEpisode = false;
     this.alertedThisEpisode = false;
   }
@@ -194,8 +197,8 @@ export class FailoverController {
         this.promoteAfter(this.cfg.promotionTime, old, rec, cand);
         return;
       case 'lease': {
-        // Wait out the old primary's lease: it stops writing by then on its own.
-        const wait = Math.max(0, this.lastPongRecvUs + this.cfg.leaseDuration - now);
+        // Wait out the longest lease the old primary may hold: it stops writing by then on its own.
+        const wait = Math.max(0, this.lastPingSentUs + this.cfg.leaseDuration - now);
         this.o.ledger.trace({ tUs: now, event: 'fence-lease-wait', waitMs: wait / 1000 });
         this.promoteAfter(wait + this.cfg.promotionTime, old, rec, cand);
         return;
@@ -238,9 +241,6 @@ export class FailoverController {
     for (let i = old.wal.indexAfterLsn(cand.receivedLsn); i < old.wal.endIndex; i++) {
       if (!Number.isNaN(old.wal.get(i, 'ackUs'))) this.o.forgetAcked(old.wal.get(i, 'rowId'), old.wal.get(i, 'writeId'));
     }
-    // Trim nothing the new timeline has not got: the candidate's WAL ends at its received position.
-    cand.wal.truncateAfter(cand.receivedLsn);
-    cand.afterTruncate(now);
     topo.closeChannels(old.region);
     cand.role = 'primary';
     cand.epoch = epoch;
@@ -249,11 +249,10 @@ export class FailoverController {
     // Replicas the controller reaches follow the new primary now; the rest rejoin later.
     for (const n of topo.nodes) if (n !== cand && n !== old && n.isUp && this.reachable(n.region)) this.repoint(n, cand, rec.tally, false);
     topo.openChannels(cand).forEach((ch) => {
-      if (ch.target.epoch !== epoch) ch.close();
+      if (ch.target.epoch !== epoch || this.rebuilding.has(ch.target.region)) ch.close();
     });
     topo.setDns(cand.region);
     this.lastPongUs = now;
-    this.lastPongRecvUs = now;
     rec.completedAtUs = now;
     rec.epoch = epoch;
     this.failovers.push(rec);

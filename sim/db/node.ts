@@ -159,6 +159,8 @@ export class DbNode {
       this.stoppedAtUs = nowUs;
     }
     this.status = status;
+    // Deliveries held by a pause die with a crash or power-off.
+    if (status !== 'paused') this.held = [];
   }
 
   /** The node runs again; queued applies resume; deliveries held during a pause run now, in order. */

@@ -4,6 +4,8 @@
 import * as hdr from 'hdr-histogram-js';
 import type { Percentiles } from './summary-types.ts';
 
+/** Values below this (µs) are counted exactly first (262 ms; 1 MB per histogram once used). */
+const SMALL_US = 1 << 18;
 /** Largest trackable value: one simulated month in microseconds. */
 const HIGHEST_US = 30 * 86_400_000_000;
 
@@ -12,28 +14,38 @@ export class LatencyHistogram {
   private sum = 0;
   private maxUs = 0;
   count = 0;
-  /** Run-length coalescing: equal consecutive values (common: same-region latencies) are recorded once with a count. */
-  private pendingValue = -1;
-  private pendingCount = 0;
+  /**
+   * Exact counts for values below SMALL_US (most latencies and lags), folded
+   * into the HDR histogram only when percentiles are asked for: an array
+   * increment per record instead of HDR's bucket arithmetic.
+   */
+  private small: Uint32Array | undefined;
+  private smallCount = 0;
 
   /** Records one value in microseconds (negative values are recorded as 0). */
   record(us: number): void {
     const v = us < 0 ? 0 : us > HIGHEST_US ? HIGHEST_US : Math.round(us);
-    if (v === this.pendingValue) this.pendingCount++;
-    else {
-      this.flush();
-      this.pendingValue = v;
-      this.pendingCount = 1;
-    }
+    if (v < SMALL_US) {
+      if (!this.small) this.small = new Uint32Array(SMALL_US);
+      this.small[v] = (this.small[v] as number) + 1;
+      this.smallCount++;
+    } else this.h.recordValue(v);
     this.sum += v;
     this.count++;
     if (v > this.maxUs) this.maxUs = v;
   }
 
   private flush(): void {
-    if (this.pendingCount > 0) this.h.recordValueWithCount(this.pendingValue, this.pendingCount);
-    this.pendingCount = 0;
-    this.pendingValue = -1;
+    const small = this.small;
+    if (!small || this.smallCount === 0) return;
+    for (let v = 0; v < SMALL_US; v++) {
+      const c = small[v] as number;
+      if (c > 0) {
+        this.h.recordValueWithCount(v, c);
+        small[v] = 0;
+      }
+    }
+    this.smallCount = 0;
   }
 
   /** Value at a percentile (0–100), microseconds. */

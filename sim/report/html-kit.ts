@@ -54,7 +54,9 @@ table { border-collapse: collapse; font-size: 0.87rem; margin: 8px 0; }
 th, td { border: 1px solid var(--rule); padding: 4px 7px; vertical-align: top; }
 thead th .params { font-weight: normal; }
 thead th { background: #f2f2f2; text-align: left; }
-th[scope=row] { text-align: left; font-weight: normal; white-space: nowrap; }
+th[scope=row] { text-align: left; font-weight: normal; }
+table.comparison th[scope=row] { white-space: nowrap; }
+table.site-index th[scope=row] { min-width: 14em; max-width: 26em; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 td.num .ci { display: block; color: var(--muted); font-size: 0.82em; }
 td.best { background: var(--best); font-weight: bold; }

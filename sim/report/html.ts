@@ -2,7 +2,8 @@
 // table, the charts (inline SVG), and the replay keys with the exact command
 // that reproduces each run. Pure: builds the HTML string; index.ts writes it.
 import type { ChartDef } from './chart-set.ts';
-import { type ComparisonCell, type ComparisonTable, comparisonTable, decimalsFor, formatNumber } from './comparison.ts';
+import { type ComparisonCell, type ComparisonTable, comparisonTable } from './comparison.ts';
+import { decimalsFor, formatNumber } from './format.ts';
 import { escapeHtml as esc, inlineSvg, page, shellQuote } from './html-kit.ts';
 import type { ScenarioInfo } from './result-set.ts';
 import { formatParamValue, paramPaths, type RunResult } from './runs.ts';
@@ -33,11 +34,14 @@ export function replayCommand(run: RunResult, scenarioFile: string | undefined):
   return args.map((a, i) => (i === 2 && scenarioFile === undefined ? a : shellQuote(a))).join(' ');
 }
 
-/** A cell: the mean, and under it the interval with the mean's decimals (none for one seed). */
+/**
+ * A cell: the mean, and under it the interval with the mean's decimals (none
+ * for one seed). Every compared metric is non-negative, so the interval shown starts at 0 at the least.
+ */
 function cellHtml(cell: ComparisonCell): string {
   const decimals = decimalsFor(cell.mean);
   const interval = Number.isFinite(cell.halfWidth)
-    ? `<span class="ci">${esc(`${formatNumber(cell.low, decimals)} – ${formatNumber(cell.high, decimals)}`)}</span>`
+    ? `<span class="ci">${esc(`${formatNumber(Math.max(0, cell.low), decimals)} – ${formatNumber(cell.high, decimals)}`)}</span>`
     : cell.n === 0
       ? '<span class="ci">no data</span>'
       : '';
@@ -162,7 +166,7 @@ ${metaHtml(scenario, runs)}
   sections.push(violationsHtml(runs));
   sections.push(`<section id="comparison">
 <h2>Comparison</h2>
-<p class="note">Each cell: the mean over ${esc(seedsText)}${seedCounts.every((n) => n < 2) ? ' (one seed gives no interval)' : ', and below it the 95% confidence interval (Student t)'}. ★ and green: the best mean of the row (not marked when all are equal). An interval that overlaps another means the seeds do not separate the two.</p>
+<p class="note">Each cell: the mean over ${esc(seedsText)}${seedCounts.every((n) => n < 2) ? ' (one seed gives no interval)' : ', and below it the 95% confidence interval (Student t, clamped at 0)'}. ★ and green: the best mean of the row (not marked when all are equal). An interval that overlaps another means the seeds do not separate the two.</p>
 ${comparisonHtml(table)}
 </section>`);
   sections.push(`<section id="charts">\n<h2>Charts</h2>\n${overview.map(figureHtml).join('\n')}\n</section>`);

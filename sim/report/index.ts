@@ -1,8 +1,9 @@
 // The report writer's public API, used by `repsim report`, `run --out`,
 // `compare --out` and the main job. Reads a result set, renders its charts
 // (Vega-Lite → SVG → PNG) and writes a self-contained index.html beside
-// them. The only part of sim/report/ that touches the filesystem (with
-// result-set.ts for reading).
+// them. Filesystem access in sim/report/ is confined to this file,
+// result-set.ts (reading results), render.ts (chart files, fonts) and
+// text-metrics.ts (fonts); chart, table and page builders are pure.
 //
 //   result dir ──read──▶ runs ──chartSet──▶ specs ──render──▶ charts/NAME.{vl.json,svg,png}
 //                          └──────comparison, replay keys──────▶ index.html
@@ -18,7 +19,7 @@ import { type Headline, headlineNumbers, renderSiteIndex, type SiteIndexEntry, t
 export { meanCi95, type MeanCi } from './stats.ts';
 export { comparisonTable, COMPARISON_METRICS, formatMeanCi, formatNumber, type ComparisonTable } from './comparison.ts';
 export { tradeoffSpec, type TradeoffOptions } from './charts/tradeoff.ts';
-export { chartSet, type ChartDef } from './chart-set.ts';
+export { chartSet, type ChartDef, type ChartSetOptions } from './chart-set.ts';
 export { readResultSet, type ResultSet, type ScenarioInfo } from './result-set.ts';
 export { headlineNumbers, type Headline, type SiteIndexEntry } from './site-index.ts';
 export type { RunResult } from './runs.ts';

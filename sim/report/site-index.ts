@@ -1,7 +1,8 @@
 // The top-level page linking the report pages of several scenarios (the main
 // job's reports/index.html), with a few headline numbers per scenario; and
 // those headline numbers for a result set. Pure: index.ts writes the page.
-import { comparisonTable, formatNumber } from './comparison.ts';
+import { comparisonTable } from './comparison.ts';
+import { formatNumber } from './format.ts';
 import { escapeHtml as esc, page } from './html-kit.ts';
 import type { RunResult } from './runs.ts';
 
@@ -51,7 +52,7 @@ export function headlineNumbers(runs: readonly RunResult[]): Headline[] {
     { label: 'Staleness p99', value: range(means('stalenessP99'), 'ms') },
     { label: 'Lost writes (RPO)', value: range(means('rpoLostWrites'), '') },
     { label: 'RTO, worst', value: range(means('rtoMax'), 's') },
-    { label: 'Split-brain', value: `${splitRuns} of ${runs.length} runs` },
+    { label: 'Split-brain', value: `${splitRuns} of ${runs.length} run${runs.length === 1 ? '' : 's'}` },
   ];
 }
 

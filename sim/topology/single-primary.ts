@@ -100,8 +100,7 @@ export class SinglePrimary implements Topology {
   private readonly writeRequestBound = (r: { op: Op; node: DbNode }) => this.writeArrived(r.op, r.node);
   private readonly readRequestBound = (r: { op: Op; node: DbNode }) => this.readArrived(r.op, r.node);
   private readonly readReplyBound = (r: ReadReply) => this.o.workload.readServed(r.op, r.version, this.o.sched.now);
-  private readonly requestLostBound = (r: { op: Op; node: DbNode }) => this.unreachable(r.op, r.node);
-  private readonly replyLostBound = (r: { op: Op }) => this.o.workload.armTimeout(r.op);
+  private readonly timeoutBound = (t: { op: Op; node: DbNode }) => this.timedOut(t.op, t.node);
   private readonly tickBound = () => this.shipTick();
   private readonly sessionLsnBound = (r: { op: Op; deadlineUs: number }) => this.sessionLsnRead(r.op, r.deadlineUs);
   private readonly semiSyncTimeoutBound = (w: Waiter) => this.semiSyncTimedOut(w);
@@ -225,25 +224,34 @@ export class SinglePrimary implements Topology {
   write(op: Op): void {
     const target = this.node(this.resolve(op.region));
     if (target.region === op.region) this.writeArrived(op, target);
-    else this.o.net.datagram(op.region, target.region, this.writeRequestBound, { op, node: target }, this.requestLostBound);
+    else {
+      this.armTimeout(op, target);
+      this.o.net.datagram(op.region, target.region, this.writeRequestBound, { op, node: target });
+    }
   }
 
-  private unreachable(op: Op, node: DbNode): void {
-    // No answer will come: the client times out, then re-resolves.
-    this.invalidateAt(op, node.region);
-    this.o.workload.armTimeout(op);
+  /**
+   * The client gives up at invoke + clientTimeout if no answer came by then
+   * (request or reply lost, node silent, paused, or powered off), and then
+   * re-resolves the primary.
+   */
+  private armTimeout(op: Op, node: DbNode): void {
+    this.o.sched.at(op.invokeUs + this.o.scenario.workload.clientTimeout, this.timeoutBound, { op, node });
   }
 
-  private invalidateAt(op: Op, region: number): void {
-    this.o.sched.at(op.invokeUs + this.o.scenario.workload.clientTimeout, () => this.invalidate(op.region, region), undefined);
+  private timedOut(op: Op, node: DbNode): void {
+    if (op.done) return;
+    this.invalidate(op.region, node.region);
+    if (op.write) this.o.workload.writeFailed(op);
+    else this.o.workload.readFailed(op);
   }
 
   private writeArrived(op: Op, node: DbNode): void {
-    const ran = node.status === 'up' ? (this.commit(op, node), true) : node.whenRunning(() => this.commit(op, node));
-    if (!ran) {
-      if (node.status === 'crashed') this.replyWrite(op, node, false, 0, 0);
-      else this.unreachable(op, node); // powered off: silence
-    }
+    if (node.status === 'up') return this.commit(op, node);
+    // A crashed host's OS refuses the connection at once; a powered-off one is silent.
+    if (node.status === 'crashed') return this.replyWrite(op, node, false, 0, 0);
+    if (node.region === op.region) this.armTimeout(op, node);
+    node.whenRunning(() => this.commit(op, node));
   }
 
   /** Whether `node` accepts a client write now. */
@@ -264,7 +272,7 @@ export class SinglePrimary implements Topology {
     if (needsWait && (this.channels.get(node.region)?.length ?? 0) > 0) {
       const w: Waiter = { op, node, lsn, version, epoch: node.epoch, commitUs: now };
       this.waiters.push(w);
-      this.o.workload.armTimeout(op);
+      if (node.region === op.region) this.armTimeout(op, node);
       if (this.semiSyncTimeoutUs !== undefined && this.mode === 'semi-sync' && this.waiters.length - this.waiterHead === 1) {
         this.o.sched.after(this.semiSyncTimeoutUs, this.semiSyncTimeoutBound, w);
       }
@@ -280,7 +288,7 @@ export class SinglePrimary implements Topology {
     if (node.region === op.region) {
       this.writeReplyArrivedAt(r, this.localAnswerUs(op));
     } else {
-      this.o.net.datagram(node.region, op.region, this.writeReplyBound, r, this.replyLostBound);
+      this.o.net.datagram(node.region, op.region, this.writeReplyBound, r);
     }
   }
 
@@ -411,21 +419,24 @@ export class SinglePrimary implements Topology {
 
   private readAt(op: Op, node: DbNode): void {
     if (node.region === op.region) {
-      const ran = node.status === 'up' ? (this.serveRead(op, node), true) : node.whenRunning(() => this.serveRead(op, node));
-      if (!ran) this.o.workload.readFailed(op);
+      if (node.status === 'up') return this.serveRead(op, node);
+      if (node.status !== 'paused') return this.o.workload.readFailed(op);
+      this.armTimeout(op, node);
+      node.whenRunning(() => this.serveRead(op, node));
     } else {
-      this.o.net.datagram(op.region, node.region, this.readRequestBound, { op, node }, this.requestLostBound);
+      this.armTimeout(op, node);
+      this.o.net.datagram(op.region, node.region, this.readRequestBound, { op, node });
     }
   }
 
   private readArrived(op: Op, node: DbNode): void {
-    const ran = node.status === 'up' ? (this.serveRead(op, node), true) : node.whenRunning(() => this.serveRead(op, node));
-    if (!ran) {
-      if (node.status === 'crashed') {
-        this.invalidate(op.region, node.region);
-        this.o.workload.readFailed(op);
-      } else this.unreachable(op, node);
+    if (node.status === 'up') return this.serveRead(op, node);
+    if (node.status === 'crashed') {
+      // Refused at once (the client learns it without waiting for its timeout).
+      this.invalidate(op.region, node.region);
+      return this.o.workload.readFailed(op);
     }
+    node.whenRunning(() => this.serveRead(op, node)); // paused: held; off: silence (the timeout is armed)
   }
 
   private serveRead(op: Op, node: DbNode): void {
@@ -435,7 +446,7 @@ export class SinglePrimary implements Topology {
     if (node.region === op.region) {
       this.o.workload.readServed(op, version, this.localAnswerUs(op));
     } else {
-      this.o.net.datagram(node.region, op.region, this.readReplyBound, { op, node, version }, this.replyLostBound);
+      this.o.net.datagram(node.region, op.region, this.readReplyBound, { op, node, version });
     }
   }
 }

@@ -2,7 +2,7 @@
 // inline, names its axes with units, and handles the no-data case.
 import { describe, expect, it } from 'vitest';
 import { chartSet, slug } from '../../sim/report/chart-set.ts';
-import { lagOverTimeSpec } from '../../sim/report/charts/lag-over-time.ts';
+import { downsampleMax, lagOverTimeSpec } from '../../sim/report/charts/lag-over-time.ts';
 import { placeFaultLabels } from '../../sim/report/charts/fault-windows.ts';
 import { rpoRtoSpec } from '../../sim/report/charts/rpo-rto.ts';
 import { pooledStalenessCdf, stalenessCdfSpec } from '../../sim/report/charts/staleness-cdf.ts';
@@ -138,6 +138,24 @@ describe('fault labels', () => {
       { style: 'shade', plotWidthPx: 600, domainS: [0, 600] },
     );
     expect(placed.map((p) => p.row)).toEqual([0, 1, 0]);
+  });
+
+  it('leave labels off beyond four rows rather than pile them up', () => {
+    const faults = Array.from({ length: 8 }, (_, i) => ({ kind: 'crash', label: `crash ${i}`, startMs: i * 1_000, endMs: i * 1_000 + 500 }));
+    const rows = placeFaultLabels(faults, { style: 'shade', plotWidthPx: 600, domainS: [0, 600] }).map((p) => p.row);
+    expect(rows).toEqual([0, 1, 2, 3, -1, -1, -1, -1]);
+  });
+});
+
+describe('downsampleMax', () => {
+  it('keeps short series and keeps spikes of long ones', () => {
+    const short = [{ tMs: 0, value: 1 }];
+    expect(downsampleMax(short, 10)).toEqual(short);
+    const long = Array.from({ length: 3_600 }, (_, i) => ({ tMs: i * 1_000, value: i === 1_234 ? 9_999 : 5 }));
+    const down = downsampleMax(long, 1_500);
+    expect(down.length).toBeLessThanOrEqual(1_500);
+    expect(Math.max(...down.map((p) => p.value))).toBe(9_999);
+    expect(down[0]!.tMs).toBe(0);
   });
 });
 

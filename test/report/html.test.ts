@@ -149,8 +149,10 @@ describe('comparison', () => {
     expect(formatNumber(0.01234)).toBe('0.012');
     expect(formatNumber(-3.2)).toBe('−3.20');
     expect(formatNumber(NaN)).toBe('–');
-    expect(formatMeanCi(meanCi95([10, 12, 14]))).toBe('12.0 ± 5.0');
-    expect(formatMeanCi(meanCi95([5]))).toBe('5.00');
+    expect(formatMeanCi(meanCi95([10, 12, 14]))).toBe('12 ± 5.0');
+    expect(formatMeanCi(meanCi95([5]))).toBe('5');
+    expect(formatNumber(26)).toBe('26');
+    expect(formatNumber(26.5)).toBe('26.5');
   });
 });
 

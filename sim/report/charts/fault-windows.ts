@@ -24,6 +24,8 @@ export interface FaultLayers {
   labelHeightPx: number;
 }
 
+/** Most rows of labels; faults that would need more stay unlabelled (still drawn). */
+const MAX_LABEL_ROWS = 4;
 /** Height of one row of fault labels, px. */
 const LABEL_ROW_PX = 14;
 /** Font size of fault labels, px. */
@@ -35,6 +37,7 @@ interface PlacedFault {
   startS: number;
   endS: number;
   label: string;
+  /** Label row above the plot (0 nearest), or -1 when the label did not fit. */
   row: number;
 }
 
@@ -51,11 +54,11 @@ export function placeFaultLabels(faults: readonly FaultWindow[], opts: FaultLaye
     const startS = f.startMs / 1000;
     const widthS = (f.label.length * LABEL_CHAR_PX + 8) * secondsPerPx;
     let row = rowEnds.findIndex((end) => end < startS);
-    if (row === -1) {
+    if (row === -1 && rowEnds.length < MAX_LABEL_ROWS) {
       row = rowEnds.length;
       rowEnds.push(0);
     }
-    rowEnds[row] = startS + widthS;
+    if (row !== -1) rowEnds[row] = startS + widthS;
     return { startS, endS: Math.max(startS, f.endMs / 1000), label: f.label, row };
   });
 }
@@ -88,7 +91,7 @@ export function faultLayers(faults: readonly FaultWindow[], opts: FaultLayerOpti
       encoding: { x },
     });
   }
-  const rows = Math.max(...placed.map((f) => f.row)) + 1;
+  const rows = Math.max(-1, ...placed.map((f) => f.row)) + 1;
   for (let row = 0; row < rows; row++) {
     front.push({
       data: { values: placed.filter((f) => f.row === row) },

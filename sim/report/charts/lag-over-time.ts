@@ -1,5 +1,6 @@
 // Chart: replication lag over time for one run, one line per channel, with
 // the run's fault windows shaded. Reads `series.lagMs` and `faults`.
+import type { SeriesPoint } from '../../measure/summary-types.ts';
 import type { RunResult } from '../runs.ts';
 import { CHART_CONFIG, PLOT_HEIGHT_PX, PLOT_WIDTH_PX, VL_SCHEMA, categoryColor, type VlLayer, type VlSpec } from '../theme.ts';
 import { channelLabel, emptyChartSpec } from './chart-group.ts';
@@ -15,6 +16,21 @@ export interface LagChartOptions {
 
 /** Above this lag the y axis switches from ms to s. */
 const SECONDS_ABOVE_MS = 10_000;
+/** Most points drawn per channel; longer series are reduced to bucket maxima (spikes survive). */
+const MAX_POINTS_PER_CHANNEL = 1_500;
+
+/** `points` reduced to at most `max` by taking the largest value of each run of consecutive points. */
+export function downsampleMax(points: readonly SeriesPoint[], max: number): SeriesPoint[] {
+  if (points.length <= max) return [...points];
+  const per = Math.ceil(points.length / max);
+  const out: SeriesPoint[] = [];
+  for (let i = 0; i < points.length; i += per) {
+    let top: SeriesPoint | undefined;
+    for (const p of points.slice(i, i + per)) if (top === undefined || p.value > top.value) top = p;
+    if (top !== undefined) out.push({ tMs: points[i]?.tMs ?? top.tMs, value: top.value });
+  }
+  return out;
+}
 
 /** Lag (p99 per second) of every replication channel of `run` over simulated time. */
 export function lagOverTimeSpec(run: RunResult, opts: LagChartOptions): VlSpec {
@@ -23,7 +39,7 @@ export function lagOverTimeSpec(run: RunResult, opts: LagChartOptions): VlSpec {
   const points: Array<{ channel: string; tS: number; lag: number }> = [];
   let maxLagMs = 0;
   for (const key of channels) {
-    for (const p of run.series.lagMs[key] ?? []) {
+    for (const p of downsampleMax(run.series.lagMs[key] ?? [], MAX_POINTS_PER_CHANNEL)) {
       points.push({ channel: channelLabel(key), tS: p.tMs / 1000, lag: p.value });
       maxLagMs = Math.max(maxLagMs, p.value);
     }

@@ -1,8 +1,9 @@
 // Chart: acknowledged writes lost (RPO) and worst recovery time (RTO) per
 // group: mean over seeds as a bar, its 95% t-interval as an error bar, and
 // each seed as a dot. Reads `metrics.rpo.lostAckedWrites` and `metrics.rto.maxMs`.
+import { formatMeanCi, formatNumber } from '../format.ts';
 import { meanCi95 } from '../stats.ts';
-import { CHART_CONFIG, PLOT_WIDTH_PX, VL_SCHEMA, type VlConcatChild, type VlSpec } from '../theme.ts';
+import { CHART_CONFIG, PLOT_WIDTH_PX, VL_SCHEMA, type VlConcatChild, type VlLayer, type VlSpec } from '../theme.ts';
 import type { RunResult } from '../runs.ts';
 import { type ChartGroup, type GroupNoun, groupColorScale, runsNote } from './chart-group.ts';
 
@@ -14,8 +15,6 @@ interface Panel {
   axisTitle: string;
   /** The run's value in the panel's unit. */
   value: (r: RunResult) => number;
-  /** Digits after the decimal point in value labels. */
-  digits: number;
 }
 
 const PANELS: Panel[] = [
@@ -23,13 +22,11 @@ const PANELS: Panel[] = [
     title: 'Data loss (RPO): acknowledged writes no surviving node holds',
     axisTitle: 'Lost acknowledged writes per run (count)',
     value: (r) => r.metrics.rpo.lostAckedWrites,
-    digits: 1,
   },
   {
     title: 'Recovery time (RTO): fault to first write on the new primary, worst failover',
     axisTitle: 'RTO, worst failover per run (s)',
     value: (r) => r.metrics.rto.maxMs / 1000,
-    digits: 1,
   },
 ];
 
@@ -40,11 +37,10 @@ function panelSpec(panel: Panel, groups: readonly ChartGroup[]): VlConcatChild {
     // Metrics are non-negative: the drawn interval is clamped at 0.
     const low = hasCi ? Math.max(0, ci.low) : ci.mean;
     const high = hasCi ? ci.high : ci.mean;
-    const text = hasCi
-      ? `${ci.mean.toFixed(panel.digits)} ± ${ci.halfWidth.toFixed(panel.digits)}`
-      : `${ci.mean.toFixed(panel.digits)} (1 seed)`;
-    return { group: g.label, mean: ci.mean, low, high, text, n: ci.n };
+    const text = hasCi ? formatMeanCi(ci) : `${formatNumber(ci.mean)} (${ci.n === 1 ? '1 seed' : 'no runs'})`;
+    return { group: g.label, mean: ci.mean, low, high, text, n: ci.n, hasCi };
   });
+  const withCi = rows.filter((r) => r.hasCi);
   const seeds = groups.flatMap((g) => g.runs.map((r) => ({ group: g.label, value: panel.value(r), seed: r.seed })));
   const maxX = Math.max(0, ...rows.map((r) => r.high), ...seeds.map((s) => s.value));
   // Room on the right for the value labels.
@@ -65,21 +61,25 @@ function panelSpec(panel: Panel, groups: readonly ChartGroup[]): VlConcatChild {
           color: { field: 'group', type: 'nominal', scale: groupColorScale(groups), legend: null },
         },
       },
-      {
-        data: { values: rows },
-        mark: { type: 'rule', color: '#111111', strokeWidth: 1.5 },
-        encoding: { y, x: { ...x, field: 'low' }, x2: { field: 'high' } },
-      },
-      {
-        data: { values: rows },
-        mark: { type: 'tick', color: '#111111', thickness: 1.5, size: 12, orient: 'vertical' },
-        encoding: { y, x: { ...x, field: 'low' } },
-      },
-      {
-        data: { values: rows },
-        mark: { type: 'tick', color: '#111111', thickness: 1.5, size: 12, orient: 'vertical' },
-        encoding: { y, x: { ...x, field: 'high' } },
-      },
+      ...(withCi.length === 0
+        ? []
+        : ([
+            {
+              data: { values: withCi },
+              mark: { type: 'rule', color: '#111111', strokeWidth: 1.5 },
+              encoding: { y, x: { ...x, field: 'low' }, x2: { field: 'high' } },
+            },
+            {
+              data: { values: withCi },
+              mark: { type: 'tick', color: '#111111', thickness: 1.5, size: 12, orient: 'vertical' },
+              encoding: { y, x: { ...x, field: 'low' } },
+            },
+            {
+              data: { values: withCi },
+              mark: { type: 'tick', color: '#111111', thickness: 1.5, size: 12, orient: 'vertical' },
+              encoding: { y, x: { ...x, field: 'high' } },
+            },
+          ] satisfies VlLayer[])),
       {
         data: { values: seeds },
         mark: { type: 'point', shape: 'circle', filled: true, size: 28, color: '#111111', opacity: 0.55, yOffset: 8 },
@@ -97,11 +97,16 @@ function panelSpec(panel: Panel, groups: readonly ChartGroup[]): VlConcatChild {
 /** RPO and RTO panels, one bar per group, stacked vertically. `noun` names a group in the title. */
 export function rpoRtoSpec(groups: readonly ChartGroup[], noun: GroupNoun = 'variant'): VlSpec {
   const seedNote = runsNote(groups);
+  const anyCi = groups.some((g) => g.runs.length > 1);
   return {
     $schema: VL_SCHEMA,
     title: {
       text: `Data loss and recovery time per ${noun}`,
-      subtitle: [`Bar: mean over ${seedNote}; black line: 95% t-interval (clamped at 0); dots: individual seeds.`],
+      subtitle: [
+        anyCi
+          ? `Bar: mean over ${seedNote}; black line: 95% t-interval (clamped at 0); dots: individual seeds.`
+          : 'One seed per bar: no interval. Run more seeds (repsim compare) for 95% intervals.',
+      ],
     },
     config: CHART_CONFIG,
     vconcat: PANELS.map((p) => panelSpec(p, groups)),

@@ -15,6 +15,8 @@ export interface CdfPoint {
   fraction: number;
 }
 
+/** Lowest staleness the x axis shows, ms (smaller steps are drawn at the left edge). */
+const MIN_AXIS_MS = 0.1;
 /** Above this many distinct staleness values the pooled CDF is evaluated on a log grid instead. */
 const MAX_POINTS = 400;
 
@@ -68,8 +70,9 @@ export function stalenessCdfSpec(groups: readonly ChartGroup[], noun: GroupNoun 
   if (xs.length === 0) {
     return emptyChartSpec(title, 'No stale reads in any run: every read reflected all writes acknowledged before it began.');
   }
-  const lo = xs[0] ?? 1;
-  const last = xs[xs.length - 1] ?? lo;
+  const last = xs[xs.length - 1] ?? 1;
+  // Staleness under 0.1 ms is noise on a ms axis: start there unless everything is smaller.
+  const lo = Math.max(xs[0] ?? 1, Math.min(MIN_AXIS_MS, last / 10));
   const hi = last > lo ? last : lo * 10;
   // A common grid: every group's curve spans the whole axis (a group with no
   // stale reads is a flat line at 100%).

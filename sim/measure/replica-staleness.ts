@@ -1,0 +1,137 @@
+// Read staleness and session guarantees when replicas resolve conflicts
+// (active-active), where write ids no longer order versions.
+//
+// "w is reflected at region r" (reflects): for a last-writer-wins row, r's
+// winning version is w or a write that beats w in the LWW order — r shows w
+// or something w can never displace; for a set (CRDT) row, r has applied w
+// (its per-origin applied sequence has reached w's). A read at r is stale if
+// a write to the row acknowledged before the read began is not reflected at
+// r; staleness = read start − ack of the oldest such write, versions behind =
+// how many. Read-your-writes: the session's own last acknowledged write to
+// the row is not reflected. Monotonic reads: the version the session last
+// read of the row is not reflected any more.
+//
+// Per row we keep acknowledged writes until every region reflects them, so a
+// read costs O(writes of the row still in flight). The `ReplicaRecorder`
+// takes the verdict the topology computed at serve time in place of the
+// write-id checkers of the base recorder.
+import { Recorder, type RecorderOptions } from './recorder.ts';
+
+/** Most entries kept per row (older ones dropped; results become lower bounds). */
+const MAX_PER_ROW = 4096;
+const RECENT_READS = 4;
+
+export interface Reflects {
+  /** Whether write `w` of `row` is reflected at region `r`. */
+  (r: number, row: number, w: number): boolean;
+}
+
+export class ReplicaStaleness {
+  private readonly acked = new Map<number, number[]>();
+  private readonly lastWriteRow: Int32Array;
+  private readonly lastWrite: Float64Array;
+  private readonly lastWriteAckUs: Float64Array;
+  private readonly readRow: Int32Array;
+  private readonly readVersion: Float64Array;
+  private readonly readNext: Uint8Array;
+  stale = false;
+  stalenessUs = 0;
+  behind = 0;
+  ryw = false;
+  monotonic = false;
+
+  constructor(sessionCount: number, private readonly regions: number, private readonly reflects: Reflects) {
+    this.lastWriteRow = new Int32Array(sessionCount).fill(-1);
+    this.lastWrite = new Float64Array(sessionCount);
+    this.lastWriteAckUs = new Float64Array(sessionCount);
+    this.readRow = new Int32Array(sessionCount * RECENT_READS).fill(-1);
+    this.readVersion = new Float64Array(sessionCount * RECENT_READS);
+    this.readNext = new Uint8Array(sessionCount);
+  }
+
+  private everywhere(row: number, w: number): boolean {
+    for (let r = 0; r < this.regions; r++) if (!this.reflects(r, row, w)) return false;
+    return true;
+  }
+
+  /** Write `w` of `row` by `session` was acknowledged at `ackUs`. */
+  onAck(session: number, row: number, w: number, ackUs: number): void {
+    this.lastWriteRow[session] = row;
+    this.lastWrite[session] = w;
+    this.lastWriteAckUs[session] = ackUs;
+    let list = this.acked.get(row);
+    if (!list) this.acked.set(row, (list = []));
+    let k = 0;
+    for (let i = 0; i < list.length; i += 2) {
+      if (this.everywhere(row, list[i] as number)) continue;
+      list[k++] = list[i] as number;
+      list[k++] = list[i + 1] as number;
+    }
+    list.length = k;
+    if (!this.everywhere(row, w)) list.push(w, ackUs);
+    if (list.length > 2 * MAX_PER_ROW) list.splice(0, 2);
+    if (list.length === 0) this.acked.delete(row);
+  }
+
+  /** Judges a read of `row` at region `r` that began at `startUs` and returned `version`; the verdict is left in the fields. */
+  onRead(r: number, session: number, row: number, version: number, startUs: number): void {
+    let behind = 0;
+    let oldest = Infinity;
+    const list = this.acked.get(row);
+    if (list)
+      for (let i = 0; i < list.length; i += 2) {
+        const ack = list[i + 1] as number;
+        if (ack < startUs && !this.reflects(r, row, list[i] as number)) {
+          behind++;
+          if (ack < oldest) oldest = ack;
+        }
+      }
+    this.stale = behind > 0;
+    this.behind = behind;
+    this.stalenessUs = behind > 0 ? startUs - oldest : 0;
+    this.ryw = this.lastWriteRow[session] === row && (this.lastWriteAckUs[session] as number) < startUs && !this.reflects(r, row, this.lastWrite[session] as number);
+    this.monotonic = false;
+    const base = session * RECENT_READS;
+    let slot = -1;
+    for (let k = 0; k < RECENT_READS; k++)
+      if (this.readRow[base + k] === row) {
+        slot = base + k;
+        const prev = this.readVersion[slot] as number;
+        if (prev !== 0 && !this.reflects(r, row, prev)) this.monotonic = true;
+        break;
+      }
+    if (slot < 0) {
+      const k = this.readNext[session] as number;
+      slot = base + k;
+      this.readNext[session] = (k + 1) % RECENT_READS;
+      this.readRow[slot] = row;
+    }
+    if (!this.monotonic) this.readVersion[slot] = version;
+  }
+}
+
+/** The recorder, with reads judged by a `ReplicaStaleness` verdict set just before `readServed`. */
+export class ReplicaRecorder extends Recorder {
+  constructor(o: RecorderOptions, readonly verdict: ReplicaStaleness) {
+    super(o);
+  }
+
+  override readServed(_session: number, _row: number, _version: number, invokeUs: number, endUs: number): void {
+    if (!this.counts(invokeUs)) return;
+    const v = this.verdict;
+    const r = this.reads;
+    r.total++;
+    r.latency.record(endUs - invokeUs);
+    const second = Math.floor(invokeUs / 1e6);
+    this.readsPerSecond.add(second, 1);
+    if (v.stale) {
+      r.stale++;
+      r.staleness.record(v.stalenessUs);
+      r.versionsBehindSum += v.behind;
+      if (v.behind > r.versionsBehindMax) r.versionsBehindMax = v.behind;
+      this.staleReadsPerSecond.add(second, 1);
+    }
+    if (v.ryw) r.ryw++;
+    if (v.monotonic) r.monotonic++;
+  }
+}

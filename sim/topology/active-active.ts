@@ -1,0 +1,274 @@
+// Active-active topology: every region's node takes writes locally (commit
+// at once, async ack) and replicates them to every other region.
+//
+// A region is modelled as one origin node (its own commits, in its WAL at
+// increasing per-origin LSNs) and one inbound node per other region, the
+// target of the channel origin[s] → inbound[r][s]; each inbound node applies
+// its source's writes through its own FIFO apply stage in that source's LSN
+// order (per-source appliers, as in multi-source replication). The region's
+// row state (winner per row, vector clock, HLC) is kept here and updated by
+// the inbound nodes' apply hooks, which drain the region's other sources up
+// to the same instant first, so a region sees remote writes in apply-time
+// order. Resolution: last-writer-wins on HLC or skewed wall clock, or set
+// union for `merge` tables (sim/db/conflict.ts). Reads are local.
+//
+// Owns: commit, acks, channels and their shipping ticker, apply-time
+// resolution, reads. Does not own faults (assembly) or metrics (sim/measure).
+import type { Scheduler } from '../core/scheduler.ts';
+import type { RngRoot } from '../core/rng.ts';
+import type { Sampler } from '../core/distributions.ts';
+import type { Network } from '../world/network.ts';
+import type { WallClock } from '../world/clock.ts';
+import { Hlc } from '../world/hlc.ts';
+import { DbNode } from '../db/node.ts';
+import type { Wal } from '../db/wal.ts';
+import { Channel } from '../db/channel.ts';
+import { WriteTable, type ConflictPolicy } from '../db/conflict.ts';
+import type { Op, Topology, Workload } from '../workload/workload.ts';
+import type { Recorder } from '../measure/recorder.ts';
+import type { ConflictCounter } from '../measure/conflicts.ts';
+import { ReplicaStaleness } from '../measure/replica-staleness.ts';
+
+export interface ActiveActiveOptions {
+  sched: Scheduler;
+  rng: RngRoot;
+  net: Network;
+  regionIds: readonly string[];
+  clocks: readonly WallClock[];
+  rowCount: number;
+  /** Table index of a row. */
+  tableOf: (row: number) => number;
+  /** Per table: merged as a set CRDT (gset/orset) instead of LWW. */
+  mergeTables: readonly boolean[];
+  /** Tables (by index) not replicated. */
+  filtered: ReadonlySet<number>;
+  policy: ConflictPolicy;
+  shipIntervalUs: number;
+  clientTimeoutUs: number;
+  applyTime: Sampler;
+  /** CDC broker delay, or undefined for WAL channels. */
+  cdcDelay: Sampler | undefined;
+  walRetentionBytes: number;
+  workload: Workload;
+  recorder: Recorder;
+  writes: WriteTable;
+  conflicts: ConflictCounter;
+  staleness: ReplicaStaleness;
+  /** Test hook: every acknowledged write (row, write id). */
+  onAcked?: ((row: number, id: number) => void) | undefined;
+}
+
+interface Ack {
+  op: Op;
+  id: number;
+  lsn: number;
+  bestAtInvoke: number;
+}
+
+export class ActiveActive implements Topology {
+  readonly origins: DbNode[];
+  /** inbound[r][s]: region r's applier of source s (undefined for s = r). */
+  readonly inbound: Array<Array<DbNode | undefined>>;
+  readonly channels: Channel[] = [];
+  /** Per region: the version held per row (LWW winner; last applied write for set rows; 0 = none). */
+  readonly rows: Float64Array[];
+  /** Per region: vector clock (per origin, highest sequence seen, transitively). */
+  readonly vc: Float64Array[];
+  /** Per region: per origin, highest sequence applied (sources apply in order, so a prefix). */
+  readonly applied: Float64Array[];
+  readonly hlc: Hlc[];
+  private readonly n: number;
+  private readonly originSeq: number[];
+  private writeSeq = 0;
+  private readonly draining: boolean[];
+  private readonly appliedBound = (node: DbNode, wal: Wal, i: number, doneUs: number) => this.remoteApplied(node, wal, i, doneUs);
+  private readonly ackBound = (a: Ack) => this.ackArrived(a);
+  private readonly tickBound = () => this.shipTick();
+
+  constructor(private readonly o: ActiveActiveOptions) {
+    const n = (this.n = o.regionIds.length);
+    const mk = (region: number, stream: string) =>
+      new DbNode({ region, rowCount: 0, applyTime: o.applyTime, applyRng: o.rng.stream(stream), onApplied: this.appliedBound });
+    this.origins = o.regionIds.map((id, r) => mk(r, `apply/${id}`));
+    this.inbound = o.regionIds.map((id, r) => o.regionIds.map((src, s) => (s === r ? undefined : mk(r, `apply/${id}/from/${src}`))));
+    for (const x of [...this.origins, ...this.inbound.flat()]) if (x) x.role = 'primary';
+    this.rows = o.regionIds.map(() => new Float64Array(o.rowCount));
+    this.vc = o.regionIds.map(() => new Float64Array(n));
+    this.applied = o.regionIds.map(() => new Float64Array(n));
+    this.hlc = o.clocks.map((c) => new Hlc(c));
+    this.originSeq = o.regionIds.map(() => 0);
+    this.draining = o.regionIds.map(() => false);
+    for (let s = 0; s < n; s++)
+      for (let r = 0; r < n; r++) {
+        const target = this.inbound[r]?.[s];
+        if (!target) continue;
+        this.channels.push(
+          new Channel({
+            sched: o.sched, net: o.net, source: this.origins[s] as DbNode, target, filtered: o.filtered,
+            cdcDelay: o.cdcDelay ? { rng: o.rng.stream(`cdc/${s}->${r}`), sampler: o.cdcDelay } : undefined,
+            onAck: () => {}, onReceived: () => {}, reportApplied: false,
+          }),
+        );
+      }
+  }
+
+  /** Every node of region `r` (its origin and its inbound appliers), for faults. */
+  nodesOf(r: number): DbNode[] {
+    const out = [this.origins[r] as DbNode];
+    for (const x of this.inbound[r] ?? []) if (x) out.push(x);
+    return out;
+  }
+
+  start(): void {
+    if (this.o.shipIntervalUs > 0) this.o.sched.after(this.o.shipIntervalUs, this.tickBound, undefined);
+  }
+
+  private shipTick(): void {
+    for (const ch of this.channels) ch.ship();
+    this.trimWals();
+    this.o.sched.after(this.o.shipIntervalUs, this.tickBound, undefined);
+  }
+
+  private trimWals(): void {
+    for (let r = 0; r < this.n; r++) {
+      for (const x of this.inbound[r] ?? []) if (x && x.appliedIndex > x.wal.firstIndex) x.wal.trimBeforeIndex(x.appliedIndex);
+      const src = this.origins[r] as DbNode;
+      let keepFrom = src.wal.endLsn;
+      for (const ch of this.channels) if (ch.source === src && ch.ackedLsn < keepFrom) keepFrom = ch.ackedLsn;
+      const limit = Math.max(keepFrom, src.wal.endLsn - this.o.walRetentionBytes);
+      if (limit > src.wal.startLsn) src.wal.trimThrough(limit);
+    }
+  }
+
+  /** Applies at region `r` every remote write whose apply completed by `nowUs`. */
+  catchUp(r: number, nowUs: number): void {
+    for (const x of this.inbound[r] ?? []) x?.advance(nowUs);
+  }
+
+  /** Lets every region apply what it has received (end of run, tests). */
+  catchUpAll(nowUs: number): void {
+    for (let r = 0; r < this.n; r++) this.catchUp(r, nowUs);
+  }
+
+  // --- writes -----------------------------------------------------------------
+
+  write(op: Op): void {
+    const node = this.origins[op.region] as DbNode;
+    const best = this.o.conflicts.bestAckedOf(op.row);
+    if (node.isUp) this.commit(op, best);
+    else if (!node.whenRunning(() => this.commit(op, best))) this.o.workload.writeFailed(op);
+  }
+
+  private commit(op: Op, bestAtInvoke: number): void {
+    const { sched, writes } = this.o;
+    const now = sched.now;
+    const r = op.region;
+    this.catchUp(r, now);
+    const h = this.hlc[r] as Hlc;
+    h.tick(now);
+    const hlcMode = this.o.policy === 'lww-hlc';
+    const tsHi = hlcMode ? h.l : (this.o.clocks[r] as WallClock).readUs(now);
+    const tsLo = hlcMode ? h.c : 0;
+    const id = ++this.writeSeq;
+    // Filtered (unreplicated) writes take no sequence number: sequences count what replicas will apply.
+    const seq = this.o.filtered.has(op.table) ? (this.originSeq[r] as number) : ++(this.originSeq[r] as number);
+    const vc = this.vc[r] as Float64Array;
+    vc[r] = seq;
+    (this.applied[r] as Float64Array)[r] = seq;
+    writes.add(id, tsHi, tsLo, r, seq, vc);
+    const node = this.origins[r] as DbNode;
+    const lsn = node.wal.endLsn + Math.max(1, op.bytes);
+    node.commitLocal({ lsnEnd: lsn, writeId: id, rowId: op.row, table: op.table, bytes: op.bytes, commitUs: now, origin: r, epoch: 0 });
+    this.resolve(r, op.row, id);
+    if (this.o.shipIntervalUs === 0) for (const ch of this.channels) if (ch.source === node) ch.ship();
+    this.o.sched.at(this.localAnswerUs(op), this.ackBound, { op, id, lsn, bestAtInvoke });
+  }
+
+  private ackArrived(a: Ack): void {
+    const { op, id } = a;
+    if (op.done) return;
+    const now = this.o.sched.now;
+    const judged = !this.o.filtered.has(op.table);
+    if (now - op.invokeUs <= this.o.clientTimeoutUs && judged) {
+      this.o.staleness.onAck(op.session, op.row, id, now);
+      this.o.conflicts.acked(op.row, id, a.bestAtInvoke, op.invokeUs, !this.o.mergeTables[op.table]);
+      this.o.onAcked?.(op.row, id);
+    }
+    this.o.workload.writeAcked(op, now, id, a.lsn, 0, op.region, true);
+  }
+
+  /** Same-region answer: the client sees at least the intra-region RTT. */
+  private localAnswerUs(op: Op): number {
+    const half = this.o.net.rttUs(op.region, op.region) / 2;
+    return Math.max(this.o.sched.now, op.invokeUs + half) + half;
+  }
+
+  /** Region `r` takes write `id` of `row` into its state. */
+  private resolve(r: number, row: number, id: number): void {
+    const rows = this.rows[r] as Float64Array;
+    if (this.o.mergeTables[this.o.tableOf(row)] || this.o.writes.beats(id, rows[row] as number)) rows[row] = id;
+  }
+
+  /** Apply hook of inbound nodes: a remote write becomes visible at its region. */
+  private remoteApplied(node: DbNode, wal: Wal, i: number, doneUs: number): void {
+    const r = node.region;
+    if (!this.draining[r]) {
+      // Apply the region's other sources up to this instant first (apply-time order).
+      this.draining[r] = true;
+      for (const x of this.inbound[r] ?? []) if (x && x !== node) x.advance(doneUs - 1);
+      this.draining[r] = false;
+    }
+    const { writes } = this.o;
+    const id = wal.get(i, 'writeId');
+    const row = wal.get(i, 'rowId');
+    const origin = wal.get(i, 'origin');
+    this.o.recorder.applied(origin, r, wal.get(i, 'commitUs'), doneUs);
+    (this.hlc[r] as Hlc).receive(doneUs, writes.tsHi[id] as number, writes.tsLo[id] as number);
+    const vc = this.vc[r] as Float64Array;
+    const base = id * this.n;
+    for (let k = 0; k < this.n; k++) {
+      const x = writes.vc[base + k] as number;
+      if (x > (vc[k] as number)) vc[k] = x;
+    }
+    const ap = this.applied[r] as Float64Array;
+    const seq = writes.seq[id] as number;
+    if (seq > (ap[origin] as number)) ap[origin] = seq;
+    this.o.conflicts.applied(id, (this.rows[r] as Float64Array)[row] as number, doneUs);
+    this.resolve(r, row, id);
+  }
+
+  /** Whether write `w` of `row` is reflected at region `r` (see sim/measure/replica-staleness.ts). */
+  reflects(r: number, row: number, w: number): boolean {
+    const { writes } = this.o;
+    if (this.o.mergeTables[this.o.tableOf(row)]) return ((this.applied[r] as Float64Array)[writes.origin[w] as number] as number) >= (writes.seq[w] as number);
+    const h = (this.rows[r] as Float64Array)[row] as number;
+    return h === w || writes.beats(h, w);
+  }
+
+  // --- reads ------------------------------------------------------------------
+
+  read(op: Op): void {
+    const node = this.origins[op.region] as DbNode;
+    if (node.isUp) this.serveRead(op);
+    else if (!node.whenRunning(() => this.serveRead(op))) this.o.workload.readFailed(op);
+  }
+
+  private serveRead(op: Op): void {
+    const r = op.region;
+    this.catchUp(r, this.o.sched.now);
+    const version = (this.rows[r] as Float64Array)[op.row] as number;
+    this.o.staleness.onRead(r, op.session, op.row, version, op.invokeUs);
+    this.o.workload.readServed(op, version, this.localAnswerUs(op));
+  }
+
+  // --- final state (tests) ------------------------------------------------------
+
+  /** Region `r`'s final state: LWW winners per row (set rows as −1) and, for set rows, the applied vector that determines them. */
+  finalState(r: number): { rows: number[]; applied: number[] } {
+    const rows = Array.from(this.rows[r] as Float64Array, (v, row) => {
+      const t = this.o.tableOf(row);
+      return this.o.mergeTables[t] || this.o.filtered.has(t) ? -1 : v;
+    });
+    return { rows, applied: Array.from(this.applied[r] as Float64Array) };
+  }
+}

@@ -1,0 +1,118 @@
+// Region-pinned topology: each row (user) has a home region and lives only
+// on that region's node; nothing is replicated. Home = key % regionCount.
+// A region's clients pick rows homed there, except `workload.remoteShare` of
+// their operations, which pick a row homed in another region; those are
+// proxied to the home region and pay the round trip both ways. If the home
+// region is down, its rows are unavailable from everywhere. A crash loses
+// nothing acknowledged (commit precedes the ack, the node keeps its rows).
+//
+// Owns: row homing (the workload's row picker), proxying, commit and reads
+// on the home node. Does not own faults or metrics.
+import type { Scheduler } from '../core/scheduler.ts';
+import type { Rng } from '../core/rng.ts';
+import type { Network } from '../world/network.ts';
+import type { DbNode } from '../db/node.ts';
+import type { KeySpace } from '../workload/keys.ts';
+import type { Op, Topology, Workload } from '../workload/workload.ts';
+
+export interface RegionPinnedOptions {
+  sched: Scheduler;
+  net: Network;
+  nodes: DbNode[];
+  keys: KeySpace;
+  workload: Workload;
+  /** Share of a region's operations on rows homed elsewhere. */
+  remoteShare: number;
+}
+
+interface Reply {
+  op: Op;
+  ok: boolean;
+  version: number;
+  lsn: number;
+  home: number;
+}
+
+export class RegionPinned implements Topology {
+  private readonly n: number;
+  private writeSeq = 0;
+  private readonly requestBound = (op: Op) => this.arrived(op);
+  private readonly replyBound = (r: Reply) => this.replyArrived(r, this.o.sched.now);
+  private readonly lostBound = (x: Op | Reply) => this.o.workload.armTimeout('op' in x ? x.op : x);
+
+  constructor(private readonly o: RegionPinnedOptions) {
+    this.n = o.nodes.length;
+    for (const x of o.nodes) x.role = 'primary';
+  }
+
+  /** The region a row lives in. */
+  home(row: number): number {
+    return this.o.keys.keyOf(row) % this.n;
+  }
+
+  /** The workload's row picker: a popular key moved to a row homed in the chosen region. */
+  pickRow(region: number, rng: Rng): number {
+    const { keys } = this.o;
+    const table = keys.pickTable(rng);
+    let key = keys.pickKey(rng);
+    let home = region;
+    if (this.n > 1 && rng.next() < this.o.remoteShare) home = (region + 1 + rng.int(this.n - 1)) % this.n;
+    key = key - (key % this.n) + home;
+    if (key >= keys.keyCount) key -= this.n;
+    if (key < 0) key = home; // fewer keys than regions: this region homes none of them
+    return keys.row(table, key);
+  }
+
+  write(op: Op): void {
+    this.route(op);
+  }
+
+  read(op: Op): void {
+    this.route(op);
+  }
+
+  private route(op: Op): void {
+    const h = this.home(op.row);
+    if (h === op.region) this.arrived(op);
+    else this.o.net.datagram(op.region, h, this.requestBound, op, this.lostBound);
+  }
+
+  private arrived(op: Op): void {
+    const h = this.home(op.row);
+    const node = this.o.nodes[h] as DbNode;
+    if (!node.whenRunning(() => this.serve(op, node))) this.reply({ op, ok: false, version: 0, lsn: 0, home: h });
+  }
+
+  private serve(op: Op, node: DbNode): void {
+    const now = this.o.sched.now;
+    if (!op.write) {
+      this.reply({ op, ok: true, version: node.rowVersion[op.row] as number, lsn: 0, home: node.region });
+      return;
+    }
+    const id = ++this.writeSeq;
+    const lsn = node.wal.endLsn + Math.max(1, op.bytes);
+    node.commitLocal({ lsnEnd: lsn, writeId: id, rowId: op.row, table: op.table, bytes: op.bytes, commitUs: now, origin: node.region, epoch: 0 });
+    // Nothing reads an unreplicated WAL: keep only the last record.
+    node.wal.trimBeforeIndex(node.wal.endIndex - 1);
+    node.appliedIndex = node.wal.endIndex;
+    this.reply({ op, ok: true, version: id, lsn, home: node.region });
+  }
+
+  private reply(r: Reply): void {
+    const { op } = r;
+    if (r.home === op.region) {
+      const half = this.o.net.rttUs(op.region, op.region) / 2;
+      this.replyArrived(r, Math.max(this.o.sched.now, op.invokeUs + half) + half);
+    } else {
+      this.o.net.datagram(r.home, op.region, this.replyBound, r, this.lostBound);
+    }
+  }
+
+  private replyArrived(r: Reply, atUs: number): void {
+    const { op } = r;
+    const w = this.o.workload;
+    if (!r.ok) return op.write ? w.writeFailed(op) : w.readFailed(op);
+    if (op.write) w.writeAcked(op, atUs, r.version, r.lsn, 0, r.home);
+    else w.readServed(op, r.version, atUs);
+  }
+}
