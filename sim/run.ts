@@ -133,12 +133,18 @@ export function simulate(sc: Scenario, opts: RunOptions): Summary {
       outage[r]! > 0 || node.status === 'crashed' || node.status === 'off' ? (controller?.stonithed.has(r) ? 'fenced' : 'down')
       : node.status === 'paused' ? 'paused'
       : controller?.rebuilding.has(r) ? 'rebuilding'
-      : cutsOf[r]! > 0 ? 'partitioned'
+      : isolated(r) ? 'partitioned'
       : node.role === 'primary' ? 'primary' : 'replica';
-    timeline.set(r, state, sched.now);
+    timeline.set(r, state, node.role, sched.now);
   };
   const touched = (r: number) => {
     if (faultStartUs[r] === Infinity || !isDisturbed(r)) faultStartUs[r] = sched.now;
+  };
+  /** Partitioned, for the timeline: cut off from at least half of the other regions. */
+  const isolated = (r: number) => {
+    let cut = 0;
+    for (let b = 0; b < n; b++) if (b !== r && (!net.isUp(r, b) || !net.isUp(b, r))) cut++;
+    return n > 1 && cut * 2 >= n - 1;
   };
   const isDisturbed = (r: number) => outage[r]! > 0 || crashed[r]! > 0 || paused[r]! > 0 || cutsOf[r]! > 0;
   const settle = (r: number) => {

@@ -79,7 +79,9 @@ export class LatencyHistogram {
   cdfMs(): Array<{ ms: number; fraction: number }> {
     this.flush();
     if (this.count === 0) return [];
-    const qs = [0, 1, 2, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 98, 99, 99.5, 99.9, 99.99, 100];
+    const qs: number[] = [];
+    for (let q = 0; q < 90; q += 2) qs.push(q);
+    qs.push(90, 92, 94, 95, 96, 97, 98, 99, 99.5, 99.8, 99.9, 99.95, 99.99, 100);
     const out: Array<{ ms: number; fraction: number }> = [];
     for (const q of qs) {
       const v = q === 100 ? this.maxUs : Math.min(this.h.getValueAtPercentile(q), this.maxUs);

@@ -76,16 +76,11 @@ export class Recorder {
     this.staleness = new StalenessChecker(o.minVisible);
     this.sessions = new SessionChecker(o.sessionCount);
     this.history = o.history;
-    this.failingSinceUs = Array.from({ length: o.regionCount }, () => NaN);
-    this.writeUnavailableUs = Array.from({ length: o.regionCount }, () => 0);
+    this.writesIssued = Array.from({ length: o.regionCount }, () => new SecondSeries());
+    this.writesFailedBySecond = Array.from({ length: o.regionCount }, () => new SecondSeries());
   }
 
-  /** Closes open unavailability windows at the end of the run. */
-  finish(endUs: number): void {
-    this.failingSinceUs.forEach((since, r) => {
-      if (!Number.isNaN(since)) this.writeUnavailableUs[r] = (this.writeUnavailableUs[r] as number) + (endUs - since);
-    });
-  }
+
 
   /** True when an operation invoked at `invokeUs` counts (after warmup). */
   counts(invokeUs: number): boolean {
@@ -102,9 +97,25 @@ export class Recorder {
     return c;
   }
 
-  /** Per region: since when its writes have been failing (NaN when not), and total unavailable µs. */
-  private readonly failingSinceUs: number[];
-  readonly writeUnavailableUs: number[];
+  /** Per region, by invoke second: writes issued and writes that failed (for write unavailability). */
+  private readonly writesIssued: SecondSeries[];
+  private readonly writesFailedBySecond: SecondSeries[];
+
+  /**
+   * Write unavailability of a region, µs: each second weighted by the share
+   * of that second's writes that failed (a 43 s outage counts 43 s; a
+   * sporadic timeout counts its share of its second only).
+   */
+  writeUnavailableUs(region: number): number {
+    const issued = this.writesIssued[region]?.values ?? [];
+    const failed = this.writesFailedBySecond[region]?.values ?? [];
+    let us = 0;
+    failed.forEach((f, sec) => {
+      const n = issued[sec] ?? 0;
+      if (f > 0 && n > 0) us += (f / n) * 1e6;
+    });
+    return us;
+  }
 
   /** A write was acknowledged to its client at `ackUs`. */
   writeAcked(region: number, session: number, row: number, version: number, invokeUs: number, ackUs: number, unjudged = false): void {
@@ -115,11 +126,7 @@ export class Recorder {
       this.sessions.onWriteAck(session, row, version, ackUs);
     }
     if (invokeUs < this.warmupUs) return;
-    const since = this.failingSinceUs[region] as number;
-    if (!Number.isNaN(since)) {
-      this.writeUnavailableUs[region] = (this.writeUnavailableUs[region] as number) + Math.max(0, invokeUs - since);
-      this.failingSinceUs[region] = NaN;
-    }
+    this.writesIssued[region]?.add(Math.floor(invokeUs / 1e6), 1);
     this.writes.total++;
     this.writes.acked++;
     this.writes.latency.record(ackUs - invokeUs);
@@ -129,7 +136,9 @@ export class Recorder {
   /** A write failed (refused, timed out or its answer was lost). */
   writeFailed(region: number, invokeUs: number): void {
     if (invokeUs < this.warmupUs) return;
-    if (Number.isNaN(this.failingSinceUs[region] as number)) this.failingSinceUs[region] = invokeUs;
+    const sec = Math.floor(invokeUs / 1e6);
+    this.writesIssued[region]?.add(sec, 1);
+    this.writesFailedBySecond[region]?.add(sec, 1);
     this.writes.total++;
     this.writes.failed++;
   }

@@ -49,6 +49,8 @@ export interface TimelineSegment {
   region: string;
   /** What the region was doing. */
   state: 'primary' | 'replica' | 'down' | 'fenced' | 'partitioned' | 'paused' | 'rebuilding';
+  /** The node's role during the segment (a partitioned or paused primary is still a primary: a zombie). */
+  role?: 'primary' | 'replica';
   startMs: number;
   endMs: number;
 }
@@ -68,6 +70,8 @@ export interface Summary {
   seed: number;
   replayKey: string;
   simulatedMs: number;
+  /** Initial span excluded from metrics, ms (our addition). */
+  warmupMs?: number;
   events: number;
   metrics: {
     reads: {

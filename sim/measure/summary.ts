@@ -38,7 +38,6 @@ function series(values: number[], scale = 1): SeriesPoint[] {
 
 export function buildSummary(i: SummaryInput): Summary {
   const { recorder: rec, ledger, regionIds: ids } = i;
-  rec.finish(i.endUs);
   const r = rec.reads;
   const served = r.total - r.failed;
   const status = new Map<string, Channel['status']>();
@@ -69,7 +68,7 @@ export function buildSummary(i: SummaryInput): Summary {
     })
     .filter((e) => e.overlapped);
   const writeUnavailableMs: Record<string, number> = {};
-  ids.forEach((id, k) => (writeUnavailableMs[id] = round3((rec.writeUnavailableUs[k] ?? 0) / 1000)));
+  ids.forEach((id, k) => (writeUnavailableMs[id] = round3(rec.writeUnavailableUs(k) / 1000)));
   return {
     scenario: i.scenario.name,
     variant: i.variant,
@@ -77,6 +76,7 @@ export function buildSummary(i: SummaryInput): Summary {
     seed: i.seed,
     replayKey: i.replayKey,
     simulatedMs: i.endUs / 1000,
+    warmupMs: i.scenario.warmup / 1000,
     events: i.events,
     metrics: {
       reads: {

@@ -125,7 +125,7 @@ export function assembleMulti(sc: Scenario, opts: MultiRunOptions): MultiWorld {
   const timeline = new Timeline(ids, () => 'primary');
   const stateChanged = (r: number) => {
     const state = outage[r]! > 0 || crashed[r]! > 0 ? 'down' : paused[r]! > 0 ? 'paused' : cutsOf[r]! > 0 ? 'partitioned' : 'primary';
-    timeline.set(r, state, sched.now);
+    timeline.set(r, state, 'primary', sched.now);
   };
   const stopAll = (r: number, status: 'crashed' | 'paused') => {
     for (const x of nodesOf(r)) if (x.status === 'up' || status === 'crashed') x.stop(status, sched.now);
