@@ -9,8 +9,10 @@ import { simulate, UnsupportedScenario } from '../run.ts';
 import { InputError } from './errors.ts';
 import { JsonlFile, writeFileAtomic } from './sinks.ts';
 import { formatSummary } from './format.ts';
-import type { HistoryRecord, TraceEvent } from '../measure/history.ts';
+import type { HistoryRecord, HistoryWriter, TraceEvent, TraceWriter } from '../measure/history.ts';
 import type { Summary } from '../measure/summary-types.ts';
+import { EdnHistoryBuffer } from '../measure/history-format.ts';
+import { checkDeterminism } from '../check/determinism.ts';
 
 export interface RunArgs {
   scenario: string;
@@ -20,7 +22,7 @@ export interface RunArgs {
 }
 
 /** Loads and runs one scenario (shared by run, compare, sweep, check). */
-export function runOnce(a: RunArgs, sinks: { trace?: JsonlFile<TraceEvent>; history?: JsonlFile<HistoryRecord> } = {}): { summary: Summary; warnings: string[] } {
+export function runOnce(a: RunArgs, sinks: { trace?: TraceWriter | undefined; history?: HistoryWriter | undefined } = {}): { summary: Summary; warnings: string[] } {
   const loaded = loadScenario(a.scenario, { sets: a.set ?? [], variant: a.variant });
   const seed = a.seed ?? loaded.scenario.seed;
   try {
@@ -44,15 +46,29 @@ export const runCommand: Command = {
       .option('json', { type: 'boolean', default: false, describe: 'print the summary JSON on stdout' })
       .option('out', { type: 'string', describe: 'directory for summary.json' })
       .option('trace', { type: 'string', describe: 'write a JSONL event trace to FILE' })
-      .option('history', { type: 'string', describe: 'write the operation history (JSONL) to FILE' }) as unknown as Argv,
+      .option('history', { type: 'string', describe: 'write the operation history (JSONL) to FILE' })
+      .option('history-format', { type: 'string', choices: ['jsonl', 'jepsen'], default: 'jsonl', describe: 'history file format: jsonl (one record per line) or jepsen (EDN op maps, for Elle/Knossos)' })
+      .option('check-determinism', { type: 'boolean', default: false, describe: 'run twice in worker threads and compare the trace hashes first; exit 1 on a mismatch' }) as unknown as Argv,
   async run(args) {
     const seed = args.seed as number | undefined;
     if (seed !== undefined && (!Number.isInteger(seed) || seed < 0)) throw new InputError(`--seed: expected a non-negative integer, got ${String(args.seed)}`);
     const trace = typeof args.trace === 'string' ? new JsonlFile<TraceEvent>(args.trace) : undefined;
-    const history = typeof args.history === 'string' ? new JsonlFile<HistoryRecord>(args.history) : undefined;
+    const jepsen = args['history-format'] === 'jepsen';
+    const history = typeof args.history === 'string' && !jepsen ? new JsonlFile<HistoryRecord>(args.history) : undefined;
+    const edn = typeof args.history === 'string' && jepsen ? new EdnHistoryBuffer() : undefined;
+    if (args['check-determinism'] === true) {
+      const d = await checkDeterminism({ file: args.scenario as string, seed, variant: args.variant as string | undefined, sets: args.set as string[] | undefined });
+      if (!d.ok) {
+        trace?.abort();
+        history?.abort();
+        for (const l of d.report) process.stderr.write(`${l}\n`);
+        return 1;
+      }
+      process.stderr.write(`determinism: ok (${d.events} trace events, sha256 ${d.hash.slice(0, 16)})\n`);
+    }
     let summary: Summary;
     try {
-      const r = runOnce({ scenario: args.scenario as string, seed, variant: args.variant as string | undefined, set: args.set as string[] | undefined }, { trace, history });
+      const r = runOnce({ scenario: args.scenario as string, seed, variant: args.variant as string | undefined, set: args.set as string[] | undefined }, { trace, history: history ?? edn });
       summary = r.summary;
       for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
     } catch (e) {
@@ -62,6 +78,11 @@ export const runCommand: Command = {
     }
     trace?.commit();
     history?.commit();
+    if (edn && typeof args.history === 'string') {
+      const f = new JsonlFile<never>(args.history);
+      for (const line of edn.lines()) f.writeLine(line);
+      f.commit();
+    }
     const json = JSON.stringify(summary, null, 2) + '\n';
     if (typeof args.out === 'string') writeFileAtomic(join(args.out, 'summary.json'), json);
     if (args.json) process.stdout.write(json);
