@@ -1,0 +1,143 @@
+// `repsim compare <scenario>`: every variant (or --variants a,b) over --seeds
+// seeds (seed, seed+1, ...), printed as one table: rows = the headline
+// metrics, columns = variants, cells "mean ± half-width of the 95% t
+// interval", the best mean per row marked with *. A variant the model cannot
+// run (bad input, e.g. a topology not implemented yet) is listed as skipped,
+// one line on stderr, and the command exits 2 after printing the rest.
+// --out DIR writes results.jsonl and scenario.json as sweep does, then the
+// report (charts + index.html).
+import type { Argv } from 'yargs';
+import type { Command } from './command.ts';
+import { EXIT_BAD_INPUT, EXIT_OK, InputError } from './errors.ts';
+import { comparisonTable, COMPARISON_METRICS, formatMeanCi, writeReport, type RunResult } from '../report/index.ts';
+import { planGrid } from '../sweep/plan.ts';
+import { createPool, type RunPool } from '../sweep/pool.ts';
+import { runBatch } from '../sweep/batch.ts';
+import { parsePositiveInt, parseVariantList, parseWorkers } from './sweep.ts';
+
+/** The rows of compare's table (all lower-is-better), by comparison metric id. */
+export const COMPARE_METRIC_IDS = ['stalenessP99', 'staleFraction', 'writeLatencyP50', 'writeLatencyP99', 'rpoLostWrites', 'rtoMax', 'splitBrain', 'conflicts', 'lostUpdates'];
+
+export interface CompareOptions {
+  scenario: string;
+  variants?: string[] | undefined;
+  seeds: number;
+  firstSeed?: number | undefined;
+  sets?: string[] | undefined;
+  outDir?: string | undefined;
+  pool: RunPool;
+  label?: string;
+  quiet?: boolean;
+}
+
+export interface CompareResult {
+  runs: RunResult[];
+  /** Variants that could not run, with the reason (one line). */
+  skipped: Array<{ variant: string; reason: string }>;
+  warnings: string[];
+  violatingRuns: number;
+  /** The scenario's name and description (for the main job's index). */
+  name: string;
+  description?: string;
+}
+
+/** Runs the comparison (and writes DIR/results.jsonl + scenario.json when outDir is set). Throws InputError for bad flags or an invalid scenario. */
+export async function runComparison(o: CompareOptions): Promise<CompareResult> {
+  const plan = planGrid({ scenario: o.scenario, params: [], variants: o.variants, seeds: o.seeds, firstSeed: o.firstSeed, sets: o.sets });
+  const r = await runBatch({ plan, pool: o.pool, outDir: o.outDir, stopOnError: false, skipFailedVariants: true, label: o.label ?? 'compare', quiet: o.quiet ?? false });
+  const crash = r.failures.find((f) => !f.input);
+  if (crash) throw new Error(`run ${crash.item.key} crashed: ${crash.problems.join('; ')}\n${crash.stack ?? ''}`);
+  const skipped = new Map<string, string>();
+  for (const f of r.failures) if (!skipped.has(f.item.variant)) skipped.set(f.item.variant, f.problems.join('; '));
+  return {
+    runs: r.lines.map((l) => JSON.parse(l) as RunResult),
+    skipped: [...skipped].map(([variant, reason]) => ({ variant, reason })),
+    warnings: r.warnings,
+    violatingRuns: r.violatingRuns,
+    name: plan.info.name,
+    ...(plan.info.description !== undefined ? { description: plan.info.description } : {}),
+  };
+}
+
+function compareTable(runs: readonly RunResult[]) {
+  const metrics = COMPARE_METRIC_IDS.map((id) => COMPARISON_METRICS.find((m) => m.id === id)).filter((m) => m !== undefined);
+  return comparisonTable(runs, metrics);
+}
+
+/** The table as text: one row per metric, one column per variant, best marked `*`. */
+export function formatComparison(runs: readonly RunResult[]): string {
+  const table = compareTable(runs);
+  const seeds = table.columns.map((c) => c.runs.length);
+  const header = ['metric (lower is better)', ...table.columns.map((c) => c.label)];
+  const body = table.rows.map((row) => [row.metric.label, ...row.cells.map((c) => `${formatMeanCi(c)}${c.best ? ' *' : '  '}`)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] as string).length)));
+  const fmt = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('   ').trimEnd();
+  const n = Math.min(...seeds) === Math.max(...seeds) ? `${seeds[0] ?? 0} seeds` : `${Math.min(...seeds)}–${Math.max(...seeds)} seeds`;
+  return [fmt(header), fmt(header.map((_, i) => '-'.repeat(widths[i] as number))), ...body.map(fmt), `mean ± half-width of the 95% interval over ${n}; * best`].join('\n');
+}
+
+/** The table as JSON (NaN → null). */
+export function comparisonJson(runs: readonly RunResult[], skipped: CompareResult['skipped']): object {
+  const table = compareTable(runs);
+  const num = (x: number): number | null => (Number.isFinite(x) ? x : null);
+  return {
+    scenario: runs[0]?.scenario ?? null,
+    variants: table.columns.map((c) => c.variant),
+    seeds: table.columns.map((c) => c.runs.map((r) => r.seed)),
+    rows: table.rows.map((row) => ({
+      metric: row.metric.id,
+      label: row.metric.label,
+      cells: Object.fromEntries(row.cells.map((c, i) => [table.columns[i]?.variant ?? String(i), { n: c.n, mean: num(c.mean), halfWidth: num(c.halfWidth), best: c.best }])),
+    })),
+    skipped,
+  };
+}
+
+export const compareCommand: Command = {
+  name: 'compare <scenario>',
+  describe: 'Run variants × seeds and print a side-by-side table (mean ± 95% interval per metric)',
+  builder: (y: Argv) =>
+    y
+      .positional('scenario', { type: 'string', describe: 'scenario YAML file', demandOption: true })
+      .option('variants', { type: 'string', describe: 'comma-separated variant names (default: all)' })
+      .option('seeds', { type: 'number', describe: 'seeds per variant: seed, seed+1, ... (default 10)' })
+      .option('seed', { type: 'number', describe: "first seed (default: the scenario's seed)" })
+      .option('set', { type: 'string', array: true, describe: 'override for every run: path=value (repeatable)' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the table as JSON on stdout' })
+      .option('out', { type: 'string', describe: 'write results.jsonl, scenario.json and the report (charts, index.html) to DIR' })
+      .option('workers', { type: 'number', describe: 'parallel worker threads (default 1)' })
+      .example('$0 compare scenarios/github-2018-partition.yaml --seeds 5 --workers 2', '') as unknown as Argv,
+  async run(args) {
+    const out = args.out;
+    if (out !== undefined && (typeof out !== 'string' || out === '')) throw new InputError('compare: --out needs a directory');
+    const workers = parseWorkers(args.workers);
+    const seeds = parsePositiveInt('seeds', args.seeds, 10);
+    const pool = createPool(workers);
+    let r: CompareResult;
+    try {
+      r = await runComparison({
+        scenario: args.scenario as string,
+        variants: parseVariantList(args.variants),
+        seeds,
+        firstSeed: args.seed as number | undefined,
+        sets: ((args.set as string[] | undefined) ?? []).map(String),
+        outDir: typeof out === 'string' ? out : undefined,
+        pool,
+      });
+    } finally {
+      await pool.close();
+    }
+    for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
+    for (const s of r.skipped) process.stderr.write(`skipped variant ${s.variant}: ${s.reason}\n`);
+    if (r.runs.length === 0) throw new InputError(`compare: no variant could run`);
+    if (args.json) process.stdout.write(JSON.stringify(comparisonJson(r.runs, r.skipped), null, 2) + '\n');
+    else process.stdout.write(formatComparison(r.runs) + '\n');
+    if (typeof out === 'string') {
+      const rep = await writeReport(out);
+      process.stderr.write(`wrote ${out}/results.jsonl and ${rep.indexHtml}\n`);
+    }
+    if (r.violatingRuns > 0) process.stderr.write(`${r.violatingRuns} run(s) reported invariant violations (see "invariantViolations" in the summaries)\n`);
+    if (r.skipped.length > 0) return EXIT_BAD_INPUT;
+    return r.violatingRuns > 0 ? 1 : EXIT_OK;
+  },
+};

@@ -1,0 +1,84 @@
+// `repsim main` (npm start): compares the variants of every bundled scenario
+// (scenarios/*.yaml) over 3 seeds on 2 worker threads, writes
+// reports/<scenario>/ (results.jsonl, scenario.json, charts, index.html) and
+// reports/index.html linking them. A scenario or variant the model cannot run
+// yet (e.g. a topology not implemented) is listed as skipped with the reason.
+import { readdirSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { Argv } from 'yargs';
+import type { Command } from './command.ts';
+import { EXIT_OK, InputError } from './errors.ts';
+import { writeReport, writeSiteIndex, type SiteIndexEntry } from '../report/index.ts';
+import { createPool } from '../sweep/pool.ts';
+import { formatComparison, runComparison } from './compare.ts';
+import { parsePositiveInt, parseWorkers } from './sweep.ts';
+
+export const mainJobCommand: Command = {
+  name: 'main',
+  describe: 'The npm start job: compare every bundled scenario and write reports/index.html',
+  builder: (y: Argv) =>
+    y
+      .option('scenarios', { type: 'string', default: 'scenarios', describe: 'directory of scenario YAML files' })
+      .option('out', { type: 'string', default: 'reports', describe: 'output directory' })
+      .option('seeds', { type: 'number', default: 3, describe: 'seeds per variant' })
+      .option('workers', { type: 'number', default: 2, describe: 'parallel worker threads' }) as unknown as Argv,
+  async run(args) {
+    const dir = String(args.scenarios);
+    const outRoot = String(args.out);
+    const seeds = parsePositiveInt('seeds', args.seeds, 3);
+    const workers = parseWorkers(args.workers);
+    let files: string[];
+    try {
+      files = readdirSync(dir).filter((f) => f.endsWith('.yaml') || f.endsWith('.yml')).sort().map((f) => join(dir, f));
+    } catch {
+      throw new InputError(`main: cannot read the scenario directory ${dir}`);
+    }
+    if (files.length === 0) throw new InputError(`main: no scenarios (*.yaml) in ${dir}`);
+    const started = performance.now();
+    const entries: SiteIndexEntry[] = [];
+    const skipped: string[] = [];
+    const pool = createPool(workers);
+    try {
+      for (const file of files) {
+        const slug = basename(file).replace(/\.ya?ml$/, '');
+        const outDir = join(outRoot, slug);
+        rmSync(outDir, { recursive: true, force: true });
+        process.stdout.write(`\n== ${slug}\n`);
+        let r;
+        try {
+          r = await runComparison({ scenario: file, seeds, outDir, pool, label: slug });
+        } catch (e) {
+          if (!(e instanceof InputError)) throw e;
+          skipped.push(`${slug}: ${e.problems[0] ?? e.message}`);
+          process.stdout.write(`skipped: ${e.problems.join('; ')}\n`);
+          continue;
+        }
+        for (const s of r.skipped) process.stdout.write(`skipped variant ${s.variant}: ${s.reason}\n`);
+        if (r.runs.length === 0) {
+          rmSync(outDir, { recursive: true, force: true });
+          const reason = r.skipped[0]?.reason ?? 'no runs';
+          skipped.push(`${slug}: ${reason}`);
+          continue;
+        }
+        process.stdout.write(formatComparison(r.runs) + '\n');
+        const rep = await writeReport(outDir);
+        const note = r.skipped.length > 0 ? ` (skipped: ${r.skipped.map((s) => s.variant).join(', ')} — not runnable yet)` : '';
+        entries.push({
+          name: rep.name,
+          ...(rep.description !== undefined || note !== '' ? { description: `${rep.description ?? ''}${note}` } : {}),
+          href: `${slug}/index.html`,
+          headline: rep.headline,
+        });
+        process.stdout.write(`report: ${rep.indexHtml}\n`);
+      }
+    } finally {
+      await pool.close();
+    }
+    const intro = skipped.length > 0 ? `Skipped (not runnable in this version): ${skipped.join(' · ')}` : undefined;
+    const index = await writeSiteIndex(outRoot, entries, intro !== undefined ? { intro } : {});
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    process.stdout.write(`\nwrote ${index} (${entries.length} scenario report${entries.length === 1 ? '' : 's'}, ${skipped.length} skipped) in ${seconds} s\n`);
+    for (const s of skipped) process.stdout.write(`  skipped ${s}\n`);
+    return EXIT_OK;
+  },
+};

@@ -1,0 +1,45 @@
+// `repsim main` (npm start) on a small scenario directory: one report per
+// runnable scenario, an index page, and a bad scenario listed as skipped
+// rather than crashing the job. Plus: the bundled scenarios validate.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempWithScenario } from '../sweep/fixture.ts';
+
+const root = new URL('../..', import.meta.url).pathname;
+
+function repsim(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [join(root, 'bin/repsim.js'), ...args], { cwd: root, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('repsim main', () => {
+  it('writes a report per scenario and an index; skips what cannot run', () => {
+    const { dir } = tempWithScenario();
+    writeFileSync(join(dir, 'broken.yaml'), 'name: broken\nregions: []\n');
+    const out = join(dir, 'reports');
+    const r = repsim('main', '--scenarios', dir, '--out', out, '--seeds', '2');
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(join(out, 'small', 'index.html'))).toBe(true);
+    expect(readFileSync(join(out, 'small', 'results.jsonl'), 'utf8').trimEnd().split('\n')).toHaveLength(4);
+    expect(existsSync(join(out, 'broken'))).toBe(false);
+    expect(r.stdout).toMatch(/wrote .*index\.html \(1 scenario report, 1 skipped\)/);
+    expect(r.stdout).toMatch(/skipped broken: /);
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('small/index.html');
+  });
+});
+
+describe('bundled scenarios', () => {
+  it('all validate, each with check seeds and an expect block', () => {
+    const files = readdirSync(join(root, 'scenarios')).filter((f) => f.endsWith('.yaml')).map((f) => `scenarios/${f}`);
+    expect(files.length).toBeGreaterThanOrEqual(6);
+    const r = repsim('validate', ...files);
+    expect(r.code, r.stderr).toBe(0);
+    for (const f of files) {
+      const text = readFileSync(join(root, f), 'utf8');
+      expect(text, f).toMatch(/^check: \{ seeds: 3 \}$/m);
+      expect(text, f).toMatch(/^expect:$/m);
+    }
+  });
+});
