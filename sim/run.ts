@@ -147,10 +147,16 @@ export function simulate(sc: Scenario, opts: RunOptions): Summary {
     return n > 1 && cut * 2 >= n - 1;
   };
   const isDisturbed = (r: number) => outage[r]! > 0 || crashed[r]! > 0 || paused[r]! > 0 || cutsOf[r]! > 0;
-  const settle = (r: number) => {
+  /**
+   * A fault on region r ended. A node that restarts (crash, outage) asks the
+   * controller for the current epoch before serving, so it rejoins at once;
+   * a node that simply resumes (pause) or regains its links does not know it
+   * was away, and learns of a newer primary at the controller's next heartbeat.
+   */
+  const settle = (r: number, restarted = false) => {
     if (!isDisturbed(r)) faultStartUs[r] = Infinity;
     stateChanged(r);
-    controller?.nodeBack();
+    if (restarted) controller?.nodeBack();
   };
   const node = (r: number) => nodes[r] as DbNode;
 
@@ -180,7 +186,7 @@ export function simulate(sc: Scenario, opts: RunOptions): Summary {
     restart(r) {
       if (--crashed[r]! > 0 || outage[r]! > 0 || controller?.stonithed.has(r)) return settle(r);
       node(r).resume(sched.now);
-      settle(r);
+      settle(r, true);
     },
     outage(r) {
       touched(r);
@@ -195,7 +201,7 @@ export function simulate(sc: Scenario, opts: RunOptions): Summary {
       if (--outage[r]! > 0) return;
       workload.dark[r] = false;
       if (crashed[r] === 0 && !controller?.stonithed.has(r)) node(r).resume(sched.now);
-      settle(r);
+      settle(r, true);
     },
     pause(r) {
       touched(r);

@@ -278,15 +278,13 @@ export class FailoverController {
     const now = sched.now;
     const common = Math.min(this.commonLsnAfter(n.epoch), n.wal.endLsn);
     const wasPrimary = n.role === 'primary';
+    const abandonedEpoch = n.epoch;
     if (wasPrimary) topo.closeChannels(n.region);
     n.role = 'replica';
     n.epoch = topo.epoch;
     const rebuild = this.cfg.rejoin === 'rebuild' && wasPrimary || !primary.wal.holdsFrom(Math.min(common, n.receivedLsn));
     const discarded: number[] = [];
-    n.wal.truncateAfter(common, (i) => {
-      ledger.discarded(n, i, tally);
-      discarded.push(n.wal.get(i, 'rowId'));
-    });
+    ledger.rewind(n, abandonedEpoch, common, tally, (i) => discarded.push(n.wal.get(i, 'rowId')));
     n.afterTruncate(now);
     for (const row of discarded) n.rowVersion[row] = primary.rowVersion[row] as number;
     if (rebuild) {
@@ -364,7 +362,7 @@ export class FailoverController {
       if (n.epoch === topo.epoch) continue;
       const common = Math.min(this.commonLsnAfter(n.epoch), n.wal.endLsn);
       const tally = [...this.failovers].reverse().find((f) => f.from === n.region)?.tally ?? 0;
-      n.wal.truncateAfter(common, (i) => this.o.ledger.discarded(n, i, tally));
+      this.o.ledger.rewind(n, n.epoch, common, tally);
     }
     this.o.ledger.checkLostNotPresent(topo.nodes.filter((n) => n.epoch === topo.epoch));
   }

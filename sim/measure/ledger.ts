@@ -65,11 +65,20 @@ export class Ledger {
    * committed on `node`. Returns true when the write is divergent (acked by
    * a zombie primary).
    */
-  acked(node: DbNode, lsn: number, version: number, ackUs: number, commitUs: number, epoch: number): boolean {
+  acked(node: DbNode, lsn: number, version: number, ackUs: number, commitUs: number, epoch: number, bytes: number): boolean {
     const wal = node.wal;
+    let found = false;
     if (lsn > wal.startLsn) {
       const idx = wal.indexAfterLsn(lsn - 1);
-      if (idx < wal.endIndex && wal.get(idx, 'lsnEnd') === lsn && wal.get(idx, 'writeId') === version) wal.set(idx, 'ackUs', ackUs);
+      if (idx < wal.endIndex && wal.get(idx, 'lsnEnd') === lsn && wal.get(idx, 'writeId') === version) {
+        wal.set(idx, 'ackUs', ackUs);
+        found = true;
+      }
+    }
+    if (!found) {
+      // The ack was still in flight when a rewind discarded the write: it is lost all the same.
+      const t = this.truncations.find((x) => x.region === node.region && x.epoch === epoch && lsn > x.lsn);
+      if (t) this.countLost(t.tally, bytes, ackUs, 0, version);
     }
     // Divergent: committed in an epoch that a newer promotion had already superseded.
     const next = this.epochStartUs.get(epoch + 1);
@@ -107,16 +116,35 @@ export class Ledger {
   discarded(node: DbNode, index: number, failover: number): void {
     const ack = node.wal.get(index, 'ackUs');
     if (Number.isNaN(ack)) return;
-    const bytes = node.wal.get(index, 'bytes');
+    this.countLost(failover, node.wal.get(index, 'bytes'), ack, node.wal.get(index, 'rowId'), node.wal.get(index, 'writeId'));
+    node.wal.set(index, 'ackUs', NaN);
+  }
+
+  private countLost(failover: number, bytes: number, ackUs: number, row: number, writeId: number): void {
     for (const t of [this.total, this.perFailover[failover]]) {
       if (!t) continue;
       t.lostAckedWrites++;
       t.lostBytes += bytes;
-      if (ack < t.firstAckUs) t.firstAckUs = ack;
-      if (ack > t.lastAckUs) t.lastAckUs = ack;
+      if (ackUs < t.firstAckUs) t.firstAckUs = ackUs;
+      if (ackUs > t.lastAckUs) t.lastAckUs = ackUs;
     }
-    node.wal.set(index, 'ackUs', NaN);
-    this.lost.push(node.wal.get(index, 'rowId'), node.wal.get(index, 'writeId'));
+    this.lost.push(row, writeId);
+  }
+
+  /** Rewinds so far: region, the epoch it abandoned, the LSN it kept up to, and the failover charged. */
+  private readonly truncations: Array<{ region: number; epoch: number; lsn: number; tally: number }> = [];
+
+  /**
+   * Discards `node`'s WAL after `lsn` (a rewind, or a node that never
+   * rejoins), counting every acknowledged write it held — and, later, any
+   * whose ack was still in flight.
+   */
+  rewind(node: DbNode, abandonedEpoch: number, lsn: number, failover: number, onDiscard?: (index: number) => void): number {
+    this.truncations.push({ region: node.region, epoch: abandonedEpoch, lsn, tally: failover });
+    return node.wal.truncateAfter(lsn, (i) => {
+      onDiscard?.(i);
+      this.discarded(node, i, failover);
+    });
   }
 
   /**

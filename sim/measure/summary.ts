@@ -60,13 +60,9 @@ export function buildSummary(i: SummaryInput): Summary {
   const reads = rec.readsPerSecond.values;
   const stale = rec.staleReadsPerSecond.values;
   const t = ledger.total;
-  const sb = ledger.zombieEpisodes
-    .map((e) => {
-      const newFirst = ledger.firstAckInEpoch.get(e.epoch + 1) ?? Infinity;
-      const start = Math.max(e.firstAckUs, newFirst);
-      return { ...e, startUs: start, endUs: e.lastAckUs, overlapped: newFirst <= e.lastAckUs };
-    })
-    .filter((e) => e.overlapped);
+  // Every zombie episode is a split-brain occurrence: a newer primary had been
+  // promoted (and accepted writes) while the zombie acknowledged these.
+  const sb = ledger.zombieEpisodes.map((e) => ({ ...e, startUs: e.firstAckUs, endUs: e.lastAckUs }));
   const writeUnavailableMs: Record<string, number> = {};
   ids.forEach((id, k) => (writeUnavailableMs[id] = round3(rec.writeUnavailableUs(k) / 1000)));
   return {

@@ -101,6 +101,8 @@ export class SinglePrimary implements Topology {
   private readonly readRequestBound = (r: { op: Op; node: DbNode }) => this.readArrived(r.op, r.node);
   private readonly readReplyBound = (r: ReadReply) => this.o.workload.readServed(r.op, r.version, this.o.sched.now);
   private readonly timeoutBound = (t: { op: Op; node: DbNode }) => this.timedOut(t.op, t.node);
+  /** A request or its answer was lost in the network: the client will time out. */
+  private readonly lostBound = (t: { op: Op; node: DbNode }) => this.armTimeout(t.op, t.node);
   private readonly tickBound = () => this.shipTick();
   private readonly sessionLsnBound = (r: { op: Op; deadlineUs: number }) => this.sessionLsnRead(r.op, r.deadlineUs);
   private readonly semiSyncTimeoutBound = (w: Waiter) => this.semiSyncTimedOut(w);
@@ -224,16 +226,14 @@ export class SinglePrimary implements Topology {
   write(op: Op): void {
     const target = this.node(this.resolve(op.region));
     if (target.region === op.region) this.writeArrived(op, target);
-    else {
-      this.armTimeout(op, target);
-      this.o.net.datagram(op.region, target.region, this.writeRequestBound, { op, node: target });
-    }
+    else this.o.net.datagram(op.region, target.region, this.writeRequestBound, { op, node: target }, this.lostBound);
   }
 
   /**
-   * The client gives up at invoke + clientTimeout if no answer came by then
-   * (request or reply lost, node silent, paused, or powered off), and then
-   * re-resolves the primary.
+   * The client gives up at invoke + clientTimeout if no answer comes by then,
+   * and re-resolves the primary. Armed only when an answer is in doubt
+   * (request or reply lost, node paused or powered off, sync wait), so the
+   * normal path costs no timer event.
    */
   private armTimeout(op: Op, node: DbNode): void {
     this.o.sched.at(op.invokeUs + this.o.scenario.workload.clientTimeout, this.timeoutBound, { op, node });
@@ -250,7 +250,7 @@ export class SinglePrimary implements Topology {
     if (node.status === 'up') return this.commit(op, node);
     // A crashed host's OS refuses the connection at once; a powered-off one is silent.
     if (node.status === 'crashed') return this.replyWrite(op, node, false, 0, 0);
-    if (node.region === op.region) this.armTimeout(op, node);
+    this.armTimeout(op, node);
     node.whenRunning(() => this.commit(op, node));
   }
 
@@ -272,7 +272,7 @@ export class SinglePrimary implements Topology {
     if (needsWait && (this.channels.get(node.region)?.length ?? 0) > 0) {
       const w: Waiter = { op, node, lsn, version, epoch: node.epoch, commitUs: now };
       this.waiters.push(w);
-      if (node.region === op.region) this.armTimeout(op, node);
+      this.armTimeout(op, node);
       if (this.semiSyncTimeoutUs !== undefined && this.mode === 'semi-sync' && this.waiters.length - this.waiterHead === 1) {
         this.o.sched.after(this.semiSyncTimeoutUs, this.semiSyncTimeoutBound, w);
       }
@@ -288,7 +288,7 @@ export class SinglePrimary implements Topology {
     if (node.region === op.region) {
       this.writeReplyArrivedAt(r, this.localAnswerUs(op));
     } else {
-      this.o.net.datagram(node.region, op.region, this.writeReplyBound, r);
+      this.o.net.datagram(node.region, op.region, this.writeReplyBound, r, this.lostBound);
     }
   }
 
@@ -315,7 +315,7 @@ export class SinglePrimary implements Topology {
       return;
     }
     let divergent = false;
-    if (!op.done && atUs - op.invokeUs <= this.o.scenario.workload.clientTimeout) divergent = this.o.ledger.acked(node, r.lsn, r.version, atUs, r.commitUs, r.epoch);
+    if (!op.done && atUs - op.invokeUs <= this.o.scenario.workload.clientTimeout) divergent = this.o.ledger.acked(node, r.lsn, r.version, atUs, r.commitUs, r.epoch, op.bytes);
     // Filtered tables are never replicated: their rows stay on the node that wrote them, so
     // replication staleness does not apply to them (see README, "Replication filters").
     this.o.workload.writeAcked(op, atUs, r.version, r.lsn, r.epoch, node.region, divergent || this.o.filtered.has(op.table));
@@ -424,8 +424,7 @@ export class SinglePrimary implements Topology {
       this.armTimeout(op, node);
       node.whenRunning(() => this.serveRead(op, node));
     } else {
-      this.armTimeout(op, node);
-      this.o.net.datagram(op.region, node.region, this.readRequestBound, { op, node });
+      this.o.net.datagram(op.region, node.region, this.readRequestBound, { op, node }, this.lostBound);
     }
   }
 
@@ -436,7 +435,8 @@ export class SinglePrimary implements Topology {
       this.invalidate(op.region, node.region);
       return this.o.workload.readFailed(op);
     }
-    node.whenRunning(() => this.serveRead(op, node)); // paused: held; off: silence (the timeout is armed)
+    this.armTimeout(op, node);
+    node.whenRunning(() => this.serveRead(op, node)); // paused: held; off: silence
   }
 
   private serveRead(op: Op, node: DbNode): void {
@@ -446,7 +446,7 @@ export class SinglePrimary implements Topology {
     if (node.region === op.region) {
       this.o.workload.readServed(op, version, this.localAnswerUs(op));
     } else {
-      this.o.net.datagram(node.region, op.region, this.readReplyBound, { op, node, version });
+      this.o.net.datagram(node.region, op.region, this.readReplyBound, { op, node, version }, this.lostBound);
     }
   }
 }
