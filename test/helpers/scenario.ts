@@ -19,20 +19,24 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Deep merge: objects merge key by key; arrays and scalars in `over` replace. */
+/**
+ * Deep merge: objects merge key by key; arrays, scalars and distribution
+ * objects (`{dist: ...}`) in `over` replace what `base` had.
+ */
 export function merge(base: Spec, over: Spec): Spec {
   const out: Spec = { ...base };
   for (const [k, v] of Object.entries(over)) {
     const b = out[k];
-    out[k] = isObject(b) && isObject(v) ? merge(b, v) : v;
+    out[k] = isObject(b) && isObject(v) && !('dist' in v) ? merge(b, v) : v;
   }
   return out;
 }
 
 /**
  * Two regions, A (primary) and B, 2 ms apart, no jitter, 10 TB/s links,
- * every commit shipped at once, a single table, no reads, no faults, no
- * failover controller. Overlay what a test needs with `merge`.
+ * every commit shipped at once, a single table, no faults, no failover
+ * controller and no client load (each test says which regions' clients
+ * write). Overlay what a test needs with `merge`.
  */
 export function base(name = 'test'): Spec {
   return {
@@ -52,7 +56,8 @@ export function base(name = 'test'): Spec {
       arrivals: 'poisson',
       keys: { count: 1000, distribution: 'uniform' },
       tables: [{ name: 'data', share: 1, rowBytes: 100 }],
-      regions: { A: { writes: '100/s', reads: 0 } },
+      // No load by default: each test says which regions' clients write.
+      regions: {},
     },
   };
 }
