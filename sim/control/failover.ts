@@ -107,6 +107,8 @@ export class FailoverController {
     if (this.inProgress) return;
     this.lastPingSentUs = now;
     this.o.net.datagram(this.o.controllerRegion, primary.region, this.pingBound, { target: primary, sentUs: now });
+    // Silence counts from when the last answered ping was sent (the newest
+    // moment the primary is known to have been alive, up to one RTT early).
     const silentUs = now - this.lastPongUs;
     if (silentUs < this.cfg.detectionTimeout) return;
     if (this.cfg.mode === 'manual') {
@@ -371,13 +373,16 @@ export class FailoverController {
   summaries(endUs: number): FailoverSummary[] {
     const ids = this.o.regionIds;
     return this.failovers.map((f) => {
+      // RTO ends at the first write the new primary acknowledges; if none did
+      // before the run ended, at the promotion (and the summary says so).
       const firstAck = this.o.ledger.firstAckInEpoch.get(f.epoch);
-      const rtoUs = (firstAck ?? endUs) - f.faultAtUs;
+      const rtoUs = (firstAck ?? f.completedAtUs) - f.faultAtUs;
       const t = this.o.ledger.perFailover[f.tally];
       return {
         from: ids[f.from] as string, to: ids[f.to] as string, reason: f.reason,
         startedAtMs: f.startedAtUs / 1000, completedAtMs: f.completedAtUs / 1000, rtoMs: rtoUs / 1000,
         lostAckedWrites: t?.lostAckedWrites ?? 0, lostBytes: t?.lostBytes ?? 0, faultAtMs: f.faultAtUs / 1000, epoch: f.epoch,
+        rtoEndsAt: firstAck !== undefined ? 'first-write' : 'promotion',
       };
     });
   }

@@ -113,7 +113,7 @@ export class DbNode {
     const service = this.applyTime(this.applyRng);
     const start = nowUs > this.lastDoneUs ? nowUs : this.lastDoneUs;
     const done = Math.round(start + service * this.applyFactor);
-    this.wal.append(r, done, service);
+    this.wal.append(r, done, service, start);
     this.lastDoneUs = done;
   }
 
@@ -125,29 +125,28 @@ export class DbNode {
   }
 
   /**
-   * Recomputes completion times of records not yet visible: the one in
-   * service (if any) keeps its remaining time shifted by `shiftFromUs`→`nowUs`;
-   * the rest queue behind it at the current factor.
+   * Recomputes completion times of records not yet visible. The record in
+   * service when the node froze (or the factor changed) at `frozeAtUs`
+   * keeps its remaining time, shifted to resume at `nowUs`; the records
+   * behind it start one after another from there at the current factor.
    */
   private reschedule(nowUs: number, frozeAtUs: number): void {
     const wal = this.wal;
     const end = wal.endIndex;
     let prevDone = nowUs;
     for (let i = this.appliedIndex; i < end; i++) {
-      const done = wal.get(i, 'doneUs');
-      const service = wal.get(i, 'serviceUs');
+      const start = wal.get(i, 'startUs');
       let next: number;
-      if (i === this.appliedIndex && done - service * this.applyFactor < frozeAtUs) {
-        // In service when the node froze: resume the remaining time.
-        next = nowUs + Math.max(0, done - frozeAtUs);
+      if (i === this.appliedIndex && start < frozeAtUs) {
+        next = wal.get(i, 'doneUs') + (nowUs - frozeAtUs);
       } else {
-        next = prevDone + service * this.applyFactor;
+        wal.set(i, 'startUs', prevDone);
+        next = Math.round(prevDone + wal.get(i, 'serviceUs') * this.applyFactor);
       }
-      next = Math.round(next);
       wal.set(i, 'doneUs', next);
       prevDone = next;
     }
-    this.lastDoneUs = Math.max(prevDone, this.appliedIndex < end ? prevDone : nowUs);
+    this.lastDoneUs = prevDone;
   }
 
   // --- status verbs -------------------------------------------------------

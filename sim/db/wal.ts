@@ -23,7 +23,7 @@ export interface WalRecord {
   epoch: number;
 }
 
-const COLS = ['lsnEnd', 'writeId', 'rowId', 'table', 'bytes', 'commitUs', 'origin', 'epoch', 'ackUs', 'doneUs', 'serviceUs'] as const;
+const COLS = ['lsnEnd', 'writeId', 'rowId', 'table', 'bytes', 'commitUs', 'origin', 'epoch', 'ackUs', 'startUs', 'doneUs', 'serviceUs'] as const;
 type Col = (typeof COLS)[number];
 
 export class Wal {
@@ -64,7 +64,7 @@ export class Wal {
   }
 
   /** Appends a record; LSNs must grow. Returns its absolute index. */
-  append(r: WalRecord, doneUs = r.commitUs, serviceUs = 0): number {
+  append(r: WalRecord, doneUs = r.commitUs, serviceUs = 0, startUs = doneUs): number {
     if (!(r.lsnEnd > this.endLsn)) throw new Error(`invariant: LSN went backwards or stood still (${r.lsnEnd} after ${this.endLsn})`);
     if (this.tail === this.cap) this.makeRoom();
     const i = this.tail++;
@@ -78,6 +78,7 @@ export class Wal {
     c.origin[i] = r.origin;
     c.epoch[i] = r.epoch;
     c.ackUs[i] = NaN;
+    c.startUs[i] = startUs;
     c.doneUs[i] = doneUs;
     c.serviceUs[i] = serviceUs;
     return this.base + i - this.head;

@@ -15,9 +15,10 @@ export class LatencyHistogram {
   private maxUs = 0;
   count = 0;
   /**
-   * Exact counts for values below SMALL_US (most latencies and lags), folded
-   * into the HDR histogram only when percentiles are asked for: an array
-   * increment per record instead of HDR's bucket arithmetic.
+   * Counts per microsecond for values below SMALL_US (most latencies and
+   * lags), folded into the HDR histogram only when percentiles are asked
+   * for: an array increment per record instead of HDR's bucket arithmetic.
+   * Percentiles keep HDR's 3 significant digits; mean and max are exact.
    */
   private small: Uint32Array | undefined;
   private smallCount = 0;

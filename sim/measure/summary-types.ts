@@ -34,6 +34,8 @@ export interface FailoverSummary {
   faultAtMs: number;
   /** New epoch after the failover. */
   epoch: number;
+  /** What ended the RTO: the new primary's first acknowledged write, or (none came) its promotion. */
+  rtoEndsAt?: 'first-write' | 'promotion';
 }
 
 /** A per-second time series point for charts. */
@@ -106,7 +108,7 @@ export interface Summary {
   };
   /** Per-second series for charts (our addition). */
   series: {
-    /** Replication lag p99 per second, per channel "source->target", ms. */
+    /** Replication lag per second, per channel "source->target", ms: the largest of the monitor's 250 ms samples of the age of the oldest write the target has not applied. */
     lagMs: Record<string, SeriesPoint[]>;
     /** Stale-read fraction per second. */
     staleFraction: SeriesPoint[];

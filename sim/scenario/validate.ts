@@ -71,6 +71,12 @@ export function validateScenario(s: Partial<Scenario>, opts: ValidateOptions = {
       message: `lagWarning (${formatDurationUs(s.monitoring.lagWarning)}) must not exceed lagCritical (${formatDurationUs(s.monitoring.lagCritical)})`,
     });
   }
+  if (s.failover && s.failover.mode !== 'none' && s.failover.detectionTimeout <= s.failover.heartbeatInterval) {
+    out.errors.push({
+      path: ['failover', 'detectionTimeout'],
+      message: `detectionTimeout (${formatDurationUs(s.failover.detectionTimeout)}) must exceed heartbeatInterval (${formatDurationUs(s.failover.heartbeatInterval)}): otherwise a healthy primary looks silent between two pings`,
+    });
+  }
   if (s.topology && s.failover) checkFailoverApplies(s.topology.kind, s.failover.mode, opts.written, out);
   const variantNames = s.variants ? checkVariantNames(s.variants, out) : new Set<string>();
   if (s.expect) checkExpect(s.expect, variantNames, out);

@@ -321,7 +321,7 @@ describe('apply stage: slow apply and pause (node.ts: "A pause, crash or slow-ap
   // starts exactly at the change (t = 1000, when record 0 completes), so it has
   // not started, yet 2000 − 1000·3 < 1000 makes it look in service and it keeps
   // its old completion 2000. The model gives [2000, 5000].
-  it.fails('a slow-apply change at a service boundary applies to the record starting then [fails: node.ts reschedule uses the new factor to find the record in service]', () => {
+  it('a slow-apply change at a service boundary applies to the record starting then', () => {
     // Same queue, factor 3 at t = 1000: record 0 completes and becomes
     // visible; record 1 starts at 1000 = now, wholly after the change
     // ("changes the slow-apply factor from nowUs on"), so 1000 + 3000 = 4000,
@@ -340,7 +340,7 @@ describe('apply stage: slow apply and pause (node.ts: "A pause, crash or slow-ap
   // service × (old − new) is taken for "not started" and restarted at
   // now + service × new: its progress is thrown away and it still finishes
   // earlier than the documented "keeps its remaining time".
-  it.fails('speeding up mid-service (factor 5 → 1): the record in service keeps its remaining time [fails: node.ts reschedule uses the new factor to find the record in service]', () => {
+  it('speeding up mid-service (factor 5 → 1): the record in service keeps its remaining time', () => {
     // Factor 5 from the start: three records at t = 0 of 1000 µs raw
     // complete at 5000, 10000, 15000. At t = 7000 the factor returns to 1:
     // record 1 has been in service since 5000 (done 10000), so per the
