@@ -288,7 +288,7 @@ export class FailoverController {
     const discarded: number[] = [];
     ledger.rewind(n, abandonedEpoch, common, tally, (i) => discarded.push(n.wal.get(i, 'rowId')));
     n.afterTruncate(now);
-    for (const row of discarded) n.rowVersion[row] = primary.rowVersion[row] as number;
+    this.restoreRows(n, discarded, primary);
     if (rebuild) {
       this.rebuilding.add(n.region);
       const copyUs = (this.o.snapshotBytes * 1e6) / this.o.bandwidthBytesPerS;
@@ -311,6 +311,23 @@ export class FailoverController {
       if (ch && wasPrimary) this.o.monitor.rebuilding.add(ch);
     }
     if (wasPrimary) ledger.trace({ tUs: now, event: 'rewind', region: this.o.regionIds[n.region], toLsn: common, discarded: discarded.length });
+  }
+
+  /**
+   * After a rewind, rows the discarded writes touched go back to their
+   * version as of the common LSN: the newest surviving write to each in the
+   * node's own WAL. A row whose earlier version is older than the retained
+   * WAL takes the primary's (a simplification: such a node would need a
+   * rebuild in reality, and the primary's version is what it converges to).
+   */
+  private restoreRows(n: DbNode, rows: readonly number[], primary: DbNode): void {
+    const want = new Set(rows);
+    const wal = n.wal;
+    for (let i = wal.endIndex - 1; i >= wal.firstIndex && want.size > 0; i--) {
+      const row = wal.get(i, 'rowId');
+      if (want.delete(row)) n.rowVersion[row] = wal.get(i, 'writeId');
+    }
+    for (const row of want) n.rowVersion[row] = primary.rowVersion[row] as number;
   }
 
   /** Adds a channel from the primary to `n` (keeping the primary's other channels). */
@@ -340,7 +357,8 @@ export class FailoverController {
     const primary = topo.node(topo.dnsPrimary);
     for (const n of topo.nodes) {
       if (n === primary || this.rebuilding.has(n.region)) continue;
-      if (!this.reachable(n.region) || !this.o.net.isUp(primary.region, n.region)) continue;
+      // A node can only rejoin a primary that is up and that it can reach.
+      if (!primary.isUp || !this.reachable(n.region) || !this.o.net.isUp(primary.region, n.region)) continue;
       if (this.stonithed.has(n.region)) {
         if (n.status !== 'off') continue;
         // Powered back on once it is reachable; it learns the new epoch before serving.
