@@ -6,13 +6,22 @@
 // applies, and answers with its received LSN on a feedback stream. If the link was
 // cut since the last batch, shipping resumes from the target's last
 // acknowledged LSN, provided the source still holds that WAL; otherwise the
-// channel needs a rebuild. Channels also carry the CDC variant: an extra
-// broker hop with its own delay. Knows nothing of failover or clients.
+// channel needs a rebuild.
+//
+// CDC (`broker` set): the batch crosses the same network stream, then each
+// row change goes through the log broker (sim/db/broker.ts: a partition per
+// `rowId % P`, FIFO per partition) and is delivered to the target on its
+// own, so changes to one row stay in order but changes to different rows
+// may not. The target applies each change as it arrives and acknowledges
+// its low watermark (every change at or below it has arrived). The legacy
+// `cdcDelay` (one broker delay per batch, global order kept) is what the
+// active-active topology still uses. Knows nothing of failover or clients.
 import type { Scheduler } from '../core/scheduler.ts';
 import type { Rng } from '../core/rng.ts';
 import type { Sampler } from '../core/distributions.ts';
 import type { Network, Stream } from '../world/network.ts';
-import type { DbNode } from './node.ts';
+import type { CdcSlot, DbNode } from './node.ts';
+import type { Broker } from './broker.ts';
 import type { WalRecord } from './wal.ts';
 
 export type ChannelStatus = 'active' | 'lagging' | 'failed' | 'rebuilding';
@@ -21,7 +30,14 @@ interface Batch {
   channel: Channel;
   epoch: number;
   records: WalRecord[];
+  /** LSN the batch continues from (what was sent before it). */
+  startLsn: number;
   endLsn: number;
+}
+
+interface CdcDelivery {
+  slot: CdcSlot;
+  epoch: number;
 }
 
 interface Ack {
@@ -41,6 +57,8 @@ export interface ChannelOptions {
   filtered: ReadonlySet<number>;
   /** Extra broker delay (CDC), or undefined for WAL. */
   cdcDelay?: { sampler: Sampler; rng: Rng } | undefined;
+  /** CDC through a partitioned log broker (row changes, per-row order only), or undefined. */
+  broker?: Broker | undefined;
   /** Called on the source side when the target acknowledges a new received LSN. */
   onAck: (ch: Channel) => void;
   /** Called on the target side after a batch was received (monitoring). */
@@ -70,6 +88,11 @@ export class Channel {
   private readonly deliverBound = (b: Batch) => this.deliverBatch(b);
   private readonly ackBound = (a: Ack) => this.receiveAck(a);
   private readonly appliedBound = (epoch: number) => this.reportApplied(epoch);
+  private readonly cdcArriveBound = (d: CdcDelivery) => this.target.whenConsuming(() => this.cdcArrived(d));
+  /** CDC: the target found a batch missing and asked for a resend from this LSN. */
+  private resendFromLsn = -1;
+  /** CDC: the last watermark acknowledged. */
+  private lastAckSentLsn = -1;
 
   constructor(private readonly o: ChannelOptions) {
     this.source = o.source;
@@ -102,6 +125,10 @@ export class Channel {
       this.linkEpoch = epochNow;
       this.sentLsn = this.ackedLsn;
     }
+    if (this.resendFromLsn >= 0) {
+      if (this.resendFromLsn < this.sentLsn) this.sentLsn = this.resendFromLsn;
+      this.resendFromLsn = -1;
+    }
     const wal = src.wal;
     if (wal.endLsn <= this.sentLsn) return;
     if (!wal.holdsFrom(this.sentLsn)) {
@@ -120,8 +147,8 @@ export class Channel {
       records.push(r);
     }
     const endLsn = wal.endLsn;
+    const batch: Batch = { channel: this, epoch: src.epoch, records, startLsn: this.sentLsn, endLsn };
     this.sentLsn = endLsn;
-    const batch: Batch = { channel: this, epoch: src.epoch, records, endLsn };
     if (this.o.cdcDelay) {
       // CDC: the broker hop first, then the stream to the target.
       const extra = this.o.cdcDelay.sampler(this.o.cdcDelay.rng);
@@ -133,6 +160,10 @@ export class Channel {
 
   private deliverBatch(b: Batch): void {
     const t = this.target;
+    if (this.o.broker) {
+      t.whenRunning(() => this.deliverCdcBatch(b));
+      return;
+    }
     t.whenRunning(() => {
       // A batch from a source the target no longer follows (an old primary) is ignored.
       if (this.closed || b.epoch !== t.epoch) return;
@@ -149,6 +180,46 @@ export class Channel {
     });
   }
 
+  /** CDC: the batch reached the target's region; its row changes go through the broker. */
+  private deliverCdcBatch(b: Batch): void {
+    const t = this.target;
+    if (this.closed || b.epoch !== t.epoch) return;
+    const { sched } = this.o;
+    const broker = this.o.broker as Broker;
+    const now = sched.now;
+    t.advance(now);
+    const slots = t.cdcExpect(b.records, b.startLsn, b.endLsn);
+    if (slots === null) {
+      // An earlier batch was lost (the target was down when it came): resend from what is registered.
+      this.resendFromLsn = t.cdcRegisteredLsn;
+      return;
+    }
+    for (const slot of slots) sched.at(broker.publish(slot.rec.rowId, now), this.cdcArriveBound, { slot, epoch: b.epoch });
+    // Answer every batch, like the WAL path: a resend after a cut must refresh the sender's acked LSN.
+    this.acknowledge(b.epoch, true);
+  }
+
+  /** CDC: one row change delivered by the broker. */
+  private cdcArrived(d: CdcDelivery): void {
+    const t = this.target;
+    if (this.closed || d.epoch !== t.epoch) return;
+    const now = this.o.sched.now;
+    t.advance(now);
+    if (t.cdcArrive(d.slot, now)) this.acknowledge(d.epoch);
+  }
+
+  /** CDC: the target's watermark moved: acknowledge it (and, in sync mode, report when applied). */
+  private acknowledge(epoch: number, always = false): void {
+    const t = this.target;
+    if (!always && t.receivedLsn <= this.lastAckSentLsn) return;
+    this.lastAckSentLsn = t.receivedLsn;
+    this.o.onReceived(this);
+    this.o.net.send(this.feedback, 32, this.ackBound, { channel: this, epoch, receivedLsn: t.receivedLsn, appliedLsn: -1 });
+    if (this.o.reportApplied && t.wal.endIndex > t.appliedIndex) {
+      this.o.sched.at(t.appliedByUs(t.wal.endIndex - 1), this.appliedBound, epoch);
+    }
+  }
+
   private reportApplied(epoch: number): void {
     const t = this.target;
     t.whenRunning(() => {
@@ -157,7 +228,7 @@ export class Channel {
       t.advance(now);
       if (t.appliedIndex < t.wal.endIndex) {
         // Apply was slowed or paused meanwhile: report when it really finishes.
-        this.o.sched.at(t.doneUsOf(t.wal.endIndex - 1), this.appliedBound, epoch);
+        this.o.sched.at(t.appliedByUs(t.wal.endIndex - 1), this.appliedBound, epoch);
         return;
       }
       this.o.net.send(this.feedback, 32, this.ackBound, { channel: this, epoch, receivedLsn: t.receivedLsn, appliedLsn: t.appliedLsn });

@@ -8,6 +8,12 @@
 // visible. A pause, crash or slow-apply change reschedules what has not
 // started. This costs no event per applied write.
 //
+// CDC replicas (see `cdcExpect` / `cdcArrive`) receive row changes out of
+// LSN order: each change joins the same FIFO apply server when it arrives
+// and becomes visible at its own completion time, while the WAL only takes
+// it once every earlier change has arrived (a low watermark), so
+// `receivedLsn`, `appliedLsn` and rewinds keep their meaning.
+//
 // Status verbs (crash/restart, pause/resume, powerOff) are the only way
 // faults change a node. Knows nothing of clients or of who is primary
 // beyond its own role and epoch.
@@ -20,6 +26,19 @@ export type Role = 'primary' | 'replica';
 
 /** Called for each record when it becomes visible on a replica (lag measurement). */
 export type AppliedHook = (node: DbNode, wal: Wal, index: number, doneUs: number) => void;
+
+/** A CDC change the node expects (registered at batch arrival) and applies when it arrives. */
+export interface CdcSlot {
+  readonly rec: WalRecord;
+  /** The node's CDC generation when registered; a rewind or rebuild makes older slots stale. */
+  readonly gen: number;
+  arrived: boolean;
+  startUs: number;
+  serviceUs: number;
+  doneUs: number;
+  /** Absolute WAL index once appended (watermark reached it), else -1. */
+  walIndex: number;
+}
 
 export interface NodeOptions {
   region: number;
@@ -53,6 +72,19 @@ export class DbNode {
   private readonly onApplied: AppliedHook;
   /** Deliveries held while paused, run in order on resume. */
   private held: Array<() => void> = [];
+  /** CDC deliveries waiting in the (durable) broker while the node is not up; run on resume. */
+  private parked: Array<() => void> = [];
+  /** True once the node has received a CDC change (its apply queue is `cdcQueue`, not the WAL). */
+  private cdcMode = false;
+  private cdcGen = 0;
+  /** CDC changes registered, in LSN order, not yet in the WAL (from `cdcSlotHead`). */
+  private cdcSlots: CdcSlot[] = [];
+  private cdcSlotHead = 0;
+  /** Arrived CDC changes not yet visible, in arrival (= apply server) order (from `cdcQueueHead`). */
+  private cdcQueue: CdcSlot[] = [];
+  private cdcQueueHead = 0;
+  /** LSN through which CDC batches have been registered. */
+  cdcRegisteredLsn = 0;
 
   constructor(opts: NodeOptions) {
     this.region = opts.region;
@@ -75,6 +107,7 @@ export class DbNode {
   /** Makes every received record with completion ≤ now visible. */
   advance(nowUs: number): void {
     if (this.status !== 'up') return;
+    if (this.cdcMode) this.advanceCdc(nowUs);
     const wal = this.wal;
     const end = wal.endIndex;
     let i = this.appliedIndex;
@@ -93,6 +126,21 @@ export class DbNode {
   /** Completion time of the record at an absolute index (applied or queued). */
   doneUsOf(index: number): number {
     return this.wal.get(index, 'doneUs');
+  }
+
+  /**
+   * When every WAL record through `index` is applied (so `appliedIndex` >
+   * index), as now scheduled. WAL records finish in order, so that is the
+   * record's own completion; CDC changes do not, so it is the latest one.
+   */
+  appliedByUs(index: number): number {
+    if (!this.cdcMode) return this.doneUsOf(index);
+    let latest = -Infinity;
+    for (let i = Math.max(this.appliedIndex, this.wal.firstIndex); i <= index; i++) {
+      const d = this.wal.get(i, 'doneUs');
+      if (d > latest) latest = d;
+    }
+    return latest;
   }
 
   /**
@@ -117,6 +165,116 @@ export class DbNode {
     this.lastDoneUs = done;
   }
 
+  // --- CDC: changes that arrive out of LSN order ----------------------------
+
+  /**
+   * A CDC batch reached the target: registers the changes it will deliver
+   * (those beyond what is registered already; a resend repeats some) and
+   * returns their slots, to be delivered through the broker. Returns null
+   * when the batch starts beyond what is registered (an earlier batch was
+   * lost): the sender must resend from `cdcRegisteredLsn`.
+   */
+  cdcExpect(records: readonly WalRecord[], startLsn: number, endLsn: number): CdcSlot[] | null {
+    if (!this.cdcMode) {
+      this.cdcMode = true;
+      this.cdcRegisteredLsn = this.receivedLsn;
+    }
+    if (startLsn > this.cdcRegisteredLsn) return null;
+    const fresh: CdcSlot[] = [];
+    for (const rec of records) {
+      if (rec.lsnEnd <= this.cdcRegisteredLsn) continue;
+      const slot: CdcSlot = { rec, gen: this.cdcGen, arrived: false, startUs: NaN, serviceUs: NaN, doneUs: NaN, walIndex: -1 };
+      this.cdcSlots.push(slot);
+      fresh.push(slot);
+    }
+    if (endLsn > this.cdcRegisteredLsn) this.cdcRegisteredLsn = endLsn;
+    this.pumpCdc();
+    return fresh;
+  }
+
+  /**
+   * A CDC change arrives at `nowUs`: it joins the apply server (visible at
+   * its own completion) and, with every earlier change arrived, the WAL.
+   * Returns true when `receivedLsn` (the low watermark) moved.
+   */
+  cdcArrive(slot: CdcSlot, nowUs: number): boolean {
+    if (slot.gen !== this.cdcGen || slot.arrived) return false;
+    const service = this.applyTime(this.applyRng);
+    const start = nowUs > this.lastDoneUs ? nowUs : this.lastDoneUs;
+    slot.arrived = true;
+    slot.startUs = start;
+    slot.serviceUs = service;
+    slot.doneUs = Math.round(start + service * this.applyFactor);
+    this.lastDoneUs = slot.doneUs;
+    this.cdcQueue.push(slot);
+    return this.pumpCdc();
+  }
+
+  /** Moves arrived changes at the head of the LSN order into the WAL; returns true if `receivedLsn` moved. */
+  private pumpCdc(): boolean {
+    const before = this.receivedLsn;
+    const slots = this.cdcSlots;
+    let h = this.cdcSlotHead;
+    while (h < slots.length) {
+      const s = slots[h] as CdcSlot;
+      if (!s.arrived) break;
+      s.walIndex = this.wal.append(s.rec, s.doneUs, s.serviceUs, s.startUs);
+      this.receivedLsn = s.rec.lsnEnd;
+      h++;
+    }
+    if (h === slots.length) {
+      // Nothing outstanding: everything registered (filtered records included) has arrived.
+      this.cdcSlots = [];
+      h = 0;
+      if (this.cdcRegisteredLsn > this.receivedLsn) this.receivedLsn = this.cdcRegisteredLsn;
+    } else if (h > 1024 && h * 2 > slots.length) {
+      this.cdcSlots = slots.slice(h);
+      h = 0;
+    }
+    this.cdcSlotHead = h;
+    return this.receivedLsn > before;
+  }
+
+  /** Makes arrived CDC changes with completion ≤ now visible (per row, versions only grow). */
+  private advanceCdc(nowUs: number): void {
+    const q = this.cdcQueue;
+    let h = this.cdcQueueHead;
+    while (h < q.length) {
+      const s = q[h] as CdcSlot;
+      if (s.doneUs > nowUs) break;
+      const row = s.rec.rowId;
+      if (s.rec.writeId > (this.rowVersion[row] as number)) this.rowVersion[row] = s.rec.writeId;
+      h++;
+    }
+    if (h === q.length) {
+      this.cdcQueue = [];
+      h = 0;
+    } else if (h > 1024 && h * 2 > q.length) {
+      this.cdcQueue = q.slice(h);
+      h = 0;
+    }
+    this.cdcQueueHead = h;
+  }
+
+  /** Forgets CDC changes not yet in the WAL or not yet visible (rewind, rebuild); late deliveries of them are ignored. */
+  private dropCdcPending(): void {
+    this.cdcGen++;
+    this.cdcSlots = [];
+    this.cdcSlotHead = 0;
+    this.cdcQueue = [];
+    this.cdcQueueHead = 0;
+    this.cdcRegisteredLsn = this.receivedLsn;
+  }
+
+  /**
+   * Runs a CDC delivery now if the node is up; otherwise keeps it until the
+   * node runs again (the broker is durable: a crashed consumer re-reads).
+   */
+  whenConsuming(fn: () => void): void {
+    if (this.status === 'up') fn();
+    else this.parked.push(fn);
+  }
+
   /** Changes the slow-apply factor from `nowUs` on (records not yet started are rescheduled). */
   setApplyFactor(factor: number, nowUs: number): void {
     this.advance(nowUs);
@@ -131,6 +289,7 @@ export class DbNode {
    * behind it start one after another from there at the current factor.
    */
   private reschedule(nowUs: number, frozeAtUs: number): void {
+    if (this.cdcMode) return this.rescheduleCdc(nowUs, frozeAtUs);
     const wal = this.wal;
     const end = wal.endIndex;
     let prevDone = nowUs;
@@ -145,6 +304,27 @@ export class DbNode {
       }
       wal.set(i, 'doneUs', next);
       prevDone = next;
+    }
+    this.lastDoneUs = prevDone;
+  }
+
+  /** `reschedule` for CDC: the apply server's queue is the arrival-ordered `cdcQueue`; WAL copies follow. */
+  private rescheduleCdc(nowUs: number, frozeAtUs: number): void {
+    const q = this.cdcQueue;
+    let prevDone = nowUs;
+    for (let h = this.cdcQueueHead; h < q.length; h++) {
+      const s = q[h] as CdcSlot;
+      if (h === this.cdcQueueHead && s.startUs < frozeAtUs) {
+        s.doneUs += nowUs - frozeAtUs;
+      } else {
+        s.startUs = prevDone;
+        s.doneUs = Math.round(prevDone + s.serviceUs * this.applyFactor);
+      }
+      if (s.walIndex >= this.appliedIndex && s.walIndex < this.wal.endIndex) {
+        this.wal.set(s.walIndex, 'startUs', s.startUs);
+        this.wal.set(s.walIndex, 'doneUs', s.doneUs);
+      }
+      prevDone = s.doneUs;
     }
     this.lastDoneUs = prevDone;
   }
@@ -173,6 +353,9 @@ export class DbNode {
     const held = this.held;
     this.held = [];
     if (wasPaused) for (const h of held) h();
+    const parked = this.parked;
+    this.parked = [];
+    for (const p of parked) p();
   }
 
   /**
@@ -203,6 +386,7 @@ export class DbNode {
     this.receivedLsn = lsn;
     this.rowVersion.set(rowVersion);
     this.lastDoneUs = nowUs;
+    this.dropCdcPending();
   }
 
   /** After a rewind truncated the WAL: the apply pointer and last completion follow. */
@@ -210,5 +394,6 @@ export class DbNode {
     if (this.appliedIndex > this.wal.endIndex) this.appliedIndex = this.wal.endIndex;
     this.receivedLsn = this.wal.endLsn;
     this.lastDoneUs = nowUs;
+    this.dropCdcPending();
   }
 }

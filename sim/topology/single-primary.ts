@@ -12,6 +12,7 @@ import type { RngRoot } from '../core/rng.ts';
 import type { Network } from '../world/network.ts';
 import { DbNode } from '../db/node.ts';
 import { Channel } from '../db/channel.ts';
+import { Broker } from '../db/broker.ts';
 import type { Op, Topology, Workload } from '../workload/workload.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { Sampler } from '../core/distributions.ts';
@@ -106,6 +107,8 @@ export class SinglePrimary implements Topology {
   private readonly tickBound = () => this.shipTick();
   private readonly sessionLsnBound = (r: { op: Op; deadlineUs: number }) => this.sessionLsnRead(r.op, r.deadlineUs);
   private readonly semiSyncTimeoutBound = (w: Waiter) => this.semiSyncTimedOut(w);
+  /** Channels opened so far per "source->target/epoch" (a rejoin may reopen one; RNG stream names stay unique). */
+  private readonly opened = new Map<string, number>();
 
   constructor(private readonly o: SinglePrimaryOptions) {
     const sc = o.scenario;
@@ -145,14 +148,25 @@ export class SinglePrimary implements Topology {
   /** Opens channels from `source` (now primary) to every other node. */
   openChannels(source: DbNode): Channel[] {
     const { sched, net, rng, scenario } = this.o;
-    const cdc = scenario.topology.replication.channel === 'cdc';
+    const repl = scenario.topology.replication;
+    const cdc = repl.channel === 'cdc';
     const list: Channel[] = [];
     for (const t of this.nodes) {
       if (t === source) continue;
+      let broker: Broker | undefined;
+      if (cdc) {
+        const key = `${source.region}->${t.region}`;
+        const n = this.opened.get(`${key}/e${source.epoch}`) ?? 0;
+        this.opened.set(`${key}/e${source.epoch}`, n + 1);
+        const suffix = n === 0 ? '' : `/o${n}`;
+        broker = new Broker({
+          partitions: repl.cdcPartitions, throughputPerS: repl.cdcThroughput, delay: this.o.cdcDelay,
+          rngOf: (i) => rng.stream(`cdc/${key}/p${i}/e${source.epoch}${suffix}`),
+        });
+      }
       list.push(
         new Channel({
-          sched, net, source, target: t, filtered: this.o.filtered,
-          cdcDelay: cdc ? { rng: rng.stream(`cdc/${source.region}->${t.region}/e${source.epoch}`), sampler: this.o.cdcDelay } : undefined,
+          sched, net, source, target: t, filtered: this.o.filtered, broker,
           onAck: (ch) => this.channelAcked(ch),
           onReceived: () => {},
           reportApplied: this.mode === 'sync',
@@ -404,7 +418,7 @@ export class SinglePrimary implements Topology {
       if (local.appliedLsn >= needLsn) return this.readAt(op, local);
       if (local.receivedLsn >= needLsn) {
         const idx = local.wal.indexAfterLsn(needLsn - 1);
-        const done = idx < local.wal.endIndex ? local.doneUsOf(idx) : now;
+        const done = idx < local.wal.endIndex ? local.appliedByUs(idx) : now;
         if (done <= deadlineUs) {
           this.o.sched.at(done, this.sessionLsnBound, { op, deadlineUs });
           return;
