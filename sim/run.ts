@@ -42,7 +42,7 @@ export interface RunOptions {
 }
 
 /** WAL each node keeps (bytes), like wal_keep_size: older WAL is trimmed, and a node that needs it must rebuild. */
-const WAL_RETENTION_BYTES = 32e6;
+const WAL_RETENTION_BYTES = 16e6;
 
 /** (seed, content hash, version) → the key that reproduces a summary. */
 export function replayKey(seed: number, contentHash: string): string {

@@ -9,7 +9,8 @@
 import type { Argv } from 'yargs';
 import type { Command } from './command.ts';
 import { EXIT_BAD_INPUT, EXIT_OK, InputError } from './errors.ts';
-import { comparisonTable, COMPARISON_METRICS, formatMeanCi, writeReport, type RunResult } from '../report/index.ts';
+import { comparisonTable, COMPARISON_METRICS, formatMeanCi } from '../report/comparison.ts';
+import type { RunResult } from '../report/runs.ts';
 import { planGrid } from '../sweep/plan.ts';
 import { createPool, type RunPool } from '../sweep/pool.ts';
 import { runBatch } from '../sweep/batch.ts';
@@ -133,6 +134,8 @@ export const compareCommand: Command = {
     if (args.json) process.stdout.write(JSON.stringify(comparisonJson(r.runs, r.skipped), null, 2) + '\n');
     else process.stdout.write(formatComparison(r.runs) + '\n');
     if (typeof out === 'string') {
+      // The renderer (vega, resvg) loads only when a report is written.
+      const { writeReport } = await import('../report/index.ts');
       const rep = await writeReport(out);
       process.stderr.write(`wrote ${out}/results.jsonl and ${rep.indexHtml}\n`);
     }

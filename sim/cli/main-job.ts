@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 import type { Argv } from 'yargs';
 import type { Command } from './command.ts';
 import { EXIT_OK, InputError } from './errors.ts';
-import { writeReport, writeSiteIndex, type SiteIndexEntry } from '../report/index.ts';
+import type { SiteIndexEntry } from '../report/site-index.ts';
 import { createPool } from '../sweep/pool.ts';
 import { formatComparison, runComparison } from './compare.ts';
 import { parsePositiveInt, parseWorkers } from './sweep.ts';
@@ -23,6 +23,7 @@ export const mainJobCommand: Command = {
       .option('seeds', { type: 'number', default: 3, describe: 'seeds per variant' })
       .option('workers', { type: 'number', default: 2, describe: 'parallel worker threads' }) as unknown as Argv,
   async run(args) {
+    const { writeReport, writeSiteIndex } = await import('../report/index.ts');
     const dir = String(args.scenarios);
     const outRoot = String(args.out);
     const seeds = parsePositiveInt('seeds', args.seeds, 3);

@@ -1,7 +1,6 @@
 // `repsim report <dir> [--out DIR]`: turns a results directory into charts
 // (Vega-Lite specs, SVG, PNG) and a self-contained index.html.
 import type { Argv } from 'yargs';
-import { writeReport } from '../report/index.ts';
 import type { Command } from './command.ts';
 import { EXIT_OK, InputError } from './errors.ts';
 
@@ -26,6 +25,8 @@ export const reportCommand: Command = {
     const out = args.out;
     if (out !== undefined && (typeof out !== 'string' || out === '')) throw new InputError('report: --out needs a directory');
     const started = performance.now();
+    // The renderer (vega, resvg) loads only when it is needed.
+    const { writeReport } = await import('../report/index.ts');
     const result = await writeReport(dir, typeof out === 'string' ? out : dir);
     const charts = result.charts.filter((f) => f.endsWith('.png')).length;
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
