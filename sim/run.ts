@@ -133,8 +133,9 @@ export function simulate(sc: Scenario, opts: RunOptions): Summary {
       outage[r]! > 0 || node.status === 'crashed' || node.status === 'off' ? (controller?.stonithed.has(r) ? 'fenced' : 'down')
       : node.status === 'paused' ? 'paused'
       : controller?.rebuilding.has(r) ? 'rebuilding'
-      : isolated(r) ? 'partitioned'
-      : node.role === 'primary' ? 'primary' : 'replica';
+      // A cut-off primary still acts as one (a zombie, if a newer one exists): show the role.
+      : node.role === 'primary' ? 'primary'
+      : isolated(r) ? 'partitioned' : 'replica';
     timeline.set(r, state, node.role, sched.now);
   };
   const touched = (r: number) => {

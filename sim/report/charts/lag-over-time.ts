@@ -57,7 +57,7 @@ export function lagOverTimeSpec(run: RunResult, opts: LagChartOptions): VlSpec {
     mark: { type: 'line', strokeWidth: 1.6, interpolate: 'monotone', clip: true },
     encoding: {
       x: { field: 'tS', type: 'quantitative', title: 'Simulated time (s)', scale: { domain: [...domainS], nice: false } },
-      y: { field: 'lag', type: 'quantitative', title: `Replication lag p99 per second (${inSeconds ? 's' : 'ms'})` },
+      y: { field: 'lag', type: 'quantitative', title: `Replication lag (${inSeconds ? 's' : 'ms'})` },
       color: {
         field: 'channel',
         type: 'nominal',
@@ -72,7 +72,7 @@ export function lagOverTimeSpec(run: RunResult, opts: LagChartOptions): VlSpec {
     $schema: VL_SCHEMA,
     title: {
       text: title,
-      subtitle: [`p99 lag per second on each channel; ${runsNote}.${run.faults.length > 0 ? ' Grey bands: fault windows.' : ''}`],
+      subtitle: [`Per second, the largest sampled age of the oldest write the target has not applied; ${runsNote}.${run.faults.length > 0 ? ' Grey bands: fault windows.' : ''}`],
     },
     width: PLOT_WIDTH_PX,
     height: PLOT_HEIGHT_PX,
