@@ -94,7 +94,10 @@ export function simulate(sc: Scenario, opts: RunOptions): Summary {
   ids.forEach((id, r) => {
     nodes.push(new DbNode({
       region: r, rowCount: keys.rowCount, applyTime, applyRng: rng.stream(`apply/${id}`),
-      onApplied: (node, wal, i, doneUs) => recorder.applied(wal.get(i, 'origin'), node.region, wal.get(i, 'commitUs'), doneUs),
+      onApplied: (node, wal, i, doneUs) => {
+        const slot = wal.slotOf(i);
+        recorder.applied(wal.origin[slot] as number, node.region, wal.commitUs[slot] as number, doneUs);
+      },
     }));
   });
 

@@ -140,8 +140,10 @@ export class Channel {
     const end = wal.endIndex;
     const records: WalRecord[] = [];
     let bytes = 0;
+    const filtered = this.o.filtered;
+    const anyFiltered = filtered.size > 0;
     for (let i = first; i < end; i++) {
-      if (this.o.filtered.has(wal.get(i, 'table'))) continue;
+      if (anyFiltered && filtered.has(wal.table[wal.slotOf(i)] as number)) continue;
       const r = wal.record(i);
       bytes += r.bytes;
       records.push(r);

@@ -101,7 +101,8 @@ export class DbNode {
 
   /** LSN of the last visible (applied) record. */
   get appliedLsn(): number {
-    return this.appliedIndex > this.wal.firstIndex ? this.wal.get(this.appliedIndex - 1, 'lsnEnd') : this.wal.startLsn;
+    const wal = this.wal;
+    return this.appliedIndex > wal.firstIndex ? (wal.lsnEnd[wal.slotOf(this.appliedIndex - 1)] as number) : wal.startLsn;
   }
 
   /** Makes every received record with completion ≤ now visible. */
@@ -109,23 +110,29 @@ export class DbNode {
     if (this.status !== 'up') return;
     if (this.cdcMode) this.advanceCdc(nowUs);
     const wal = this.wal;
-    const end = wal.endIndex;
     let i = this.appliedIndex;
+    const end = wal.endIndex;
+    if (i >= end) return;
+    // Direct column reads (the hook only reads the WAL, so the arrays stay put).
+    const { doneUs, rowId, writeId } = wal;
+    const rowVersion = this.rowVersion;
+    let s = wal.slotOf(i);
     while (i < end) {
-      const done = wal.get(i, 'doneUs');
+      const done = doneUs[s] as number;
       if (done > nowUs) break;
-      const row = wal.get(i, 'rowId');
-      const v = wal.get(i, 'writeId');
-      if (v > (this.rowVersion[row] as number)) this.rowVersion[row] = v;
+      const row = rowId[s] as number;
+      const v = writeId[s] as number;
+      if (v > (rowVersion[row] as number)) rowVersion[row] = v;
       this.onApplied(this, wal, i, done);
       i++;
+      s++;
     }
     this.appliedIndex = i;
   }
 
   /** Completion time of the record at an absolute index (applied or queued). */
   doneUsOf(index: number): number {
-    return this.wal.get(index, 'doneUs');
+    return this.wal.doneUs[this.wal.slotOf(index)] as number;
   }
 
   /**
@@ -148,8 +155,7 @@ export class DbNode {
    * Returns the record's absolute WAL index.
    */
   commitLocal(r: WalRecord): number {
-    const idx = this.wal.append(r, r.commitUs, 0);
-    this.wal.set(idx, 'ackUs', NaN);
+    const idx = this.wal.append(r, r.commitUs, 0); // ackUs starts NaN
     if (this.appliedIndex === idx) this.appliedIndex = idx + 1;
     if (r.writeId > (this.rowVersion[r.rowId] as number)) this.rowVersion[r.rowId] = r.writeId;
     this.receivedLsn = r.lsnEnd;

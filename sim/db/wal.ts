@@ -26,9 +26,29 @@ export interface WalRecord {
 const COLS = ['lsnEnd', 'writeId', 'rowId', 'table', 'bytes', 'commitUs', 'origin', 'epoch', 'ackUs', 'startUs', 'doneUs', 'serviceUs'] as const;
 type Col = (typeof COLS)[number];
 
+/**
+ * Columns kept as 32-bit integers: row ids, table and region indices and
+ * epochs are small exact integers. Times, LSNs (byte offsets), write ids and
+ * sizes stay Float64.
+ */
+const INT_COLS: ReadonlySet<Col> = new Set<Col>(['rowId', 'table', 'origin', 'epoch']);
+
 export class Wal {
   private cap = 256;
-  private cols: Record<Col, Float64Array>;
+  // One typed array per column, indexed by slot (see `slotOf`). Hot loops read
+  // them directly; they are replaced when the log grows, so re-read after `append`.
+  lsnEnd = new Float64Array(this.cap);
+  writeId = new Float64Array(this.cap);
+  rowId = new Int32Array(this.cap);
+  table = new Int32Array(this.cap);
+  bytes = new Float64Array(this.cap);
+  commitUs = new Float64Array(this.cap);
+  origin = new Int32Array(this.cap);
+  epoch = new Int32Array(this.cap);
+  ackUs = new Float64Array(this.cap);
+  startUs = new Float64Array(this.cap);
+  doneUs = new Float64Array(this.cap);
+  serviceUs = new Float64Array(this.cap);
   /** Index of the first retained record. */
   private head = 0;
   /** Index one past the last record. */
@@ -39,7 +59,6 @@ export class Wal {
   startLsn = 0;
 
   constructor(startLsn = 0) {
-    this.cols = Object.fromEntries(COLS.map((c) => [c, new Float64Array(this.cap)])) as Record<Col, Float64Array>;
     this.startLsn = startLsn;
   }
 
@@ -50,7 +69,7 @@ export class Wal {
 
   /** LSN at the end of the log. */
   get endLsn(): number {
-    return this.tail > this.head ? (this.cols.lsnEnd[this.tail - 1] as number) : this.startLsn;
+    return this.tail > this.head ? (this.lsnEnd[this.tail - 1] as number) : this.startLsn;
   }
 
   /** Absolute index of the first retained record. */
@@ -68,39 +87,39 @@ export class Wal {
     if (!(r.lsnEnd > this.endLsn)) throw new Error(`invariant: LSN went backwards or stood still (${r.lsnEnd} after ${this.endLsn})`);
     if (this.tail === this.cap) this.makeRoom();
     const i = this.tail++;
-    const c = this.cols;
-    c.lsnEnd[i] = r.lsnEnd;
-    c.writeId[i] = r.writeId;
-    c.rowId[i] = r.rowId;
-    c.table[i] = r.table;
-    c.bytes[i] = r.bytes;
-    c.commitUs[i] = r.commitUs;
-    c.origin[i] = r.origin;
-    c.epoch[i] = r.epoch;
-    c.ackUs[i] = NaN;
-    c.startUs[i] = startUs;
-    c.doneUs[i] = doneUs;
-    c.serviceUs[i] = serviceUs;
+    this.lsnEnd[i] = r.lsnEnd;
+    this.writeId[i] = r.writeId;
+    this.rowId[i] = r.rowId;
+    this.table[i] = r.table;
+    this.bytes[i] = r.bytes;
+    this.commitUs[i] = r.commitUs;
+    this.origin[i] = r.origin;
+    this.epoch[i] = r.epoch;
+    this.ackUs[i] = NaN;
+    this.startUs[i] = startUs;
+    this.doneUs[i] = doneUs;
+    this.serviceUs[i] = serviceUs;
     return this.base + i - this.head;
   }
 
   private makeRoom(): void {
     const live = this.tail - this.head;
     if (this.head > 0 && live <= this.cap / 2) {
-      for (const k of COLS) this.cols[k].copyWithin(0, this.head, this.tail);
+      for (const k of COLS) this[k].copyWithin(0, this.head, this.tail);
     } else {
       this.cap *= 2;
       for (const k of COLS) {
-        const a = new Float64Array(this.cap);
-        a.set(this.cols[k].subarray(this.head, this.tail));
-        this.cols[k] = a;
+        const a = INT_COLS.has(k) ? new Int32Array(this.cap) : new Float64Array(this.cap);
+        a.set(this[k].subarray(this.head, this.tail));
+        (this as Record<Col, Float64Array | Int32Array>)[k] = a;
       }
     }
     this.tail = live;
     this.head = 0;
   }
 
-  private slot(index: number): number {
+  /** The column arrays' slot of a retained record (absolute index); throws if not retained. */
+  slotOf(index: number): number {
     const s = index - this.base + this.head;
     if (s < this.head || s >= this.tail) throw new Error(`invariant: WAL index ${index} not retained [${this.firstIndex}, ${this.endIndex})`);
     return s;
@@ -108,27 +127,26 @@ export class Wal {
 
   /** Reads one column of a record by absolute index. */
   get(index: number, col: Col): number {
-    return this.cols[col][this.slot(index)] as number;
+    return this[col][this.slotOf(index)] as number;
   }
 
   /** Writes one column of a record by absolute index. */
   set(index: number, col: Col, value: number): void {
-    this.cols[col][this.slot(index)] = value;
+    this[col][this.slotOf(index)] = value;
   }
 
   /** The record at an absolute index. */
   record(index: number): WalRecord {
-    const s = this.slot(index);
-    const c = this.cols;
+    const s = this.slotOf(index);
     return {
-      lsnEnd: c.lsnEnd[s] as number, writeId: c.writeId[s] as number, rowId: c.rowId[s] as number, table: c.table[s] as number,
-      bytes: c.bytes[s] as number, commitUs: c.commitUs[s] as number, origin: c.origin[s] as number, epoch: c.epoch[s] as number,
+      lsnEnd: this.lsnEnd[s] as number, writeId: this.writeId[s] as number, rowId: this.rowId[s] as number, table: this.table[s] as number,
+      bytes: this.bytes[s] as number, commitUs: this.commitUs[s] as number, origin: this.origin[s] as number, epoch: this.epoch[s] as number,
     };
   }
 
   /** Absolute index of the first record whose end LSN is > lsn (endIndex if none). */
   indexAfterLsn(lsn: number): number {
-    const a = this.cols.lsnEnd;
+    const a = this.lsnEnd;
     let lo = this.head;
     let hi = this.tail;
     while (lo < hi) {
@@ -149,7 +167,7 @@ export class Wal {
     const upTo = this.indexAfterLsn(lsn);
     const n = upTo - this.base;
     if (n <= 0) return;
-    this.startLsn = this.cols.lsnEnd[this.head + n - 1] as number;
+    this.startLsn = this.lsnEnd[this.head + n - 1] as number;
     this.head += n;
     this.base += n;
   }
@@ -158,7 +176,7 @@ export class Wal {
   trimBeforeIndex(index: number): void {
     const n = Math.min(index, this.endIndex) - this.base;
     if (n <= 0) return;
-    this.startLsn = this.cols.lsnEnd[this.head + n - 1] as number;
+    this.startLsn = this.lsnEnd[this.head + n - 1] as number;
     this.head += n;
     this.base += n;
   }

@@ -30,6 +30,12 @@ export class ConflictCounter {
     if (held !== 0 && atUs >= this.warmupUs && this.writes.concurrent(w, held)) this.total++;
   }
 
+  /** Calls `mark` with every write id this counter may still compare (for `WriteTable.compact`). */
+  visitWrites(mark: (id: number) => void): void {
+    const b = this.bestAcked;
+    for (let i = 0; i < b.length; i++) mark(b[i] as number);
+  }
+
   /** The greatest acknowledged write of `row` now (note it at a write's invoke). */
   bestAckedOf(row: number): number {
     return this.bestAcked[row] as number;

@@ -70,8 +70,9 @@ export class Ledger {
     let found = false;
     if (lsn > wal.startLsn) {
       const idx = wal.indexAfterLsn(lsn - 1);
-      if (idx < wal.endIndex && wal.get(idx, 'lsnEnd') === lsn && wal.get(idx, 'writeId') === version) {
-        wal.set(idx, 'ackUs', ackUs);
+      const slot = idx < wal.endIndex ? wal.slotOf(idx) : -1;
+      if (slot >= 0 && wal.lsnEnd[slot] === lsn && wal.writeId[slot] === version) {
+        wal.ackUs[slot] = ackUs;
         found = true;
       }
     }

@@ -54,6 +54,13 @@ export class ReplicaStaleness {
     return true;
   }
 
+  /** Calls `mark` with every write id this checker may still ask about (for `WriteTable.compact`). */
+  visitWrites(mark: (id: number) => void): void {
+    for (const list of this.acked.values()) for (let i = 0; i < list.length; i += 2) mark(list[i] as number);
+    for (let s = 0; s < this.lastWrite.length; s++) if ((this.lastWriteRow[s] as number) >= 0) mark(this.lastWrite[s] as number);
+    for (let k = 0; k < this.readVersion.length; k++) if ((this.readRow[k] as number) >= 0) mark(this.readVersion[k] as number);
+  }
+
   /** Write `w` of `row` by `session` was acknowledged at `ackUs`. */
   onAck(session: number, row: number, w: number, ackUs: number): void {
     this.lastWriteRow[session] = row;

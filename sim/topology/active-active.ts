@@ -65,6 +65,9 @@ interface Ack {
   bestAtInvoke: number;
 }
 
+/** Window size (write ids) at which the ship ticker starts looking for stable writes to retire. */
+const COMPACT_CHECK_WINDOW = 1 << 16;
+
 export class ActiveActive implements Topology {
   readonly origins: DbNode[];
   /** inbound[r][s]: region r's applier of source s (undefined for s = r). */
@@ -81,6 +84,10 @@ export class ActiveActive implements Topology {
   private readonly originSeq: number[];
   private writeSeq = 0;
   private readonly draining: boolean[];
+  /** Acknowledgements scheduled and commits parked, not yet run (their write ids stay referenced). */
+  private readonly inFlight = new Set<Ack>();
+  /** Every write id below this is applied in every region (see `compactWrites`). */
+  private stableId = 1;
   private readonly appliedBound = (node: DbNode, wal: Wal, i: number, doneUs: number) => this.remoteApplied(node, wal, i, doneUs);
   private readonly ackBound = (a: Ack) => this.ackArrived(a);
   private readonly tickBound = () => this.shipTick();
@@ -126,7 +133,42 @@ export class ActiveActive implements Topology {
   private shipTick(): void {
     for (const ch of this.channels) ch.ship();
     this.trimWals();
+    this.compactWrites();
     this.o.sched.after(this.o.shipIntervalUs, this.tickBound, undefined);
+  }
+
+  /**
+   * Keeps the write table bounded. A write is stable once every region has
+   * applied it (its origin's sequence is ≤ every region's applied prefix for
+   * that origin; `applied` only grows). A stable write is never applied
+   * again, so only long-lived references can still ask about it: the rows'
+   * held versions, the conflict counter's best acked write per row, the
+   * staleness checker's lists and per-session memory, and acknowledgements
+   * (and parked commits) in flight. Those are marked live; every other stable
+   * write is dropped. Write ids from one origin are stable in sequence order,
+   * so scanning from the window's start stops at the first unstable one.
+   */
+  private compactWrites(): void {
+    const { writes } = this.o;
+    if (writes.windowSize < COMPACT_CHECK_WINDOW) return;
+    let stable = this.stableId;
+    const end = this.writeSeq + 1;
+    while (stable < end) {
+      const s = writes.slot(stable);
+      const origin = writes.origin[s] as number;
+      const seq = writes.seq[s] as number;
+      let everywhere = true;
+      for (let r = 0; r < this.n; r++) if (((this.applied[r] as Float64Array)[origin] as number) < seq) { everywhere = false; break; }
+      if (!everywhere) break;
+      stable++;
+    }
+    this.stableId = stable;
+    writes.compact(stable, (mark) => {
+      for (const rows of this.rows) for (let i = 0; i < rows.length; i++) mark(rows[i] as number);
+      for (const a of this.inFlight) (mark(a.id), mark(a.bestAtInvoke));
+      this.o.conflicts.visitWrites(mark);
+      this.o.staleness.visitWrites(mark);
+    });
   }
 
   private trimWals(): void {
@@ -156,7 +198,19 @@ export class ActiveActive implements Topology {
     const node = this.origins[op.region] as DbNode;
     const best = this.o.conflicts.bestAckedOf(op.row);
     if (node.isUp) this.commit(op, best);
-    else if (!node.whenRunning(() => this.commit(op, best))) this.o.workload.writeFailed(op);
+    else {
+      // Parked until the node runs again: `best` stays referenced meanwhile (see `compactWrites`).
+      const parked: Ack = { op, id: 0, lsn: 0, bestAtInvoke: best };
+      this.inFlight.add(parked);
+      const run = () => {
+        this.inFlight.delete(parked);
+        this.commit(op, best);
+      };
+      if (!node.whenRunning(run)) {
+        this.inFlight.delete(parked);
+        this.o.workload.writeFailed(op);
+      }
+    }
   }
 
   private commit(op: Op, bestAtInvoke: number): void {
@@ -181,10 +235,13 @@ export class ActiveActive implements Topology {
     node.commitLocal({ lsnEnd: lsn, writeId: id, rowId: op.row, table: op.table, bytes: op.bytes, commitUs: now, origin: r, epoch: 0 });
     this.resolve(r, op.row, id);
     if (this.o.shipIntervalUs === 0) for (const ch of this.channels) if (ch.source === node) ch.ship();
-    this.o.sched.at(this.localAnswerUs(op), this.ackBound, { op, id, lsn, bestAtInvoke });
+    const ack: Ack = { op, id, lsn, bestAtInvoke };
+    this.inFlight.add(ack);
+    this.o.sched.at(this.localAnswerUs(op), this.ackBound, ack);
   }
 
   private ackArrived(a: Ack): void {
+    this.inFlight.delete(a);
     const { op, id } = a;
     if (op.done) return;
     const now = this.o.sched.now;
@@ -223,15 +280,17 @@ export class ActiveActive implements Topology {
     const row = wal.get(i, 'rowId');
     const origin = wal.get(i, 'origin');
     this.o.recorder.applied(origin, r, wal.get(i, 'commitUs'), doneUs);
-    (this.hlc[r] as Hlc).receive(doneUs, writes.tsHi[id] as number, writes.tsLo[id] as number);
+    const ws = writes.slot(id);
+    (this.hlc[r] as Hlc).receive(doneUs, writes.tsHi[ws] as number, writes.tsLo[ws] as number);
     const vc = this.vc[r] as Float64Array;
-    const base = id * this.n;
+    const wvc = writes.vc;
+    const base = ws * this.n;
     for (let k = 0; k < this.n; k++) {
-      const x = writes.vc[base + k] as number;
+      const x = wvc[base + k] as number;
       if (x > (vc[k] as number)) vc[k] = x;
     }
     const ap = this.applied[r] as Float64Array;
-    const seq = writes.seq[id] as number;
+    const seq = writes.seq[ws] as number;
     if (seq > (ap[origin] as number)) ap[origin] = seq;
     this.o.conflicts.applied(id, (this.rows[r] as Float64Array)[row] as number, doneUs);
     this.resolve(r, row, id);
@@ -240,7 +299,13 @@ export class ActiveActive implements Topology {
   /** Whether write `w` of `row` is reflected at region `r` (see sim/measure/replica-staleness.ts). */
   reflects(r: number, row: number, w: number): boolean {
     const { writes } = this.o;
-    if (this.o.mergeTables[this.o.tableOf(row)]) return ((this.applied[r] as Float64Array)[writes.origin[w] as number] as number) >= (writes.seq[w] as number);
+    // A write the table dropped was applied in every region before it was retired (see
+    // `compactWrites`), and applied writes stay reflected: versions only move up the LWW order.
+    if (!writes.known(w)) return true;
+    if (this.o.mergeTables[this.o.tableOf(row)]) {
+      const ws = writes.slot(w);
+      return ((this.applied[r] as Float64Array)[writes.origin[ws] as number] as number) >= (writes.seq[ws] as number);
+    }
     const h = (this.rows[r] as Float64Array)[row] as number;
     return h === w || writes.beats(h, w);
   }
