@@ -77,7 +77,7 @@ export async function runGrid(items: readonly GridItem[], opts: GridRunOptions):
   await new Promise<void>((resolve, reject) => {
     let inFlight = 0;
     const pump = (): void => {
-      while (!stopped && inFlight < opts.pool.size && nextToDispatch < items.length) {
+      while (!stopped && inFlight < opts.pool.capacity && nextToDispatch < items.length) {
         const pos = nextToDispatch++;
         const item = items[pos] as GridItem;
         if (failedVariants.has(item.variant)) {
