@@ -8,16 +8,13 @@
 // Pure with respect to the machine: no filesystem, no wall clock; sinks for
 // the trace and history are passed in by the caller.
 import { createHash } from 'node:crypto';
-import { Scheduler } from './core/scheduler.ts';
-import { RngRoot } from './core/rng.ts';
 import { compileDist } from './core/distributions.ts';
 import type { Scenario } from './scenario/schema.ts';
-import { Network } from './world/network.ts';
-import { WallClock } from './world/clock.ts';
+import type { WallClock } from './world/clock.ts';
+import { buildWorld, runToEnd } from './world/world.ts';
 import { Nemesis, type FaultVerbs } from './world/faults.ts';
 import { DbNode } from './db/node.ts';
-import { KeySpace } from './workload/keys.ts';
-import { Workload } from './workload/workload.ts';
+import { Workload, workloadOptions } from './workload/workload.ts';
 import { SinglePrimary } from './topology/single-primary.ts';
 import { assembleMulti } from './topology/assemble-multi.ts';
 import { Monitor } from './control/monitor.ts';
@@ -56,23 +53,9 @@ export function simulate(sc: Scenario, opts: RunOptions): Summary {
   if (sc.topology.kind !== 'single-primary') {
     return assembleMulti(sc, { seed: opts.seed, variant: opts.variant, replayKey: replayKey(opts.seed, opts.contentHash), trace: opts.trace, history: opts.history, onProgress: opts.onProgress }).run();
   }
-  const sched = new Scheduler();
-  const rng = new RngRoot(opts.seed);
-  const ids = sc.regions.map((r) => r.id);
+  const { sched, rng, ids, n, endUs, net, clocks, keys, filtered } = buildWorld(sc, opts.seed);
   const idx = (id: string) => ids.indexOf(id);
-  const n = ids.length;
-  const endUs = sc.duration;
-
-  // --- world -----------------------------------------------------------------
-  const rttUs = ids.map((a) => ids.map((b) => (a === b ? sc.network.intraRegionRtt : (sc.network.rtt[a]?.[b] ?? sc.network.rtt[b]?.[a] ?? 0))));
-  const net = new Network(sched, rng, {
-    regionIds: ids, rttUs, jitter: compileDist(sc.network.jitter), bandwidthBytesPerS: sc.network.bandwidth,
-    intraRegionRttUs: sc.network.intraRegionRtt, loss: sc.network.loss,
-  });
-  const clocks = sc.regions.map((r) => new WallClock(r.clock.offset, r.clock.driftPpm));
   const tables = sc.workload.tables;
-  const keys = new KeySpace({ keyCount: sc.workload.keys.count, distribution: sc.workload.keys.distribution, s: sc.workload.keys.s, shares: tables.map((t) => t.share) });
-  const filtered = new Set(tables.map((t, i) => (sc.topology.replication.filters.includes(t.name) ? i : -1)).filter((i) => i >= 0));
 
   // --- measurement -----------------------------------------------------------
   let topo: SinglePrimary | undefined;
@@ -102,16 +85,7 @@ export function simulate(sc: Scenario, opts: RunOptions): Summary {
   });
 
   // --- workload and topology -------------------------------------------------
-  const workload = new Workload({
-    sched, rng, regionIds: ids,
-    load: ids.map((id) => {
-      const l = sc.workload.regions[id];
-      return { writesPerS: l?.writes ?? 0, readsPerS: l?.reads ?? 0 };
-    }),
-    arrivals: sc.workload.arrivals, keys, rowBytes: tables.map((t) => t.rowBytes), sessionsPerRegion: sc.workload.sessions,
-    readAfterWrite: { probability: sc.workload.readAfterWrite.probability, delay: compileDist(sc.workload.readAfterWrite.delay) },
-    clientTimeoutUs: sc.workload.clientTimeout, endUs, recorder,
-  });
+  const workload = new Workload(workloadOptions(sc, { sched, rng, ids, keys, endUs }, recorder));
   const primary = sc.topology.primary !== undefined ? idx(sc.topology.primary) : 0;
   let controller: FailoverController | undefined;
   topo = new SinglePrimary({
@@ -252,14 +226,7 @@ export function simulate(sc: Scenario, opts: RunOptions): Summary {
   monitor.start();
   controller?.start();
   nemesis.schedule(sc.faults);
-  if (opts.onProgress) {
-    const step = Math.max(1, Math.floor(endUs / 100));
-    for (let t = step; t < endUs; t += step) {
-      sched.run(t);
-      opts.onProgress(t / endUs);
-    }
-  }
-  sched.run(endUs);
+  runToEnd(sched, endUs, opts.onProgress);
   for (const x of nodes) x.advance(endUs);
   controller?.finish();
 

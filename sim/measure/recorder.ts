@@ -147,21 +147,26 @@ export class Recorder {
   readServed(session: number, row: number, version: number, invokeUs: number, endUs: number): void {
     const v = this.staleness.onRead(row, version, invokeUs);
     const s = this.sessions.onRead(session, row, version, invokeUs);
+    this.countRead(invokeUs, endUs, v.stale, v.stalenessUs, v.versionsBehind, s.ryw, s.monotonic);
+  }
+
+  /** Counts a served read once it has been judged (shared by every topology's recorder). */
+  protected countRead(invokeUs: number, endUs: number, stale: boolean, stalenessUs: number, behind: number, ryw: boolean, monotonic: boolean): void {
     if (invokeUs < this.warmupUs) return;
     const r = this.reads;
     r.total++;
     r.latency.record(endUs - invokeUs);
     const second = Math.floor(invokeUs / 1e6);
     this.readsPerSecond.add(second, 1);
-    if (v.stale) {
+    if (stale) {
       r.stale++;
-      r.staleness.record(v.stalenessUs);
-      r.versionsBehindSum += v.versionsBehind;
-      if (v.versionsBehind > r.versionsBehindMax) r.versionsBehindMax = v.versionsBehind;
+      r.staleness.record(stalenessUs);
+      r.versionsBehindSum += behind;
+      if (behind > r.versionsBehindMax) r.versionsBehindMax = behind;
       this.staleReadsPerSecond.add(second, 1);
     }
-    if (s.ryw) r.ryw++;
-    if (s.monotonic) r.monotonic++;
+    if (ryw) r.ryw++;
+    if (monotonic) r.monotonic++;
   }
 
   /** A read failed. */

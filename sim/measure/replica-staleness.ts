@@ -124,21 +124,7 @@ export class ReplicaRecorder extends Recorder {
   }
 
   override readServed(_session: number, _row: number, _version: number, invokeUs: number, endUs: number): void {
-    if (!this.counts(invokeUs)) return;
     const v = this.verdict;
-    const r = this.reads;
-    r.total++;
-    r.latency.record(endUs - invokeUs);
-    const second = Math.floor(invokeUs / 1e6);
-    this.readsPerSecond.add(second, 1);
-    if (v.stale) {
-      r.stale++;
-      r.staleness.record(v.stalenessUs);
-      r.versionsBehindSum += v.behind;
-      if (v.behind > r.versionsBehindMax) r.versionsBehindMax = v.behind;
-      this.staleReadsPerSecond.add(second, 1);
-    }
-    if (v.ryw) r.ryw++;
-    if (v.monotonic) r.monotonic++;
+    this.countRead(invokeUs, endUs, v.stale, v.stalenessUs, v.behind, v.ryw, v.monotonic);
   }
 }

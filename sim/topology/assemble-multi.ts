@@ -5,17 +5,14 @@
 //
 //   scenario ─► world (clocks, network) ─► topology (+ its nodes) + workload
 //            ─► monitor ─► nemesis ─► scheduler.run ─► recorder ─► summary
-import { Scheduler } from '../core/scheduler.ts';
-import { RngRoot } from '../core/rng.ts';
 import { compileDist } from '../core/distributions.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import { Network } from '../world/network.ts';
-import { WallClock } from '../world/clock.ts';
+import type { WallClock } from '../world/clock.ts';
+import { buildWorld, runToEnd } from '../world/world.ts';
 import { Nemesis, type FaultVerbs } from '../world/faults.ts';
 import { DbNode } from '../db/node.ts';
 import { WriteTable } from '../db/conflict.ts';
-import { KeySpace } from '../workload/keys.ts';
-import { Workload } from '../workload/workload.ts';
+import { Workload, workloadOptions } from '../workload/workload.ts';
 import { Monitor } from '../control/monitor.ts';
 import { Recorder } from '../measure/recorder.ts';
 import { ReplicaRecorder, ReplicaStaleness } from '../measure/replica-staleness.ts';
@@ -54,22 +51,8 @@ export interface MultiWorld {
 export function assembleMulti(sc: Scenario, opts: MultiRunOptions): MultiWorld {
   const kind = sc.topology.kind;
   if (kind === 'single-primary') throw new Error('invariant: assembleMulti is for active-active and region-pinned');
-  const sched = new Scheduler();
-  const rng = new RngRoot(opts.seed);
-  const ids = sc.regions.map((r) => r.id);
-  const n = ids.length;
-  const endUs = sc.duration;
-
-  // --- world -----------------------------------------------------------------
-  const rttUs = ids.map((a) => ids.map((b) => (a === b ? sc.network.intraRegionRtt : (sc.network.rtt[a]?.[b] ?? sc.network.rtt[b]?.[a] ?? 0))));
-  const net = new Network(sched, rng, {
-    regionIds: ids, rttUs, jitter: compileDist(sc.network.jitter), bandwidthBytesPerS: sc.network.bandwidth,
-    intraRegionRttUs: sc.network.intraRegionRtt, loss: sc.network.loss,
-  });
-  const clocks = sc.regions.map((r) => new WallClock(r.clock.offset, r.clock.driftPpm));
+  const { sched, rng, ids, n, endUs, net, clocks, keys, filtered } = buildWorld(sc, opts.seed);
   const tables = sc.workload.tables;
-  const keys = new KeySpace({ keyCount: sc.workload.keys.count, distribution: sc.workload.keys.distribution, s: sc.workload.keys.s, shares: tables.map((t) => t.share) });
-  const filtered = new Set(tables.map((t, i) => (sc.topology.replication.filters.includes(t.name) ? i : -1)).filter((i) => i >= 0));
   const sessionCount = n * sc.workload.sessions;
 
   // --- measurement -----------------------------------------------------------
@@ -90,14 +73,7 @@ export function assembleMulti(sc: Scenario, opts: MultiRunOptions): MultiWorld {
 
   // --- workload and topology -------------------------------------------------
   const workload = new Workload({
-    sched, rng, regionIds: ids,
-    load: ids.map((id) => {
-      const l = sc.workload.regions[id];
-      return { writesPerS: l?.writes ?? 0, readsPerS: l?.reads ?? 0 };
-    }),
-    arrivals: sc.workload.arrivals, keys, rowBytes: tables.map((t) => t.rowBytes), sessionsPerRegion: sc.workload.sessions,
-    readAfterWrite: { probability: sc.workload.readAfterWrite.probability, delay: compileDist(sc.workload.readAfterWrite.delay) },
-    clientTimeoutUs: sc.workload.clientTimeout, endUs, recorder,
+    ...workloadOptions(sc, { sched, rng, ids, keys, endUs }, recorder),
     pickRow: kind === 'region-pinned' ? (region, r) => (rp as RegionPinned).pickRow(region, r) : undefined,
   });
   if (kind === 'active-active') {
@@ -192,14 +168,7 @@ export function assembleMulti(sc: Scenario, opts: MultiRunOptions): MultiWorld {
       aa?.start();
       if (aa) monitor.start();
       nemesis.schedule(sc.faults);
-      if (opts.onProgress) {
-        const step = Math.max(1, Math.floor(endUs / 100));
-        for (let t = step; t < endUs; t += step) {
-          sched.run(t);
-          opts.onProgress(t / endUs);
-        }
-      }
-      sched.run(endUs);
+      runToEnd(sched, endUs, opts.onProgress);
       aa?.catchUpAll(endUs);
       for (const x of pinnedNodes) x.advance(endUs);
       return buildSummary({

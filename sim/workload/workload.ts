@@ -4,7 +4,8 @@
 // to the recorder. Each region's workload draws from its own RNG streams.
 import type { Scheduler } from '../core/scheduler.ts';
 import type { Rng, RngRoot } from '../core/rng.ts';
-import type { Sampler } from '../core/distributions.ts';
+import { compileDist, type Sampler } from '../core/distributions.ts';
+import type { Scenario } from '../scenario/schema.ts';
 import type { Recorder } from '../measure/recorder.ts';
 import type { HistoryRecord, HistoryWriter } from '../measure/history.ts';
 import type { KeySpace } from './keys.ts';
@@ -72,6 +73,24 @@ export class Sessions {
     this.lastWriteEpoch = new Int32Array(count).fill(-1);
     this.lastWriteNode = new Int32Array(count).fill(-1);
   }
+}
+
+/** The workload options a scenario defines, for a world's regions and key space. */
+export function workloadOptions(
+  sc: Scenario,
+  w: { sched: Scheduler; rng: RngRoot; ids: readonly string[]; keys: KeySpace; endUs: number },
+  recorder: Recorder,
+): WorkloadOptions {
+  return {
+    sched: w.sched, rng: w.rng, regionIds: w.ids,
+    load: w.ids.map((id) => {
+      const l = sc.workload.regions[id];
+      return { writesPerS: l?.writes ?? 0, readsPerS: l?.reads ?? 0 };
+    }),
+    arrivals: sc.workload.arrivals, keys: w.keys, rowBytes: sc.workload.tables.map((t) => t.rowBytes), sessionsPerRegion: sc.workload.sessions,
+    readAfterWrite: { probability: sc.workload.readAfterWrite.probability, delay: compileDist(sc.workload.readAfterWrite.delay) },
+    clientTimeoutUs: sc.workload.clientTimeout, endUs: w.endUs, recorder,
+  };
 }
 
 export class Workload {
