@@ -46,8 +46,6 @@ export function replayKey(seed: number, contentHash: string): string {
   return createHash('sha256').update(`${seed}\u0000${contentHash}\u0000${REPSIM_VERSION}`).digest('hex').slice(0, 16);
 }
 
-/** A topology kind repsim cannot run (reported as bad input by the CLI). */
-export class UnsupportedScenario extends Error {}
 
 export function simulate(sc: Scenario, opts: RunOptions): Summary {
   if (sc.topology.kind !== 'single-primary') {

@@ -4,16 +4,13 @@
 // write it under --update). Returns one outcome per case; printing and exit
 // codes belong to the CLI (sim/cli/check.ts).
 //
-// Bad input (unreadable scenario, unknown metric in expect, a topology not
-// implemented) is an `error` outcome and makes the exit code 2. With
-// allowUnsupported, "not implemented" cases are `skipped` instead (listed in
-// the output and in JUnit as <skipped>), so a suite can carry scenarios
-// ahead of the model without going red — never a silent pass.
+// Bad input (unreadable scenario, unknown metric in expect) is an `error`
+// outcome and makes the exit code 2 — never a silent pass.
 import { performance } from 'node:perf_hooks';
 import { InputError } from '../cli/errors.ts';
 import { listVariants, loadScenario } from '../scenario/loader.ts';
 import type { Summary } from '../measure/summary-types.ts';
-import { runCase, UnsupportedCase } from './case.ts';
+import { runCase } from './case.ts';
 import { evaluateExpect } from './expect.ts';
 import { baselineOf, baselinePath, compareBaseline, readBaseline, scenarioKey, writeBaseline } from './baseline.ts';
 import { checkDeterminism } from './determinism.ts';
@@ -28,8 +25,6 @@ export interface CheckOptions {
   baselines?: string | undefined;
   /** Run every case twice in worker threads and compare traces. */
   checkDeterminism: boolean;
-  /** Report "not implemented" scenarios as skipped instead of errors. */
-  allowUnsupported: boolean;
   /** Called after each case (for streaming output). */
   onCase?: (o: CaseOutcome) => void;
 }
@@ -100,13 +95,13 @@ export async function checkScenarios(files: readonly string[], opts: CheckOption
           }
         } catch (e) {
           if (!(e instanceof InputError)) throw e;
-          o.status = e instanceof UnsupportedCase && opts.allowUnsupported ? 'skipped' : 'error';
+          o.status = 'error';
           o.messages = e.problems.map((p) => `${label}: ${p}`);
         }
         o.seconds = (performance.now() - t0) / 1000;
         emit(o);
         // Bad input is the same for every seed: the remaining seeds get the same outcome without running.
-        if (o.status === 'error' || o.status === 'skipped') {
+        if (o.status === 'error') {
           for (let s = seed + 1; s < seed0 + seedCount; s++) {
             emit({ ...o, seed: s, seconds: 0, messages: o.messages.map((m) => m.replace(label, `${scenario} ${variant} seed ${s}`)) });
           }

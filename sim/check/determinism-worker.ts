@@ -2,7 +2,7 @@
 // trace; posts the summary and the trace digest (or the bad-input problems).
 import { parentPort, workerData } from 'node:worker_threads';
 import { createHash } from 'node:crypto';
-import { runCase, UnsupportedCase } from './case.ts';
+import { runCase } from './case.ts';
 import { HashingTrace } from './trace-hash.ts';
 import { InputError } from '../cli/errors.ts';
 import type { WorkerInput, WorkerOutput } from './determinism.ts';
@@ -15,7 +15,7 @@ try {
   const summaryJson = JSON.stringify(r.summary);
   out = { kind: 'ok', summary: r.summary, summaryHash: createHash('sha256').update(summaryJson).digest('hex'), trace: trace.digest() };
 } catch (e) {
-  if (e instanceof InputError) out = { kind: 'input', problems: e.problems, unsupported: e instanceof UnsupportedCase };
+  if (e instanceof InputError) out = { kind: 'input', problems: e.problems };
   else out = { kind: 'crash', message: e instanceof Error ? (e.stack ?? e.message) : String(e) };
 }
 parentPort?.postMessage(out);

@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../cli/errors.ts';
 import type { Summary } from '../measure/summary-types.ts';
-import { UnsupportedCase, type CaseSpec } from './case.ts';
+import type { CaseSpec } from './case.ts';
 import { CHECKPOINT_EVERY, firstDivergentEvent, firstDivergentWindow, type TraceDigest } from './trace-hash.ts';
 import { baselineOf, compareBaseline } from './baseline.ts';
 
@@ -24,7 +24,7 @@ export interface WorkerInput {
 
 export type WorkerOutput =
   | { kind: 'ok'; summary: Summary; summaryHash: string; trace: TraceDigest }
-  | { kind: 'input'; problems: string[]; unsupported: boolean }
+  | { kind: 'input'; problems: string[] }
   | { kind: 'crash'; message: string };
 
 export interface DeterminismResult {
@@ -48,7 +48,7 @@ export function runInWorker(input: WorkerInput): Promise<Extract<WorkerOutput, {
     w.once('message', (m: WorkerOutput) => {
       settled = true;
       if (m.kind === 'ok') resolve(m);
-      else if (m.kind === 'input') reject(m.unsupported ? new UnsupportedCase(m.problems) : new InputError(m.problems));
+      else if (m.kind === 'input') reject(new InputError(m.problems));
       else reject(new Error(`determinism worker failed: ${m.message}`));
     });
     w.once('error', (e) => {

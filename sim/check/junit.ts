@@ -1,7 +1,6 @@
 // JUnit XML for CI: one <testsuite> per scenario, one <testcase> per
 // scenario × variant × seed (classname = scenario, name = `variant seed N`).
-// A failed or NEW case is a <failure>, bad input an <error>, an unsupported
-// scenario under --allow-unsupported a <skipped>.
+// A failed or NEW case is a <failure>, bad input an <error>.
 import { caseName, type CaseOutcome } from './outcome.ts';
 
 export function toJunit(outcomes: readonly CaseOutcome[]): string {
@@ -14,9 +13,9 @@ export function toJunit(outcomes: readonly CaseOutcome[]): string {
   const count = (l: readonly CaseOutcome[], ...s: string[]) => l.filter((o) => s.includes(o.status)).length;
   const total = (l: readonly CaseOutcome[]) => l.reduce((a, o) => a + o.seconds, 0).toFixed(3);
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  out.push(`<testsuites name="repsim check" tests="${outcomes.length}" failures="${count(outcomes, 'fail', 'new')}" errors="${count(outcomes, 'error')}" skipped="${count(outcomes, 'skipped')}" time="${total(outcomes)}">`);
+  out.push(`<testsuites name="repsim check" tests="${outcomes.length}" failures="${count(outcomes, 'fail', 'new')}" errors="${count(outcomes, 'error')}" time="${total(outcomes)}">`);
   for (const [name, list] of suites) {
-    out.push(`  <testsuite name="${esc(name)}" tests="${list.length}" failures="${count(list, 'fail', 'new')}" errors="${count(list, 'error')}" skipped="${count(list, 'skipped')}" time="${total(list)}">`);
+    out.push(`  <testsuite name="${esc(name)}" tests="${list.length}" failures="${count(list, 'fail', 'new')}" errors="${count(list, 'error')}" time="${total(list)}">`);
     for (const o of list) {
       const open = `    <testcase classname="${esc(o.scenario)}" name="${esc(caseName(o))}" time="${o.seconds.toFixed(3)}"`;
       const body = o.messages.join('\n');
@@ -25,8 +24,6 @@ export function toJunit(outcomes: readonly CaseOutcome[]): string {
         out.push(`${open}>`, `      <failure message="${esc(first)}" type="${o.status === 'new' ? 'NewBaseline' : 'CheckFailure'}">${esc(body)}</failure>`, '    </testcase>');
       } else if (o.status === 'error') {
         out.push(`${open}>`, `      <error message="${esc(first)}" type="InputError">${esc(body)}</error>`, '    </testcase>');
-      } else if (o.status === 'skipped') {
-        out.push(`${open}>`, `      <skipped message="${esc(first)}"/>`, '    </testcase>');
       } else {
         out.push(`${open}/>`);
       }

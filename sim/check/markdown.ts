@@ -3,7 +3,7 @@
 import { type CaseOutcome } from './outcome.ts';
 
 const ICON: Record<CaseOutcome['status'], string> = {
-  pass: '✅ pass', fail: '❌ fail', new: '🆕 NEW', updated: '📝 updated', error: '⛔ error', skipped: '⏭️ skipped',
+  pass: '✅ pass', fail: '❌ fail', new: '🆕 NEW', updated: '📝 updated', error: '⛔ error',
 };
 
 export function toMarkdown(outcomes: readonly CaseOutcome[]): string {
@@ -11,7 +11,7 @@ export function toMarkdown(outcomes: readonly CaseOutcome[]): string {
   const lines = [
     '## repsim check',
     '',
-    `${outcomes.length} runs: ${by('pass')} passed, ${by('fail')} failed, ${by('new')} new, ${by('updated')} updated, ${by('error')} errors, ${by('skipped')} skipped.`,
+    `${outcomes.length} runs: ${by('pass')} passed, ${by('fail')} failed, ${by('new')} new, ${by('updated')} updated, ${by('error')} errors.`,
     '',
     '| scenario | variant | seed | result | details |',
     '| --- | --- | --- | --- | --- |',

@@ -1,7 +1,7 @@
 // What `repsim check` concluded about one scenario × variant × seed. Shared
 // by the console output, JUnit and the Markdown summary.
 
-export type CaseStatus = 'pass' | 'fail' | 'new' | 'updated' | 'error' | 'skipped';
+export type CaseStatus = 'pass' | 'fail' | 'new' | 'updated' | 'error';
 
 export interface CaseOutcome {
   /** Scenario key (file name without .yaml). */

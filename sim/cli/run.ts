@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import type { Command } from './command.ts';
 import { loadScenario } from '../scenario/loader.ts';
-import { simulate, UnsupportedScenario } from '../run.ts';
-import { InputError } from './errors.ts';
+import { simulate } from '../run.ts';
+import { CheckFailure, InputError } from './errors.ts';
+import type { LoadedScenario } from '../scenario/loader.ts';
 import { JsonlFile, writeFileAtomic } from './sinks.ts';
 import { formatSummary } from './format.ts';
 import type { HistoryRecord, HistoryWriter, TraceEvent, TraceWriter } from '../measure/history.ts';
@@ -21,15 +22,33 @@ export interface RunArgs {
   set?: string[] | undefined;
 }
 
-/** Loads and runs one scenario (shared by run, compare, sweep, check). */
-export function runOnce(a: RunArgs, sinks: { trace?: TraceWriter | undefined; history?: HistoryWriter | undefined } = {}): { summary: Summary; warnings: string[] } {
-  const loaded = loadScenario(a.scenario, { sets: a.set ?? [], variant: a.variant });
+type Sinks = { trace?: TraceWriter | undefined; history?: HistoryWriter | undefined };
+
+/** Loads and runs one scenario (shared by run, compare, sweep). */
+export function runOnce(a: RunArgs, sinks: Sinks = {}): { summary: Summary; warnings: string[] } {
+  return runLoaded(a, loadScenario(a.scenario, { sets: a.set ?? [], variant: a.variant }), sinks);
+}
+
+/** The command that replays a run exactly. */
+export function replayCommand(a: RunArgs, seed: number): string {
+  const q = (s: string) => (/^[\w./:=,@+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+  return ['repsim run', q(a.scenario), `--seed ${seed}`, ...(a.variant ? [`--variant ${q(a.variant)}`] : []), ...(a.set ?? []).map((s) => `--set ${q(s)}`)].join(' ');
+}
+
+/**
+ * Runs a loaded scenario. An invariant broken inside the model (thrown as
+ * `invariant: ...`) is a check failure (exit 1) naming the seed and the
+ * replay command, not a crash.
+ */
+function runLoaded(a: RunArgs, loaded: LoadedScenario, sinks: Sinks): { summary: Summary; warnings: string[] } {
   const seed = a.seed ?? loaded.scenario.seed;
   try {
     const summary = simulate(loaded.scenario, { seed, variant: loaded.variant, contentHash: loaded.contentHash, trace: sinks.trace, history: sinks.history });
     return { summary, warnings: loaded.warnings };
   } catch (e) {
-    if (e instanceof UnsupportedScenario) throw new InputError(`${a.scenario}: ${e.message}`);
+    if (e instanceof Error && e.message.startsWith('invariant:')) {
+      throw new CheckFailure(`${e.message}\nseed ${seed}; replay: ${replayCommand(a, seed)}`);
+    }
     throw e;
   }
 }
@@ -52,6 +71,9 @@ export const runCommand: Command = {
   async run(args) {
     const seed = args.seed as number | undefined;
     if (seed !== undefined && (!Number.isInteger(seed) || seed < 0)) throw new InputError(`--seed: expected a non-negative integer, got ${String(args.seed)}`);
+    const runArgs: RunArgs = { scenario: args.scenario as string, seed, variant: args.variant as string | undefined, set: args.set as string[] | undefined };
+    // Load first: bad input must leave no file behind, not even an empty one.
+    const loaded = loadScenario(runArgs.scenario, { sets: runArgs.set ?? [], variant: runArgs.variant });
     const trace = typeof args.trace === 'string' ? new JsonlFile<TraceEvent>(args.trace) : undefined;
     const jepsen = args['history-format'] === 'jepsen';
     const history = typeof args.history === 'string' && !jepsen ? new JsonlFile<HistoryRecord>(args.history) : undefined;
@@ -68,7 +90,7 @@ export const runCommand: Command = {
     }
     let summary: Summary;
     try {
-      const r = runOnce({ scenario: args.scenario as string, seed, variant: args.variant as string | undefined, set: args.set as string[] | undefined }, { trace, history: history ?? edn });
+      const r = runLoaded(runArgs, loaded, { trace, history: history ?? edn });
       summary = r.summary;
       for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
     } catch (e) {
@@ -87,6 +109,11 @@ export const runCommand: Command = {
     if (typeof args.out === 'string') writeFileAtomic(join(args.out, 'summary.json'), json);
     if (args.json) process.stdout.write(json);
     else process.stdout.write(formatSummary(summary) + '\n');
-    return summary.invariantViolations.length > 0 ? 1 : 0;
+    if (summary.invariantViolations.length > 0) {
+      for (const v of summary.invariantViolations) process.stderr.write(`${v}\n`);
+      process.stderr.write(`seed ${summary.seed}; replay: ${replayCommand(runArgs, summary.seed)}\n`);
+      return 1;
+    }
+    return 0;
   },
 };

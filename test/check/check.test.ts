@@ -1,7 +1,7 @@
 // `repsim check`: NEW baselines fail, --update writes them, a changed
 // baseline fails with a message naming scenario, variant, seed, path and
-// both values; JUnit has one case per scenario × variant × seed; bad input
-// and unsupported topologies exit 2 (or skip with --allow-unsupported).
+// both values; JUnit has one case per scenario × variant × seed; every
+// topology is checked the same way.
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -50,24 +50,17 @@ describe('repsim check', () => {
     expect(existsSync(path.join(dir, 'baselines'))).toBe(false);
   });
 
-  it('reports an unimplemented topology as an error (exit 2), or as skipped with --allow-unsupported', async () => {
+  it('checks every topology: an active-active copy of the scenario runs and is NEW until --update', async () => {
     const dir = tempWith('small.yaml');
     const file = path.join(dir, 'aa.yaml');
     writeFileSync(file, readFileSync(path.join(dir, 'small.yaml'), 'utf8').replace('kind: single-primary', 'kind: active-active').replace('  primary: a\n', ''));
     const junit = path.join(dir, 'j.xml');
     const r = await cli(['check', file, '--junit', junit]);
-    const xml = readFileSync(junit, 'utf8');
-    if (r.code === 2) {
-      expect(r.err).toMatch(/not implemented/);
-      expect((xml.match(/<error /g) ?? []).length).toBe(4);
-      const s = await cli(['check', file, '--allow-unsupported', '--junit', junit]);
-      expect(s.code).toBe(0);
-      expect(s.out).toMatch(/SKIP aa async seed 1/);
-      expect((readFileSync(junit, 'utf8').match(/<skipped /g) ?? []).length).toBe(4);
-    } else {
-      // active-active got implemented meanwhile: then it is simply NEW.
-      expect(r.code).toBe(1);
-    }
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/NEW +aa async seed 1/);
+    expect((readFileSync(junit, 'utf8').match(/<failure /g) ?? []).length).toBeGreaterThan(0);
+    expect((await cli(['check', file, '--update'])).code).toBe(0);
+    expect((await cli(['check', file])).code).toBe(0);
   });
 
   it('classifies every numeric metric as a count or a float', () => {
