@@ -7,7 +7,13 @@
 // where `ready` is when it reached the broker. Deliveries on one partition
 // never overtake each other (so two changes to one row stay in order);
 // deliveries on different partitions may. Each partition draws from its own
-// RNG stream. Knows nothing of WALs, nodes or the network.
+// RNG stream.
+//
+// Owns partition assignment and delivery times only: it holds no messages
+// and schedules nothing (the channel, sim/db/channel.ts, schedules each
+// delivery at the time `publish` returns; the target's CDC receiver,
+// sim/db/cdc-receiver.ts, puts them back in order). Knows nothing of WALs,
+// nodes or the network.
 import type { Rng } from '../core/rng.ts';
 import type { Sampler } from '../core/distributions.ts';
 

@@ -8,19 +8,27 @@
 // acknowledged LSN, provided the source still holds that WAL; otherwise the
 // channel needs a rebuild.
 //
-// CDC (`broker` set): the batch crosses the same network stream, then each
-// row change goes through the log broker (sim/db/broker.ts: a partition per
-// `rowId % P`, FIFO per partition) and is delivered to the target on its
-// own, so changes to one row stay in order but changes to different rows
-// may not. The target applies each change as it arrives and acknowledges
-// its low watermark (every change at or below it has arrived). The legacy
-// `cdcDelay` (one broker delay per batch, global order kept) is what the
-// active-active topology still uses. Knows nothing of failover or clients.
+// CDC (`broker` set): the batch crosses the same network stream and the
+// target's CDC receiver registers its changes; each row change is then
+// published to the log broker and delivered to the target on its own, at the
+// time the broker gives, so changes to one row stay in order but changes to
+// different rows may not. The channel acknowledges the receiver's low
+// watermark (every change at or below it has arrived) and asks for a resend
+// when the receiver reports a lost batch. The legacy `cdcDelay` (one broker
+// delay per batch, global order kept) is what the active-active topology
+// still uses.
+//
+// Owns shipping, the link epoch, resends and acknowledgements. Does not own:
+// partition order and delivery times (sim/db/broker.ts); resequencing,
+// the low watermark and out-of-order apply (sim/db/cdc-receiver.ts); the
+// target's WAL and apply stage (sim/db/node.ts). Knows nothing of failover
+// or clients.
 import type { Scheduler } from '../core/scheduler.ts';
 import type { Rng } from '../core/rng.ts';
 import type { Sampler } from '../core/distributions.ts';
 import type { Network, Stream } from '../world/network.ts';
-import type { CdcSlot, DbNode } from './node.ts';
+import type { DbNode } from './node.ts';
+import type { CdcSlot } from './cdc-receiver.ts';
 import type { Broker } from './broker.ts';
 import type { WalRecord } from './wal.ts';
 
@@ -190,10 +198,10 @@ export class Channel {
     const broker = this.o.broker as Broker;
     const now = sched.now;
     t.advance(now);
-    const slots = t.cdcExpect(b.records, b.startLsn, b.endLsn);
+    const slots = t.cdc.expect(b.records, b.startLsn, b.endLsn);
     if (slots === null) {
       // An earlier batch was lost (the target was down when it came): resend from what is registered.
-      this.resendFromLsn = t.cdcRegisteredLsn;
+      this.resendFromLsn = t.cdc.registeredLsn;
       return;
     }
     for (const slot of slots) sched.at(broker.publish(slot.rec.rowId, now), this.cdcArriveBound, { slot, epoch: b.epoch });
@@ -207,7 +215,7 @@ export class Channel {
     if (this.closed || d.epoch !== t.epoch) return;
     const now = this.o.sched.now;
     t.advance(now);
-    if (t.cdcArrive(d.slot, now)) this.acknowledge(d.epoch);
+    if (t.cdc.arrive(d.slot, now)) this.acknowledge(d.epoch);
   }
 
   /** CDC: the target's watermark moved: acknowledge it (and, in sync mode, report when applied). */

@@ -8,37 +8,24 @@
 // visible. A pause, crash or slow-apply change reschedules what has not
 // started. This costs no event per applied write.
 //
-// CDC replicas (see `cdcExpect` / `cdcArrive`) receive row changes out of
-// LSN order: each change joins the same FIFO apply server when it arrives
-// and becomes visible at its own completion time, while the WAL only takes
-// it once every earlier change has arrived (a low watermark), so
-// `receivedLsn`, `appliedLsn` and rewinds keep their meaning.
+// A CDC replica receives row changes out of LSN order; its `cdc` receiver
+// (sim/db/cdc-receiver.ts) resequences them into the WAL and queues them on
+// this same apply server (`queueApply`). Once it is active, the node's
+// advance and reschedule hand the apply queue to it.
 //
 // Status verbs (crash/restart, pause/resume, powerOff) are the only way
-// faults change a node. Knows nothing of clients or of who is primary
-// beyond its own role and epoch.
+// faults change a node. Knows nothing of clients, of channels or brokers,
+// or of who is primary beyond its own role and epoch.
 import type { Rng } from '../core/rng.ts';
 import type { Sampler } from '../core/distributions.ts';
 import { Wal, type WalRecord } from './wal.ts';
+import { CdcReceiver, type ApplyTimes } from './cdc-receiver.ts';
 
 export type NodeStatus = 'up' | 'crashed' | 'paused' | 'off';
 export type Role = 'primary' | 'replica';
 
 /** Called for each record when it becomes visible on a replica (lag measurement). */
 export type AppliedHook = (node: DbNode, wal: Wal, index: number, doneUs: number) => void;
-
-/** A CDC change the node expects (registered at batch arrival) and applies when it arrives. */
-export interface CdcSlot {
-  readonly rec: WalRecord;
-  /** The node's CDC generation when registered; a rewind or rebuild makes older slots stale. */
-  readonly gen: number;
-  arrived: boolean;
-  startUs: number;
-  serviceUs: number;
-  doneUs: number;
-  /** Absolute WAL index once appended (watermark reached it), else -1. */
-  walIndex: number;
-}
 
 export interface NodeOptions {
   region: number;
@@ -74,17 +61,8 @@ export class DbNode {
   private held: Array<() => void> = [];
   /** CDC deliveries waiting in the (durable) broker while the node is not up; run on resume. */
   private parked: Array<() => void> = [];
-  /** True once the node has received a CDC change (its apply queue is `cdcQueue`, not the WAL). */
-  private cdcMode = false;
-  private cdcGen = 0;
-  /** CDC changes registered, in LSN order, not yet in the WAL (from `cdcSlotHead`). */
-  private cdcSlots: CdcSlot[] = [];
-  private cdcSlotHead = 0;
-  /** Arrived CDC changes not yet visible, in arrival (= apply server) order (from `cdcQueueHead`). */
-  private cdcQueue: CdcSlot[] = [];
-  private cdcQueueHead = 0;
-  /** LSN through which CDC batches have been registered. */
-  cdcRegisteredLsn = 0;
+  /** Resequences CDC row changes (a CDC channel's target); inactive until the first CDC batch. */
+  readonly cdc: CdcReceiver = new CdcReceiver(this);
 
   constructor(opts: NodeOptions) {
     this.region = opts.region;
@@ -108,7 +86,7 @@ export class DbNode {
   /** Makes every received record with completion ≤ now visible. */
   advance(nowUs: number): void {
     if (this.status !== 'up') return;
-    if (this.cdcMode) this.advanceCdc(nowUs);
+    if (this.cdc.active) this.cdc.advance(nowUs);
     const wal = this.wal;
     let i = this.appliedIndex;
     const end = wal.endIndex;
@@ -141,7 +119,7 @@ export class DbNode {
    * record's own completion; CDC changes do not, so it is the latest one.
    */
   appliedByUs(index: number): number {
-    if (!this.cdcMode) return this.doneUsOf(index);
+    if (!this.cdc.active) return this.doneUsOf(index);
     let latest = -Infinity;
     for (let i = Math.max(this.appliedIndex, this.wal.firstIndex); i <= index; i++) {
       const d = this.wal.get(i, 'doneUs');
@@ -171,114 +149,17 @@ export class DbNode {
     this.lastDoneUs = done;
   }
 
-  // --- CDC: changes that arrive out of LSN order ----------------------------
-
   /**
-   * A CDC batch reached the target: registers the changes it will deliver
-   * (those beyond what is registered already; a resend repeats some) and
-   * returns their slots, to be delivered through the broker. Returns null
-   * when the batch starts beyond what is registered (an earlier batch was
-   * lost): the sender must resend from `cdcRegisteredLsn`.
+   * Queues one apply on the apply server at `nowUs` (as `receive` does) and
+   * writes its times into `into`; the CDC receiver's way in.
    */
-  cdcExpect(records: readonly WalRecord[], startLsn: number, endLsn: number): CdcSlot[] | null {
-    if (!this.cdcMode) {
-      this.cdcMode = true;
-      this.cdcRegisteredLsn = this.receivedLsn;
-    }
-    if (startLsn > this.cdcRegisteredLsn) return null;
-    const fresh: CdcSlot[] = [];
-    for (const rec of records) {
-      if (rec.lsnEnd <= this.cdcRegisteredLsn) continue;
-      const slot: CdcSlot = { rec, gen: this.cdcGen, arrived: false, startUs: NaN, serviceUs: NaN, doneUs: NaN, walIndex: -1 };
-      this.cdcSlots.push(slot);
-      fresh.push(slot);
-    }
-    if (endLsn > this.cdcRegisteredLsn) this.cdcRegisteredLsn = endLsn;
-    this.pumpCdc();
-    return fresh;
-  }
-
-  /**
-   * A CDC change arrives at `nowUs`: it joins the apply server (visible at
-   * its own completion) and, with every earlier change arrived, the WAL.
-   * Returns true when `receivedLsn` (the low watermark) moved.
-   */
-  cdcArrive(slot: CdcSlot, nowUs: number): boolean {
-    if (slot.gen !== this.cdcGen || slot.arrived) return false;
+  queueApply(nowUs: number, into: ApplyTimes): void {
     const service = this.applyTime(this.applyRng);
     const start = nowUs > this.lastDoneUs ? nowUs : this.lastDoneUs;
-    slot.arrived = true;
-    slot.startUs = start;
-    slot.serviceUs = service;
-    slot.doneUs = Math.round(start + service * this.applyFactor);
-    this.lastDoneUs = slot.doneUs;
-    this.cdcQueue.push(slot);
-    return this.pumpCdc();
-  }
-
-  /** Moves arrived changes at the head of the LSN order into the WAL; returns true if `receivedLsn` moved. */
-  private pumpCdc(): boolean {
-    const before = this.receivedLsn;
-    const slots = this.cdcSlots;
-    let h = this.cdcSlotHead;
-    while (h < slots.length) {
-      const s = slots[h] as CdcSlot;
-      if (!s.arrived) break;
-      s.walIndex = this.wal.append(s.rec, s.doneUs, s.serviceUs, s.startUs);
-      this.receivedLsn = s.rec.lsnEnd;
-      h++;
-    }
-    if (h === slots.length) {
-      // Nothing outstanding: everything registered (filtered records included) has arrived.
-      this.cdcSlots = [];
-      h = 0;
-      if (this.cdcRegisteredLsn > this.receivedLsn) this.receivedLsn = this.cdcRegisteredLsn;
-    } else if (h > 1024 && h * 2 > slots.length) {
-      this.cdcSlots = slots.slice(h);
-      h = 0;
-    }
-    this.cdcSlotHead = h;
-    return this.receivedLsn > before;
-  }
-
-  /** Makes arrived CDC changes with completion ≤ now visible (per row, versions only grow). */
-  private advanceCdc(nowUs: number): void {
-    const q = this.cdcQueue;
-    let h = this.cdcQueueHead;
-    while (h < q.length) {
-      const s = q[h] as CdcSlot;
-      if (s.doneUs > nowUs) break;
-      const row = s.rec.rowId;
-      if (s.rec.writeId > (this.rowVersion[row] as number)) this.rowVersion[row] = s.rec.writeId;
-      h++;
-    }
-    if (h === q.length) {
-      this.cdcQueue = [];
-      h = 0;
-    } else if (h > 1024 && h * 2 > q.length) {
-      this.cdcQueue = q.slice(h);
-      h = 0;
-    }
-    this.cdcQueueHead = h;
-  }
-
-  /** Forgets CDC changes not yet in the WAL or not yet visible (rewind, rebuild); late deliveries of them are ignored. */
-  private dropCdcPending(): void {
-    this.cdcGen++;
-    this.cdcSlots = [];
-    this.cdcSlotHead = 0;
-    this.cdcQueue = [];
-    this.cdcQueueHead = 0;
-    this.cdcRegisteredLsn = this.receivedLsn;
-  }
-
-  /**
-   * Runs a CDC delivery now if the node is up; otherwise keeps it until the
-   * node runs again (the broker is durable: a crashed consumer re-reads).
-   */
-  whenConsuming(fn: () => void): void {
-    if (this.status === 'up') fn();
-    else this.parked.push(fn);
+    into.startUs = start;
+    into.serviceUs = service;
+    into.doneUs = Math.round(start + service * this.applyFactor);
+    this.lastDoneUs = into.doneUs;
   }
 
   /** Changes the slow-apply factor from `nowUs` on (records not yet started are rescheduled). */
@@ -295,7 +176,10 @@ export class DbNode {
    * behind it start one after another from there at the current factor.
    */
   private reschedule(nowUs: number, frozeAtUs: number): void {
-    if (this.cdcMode) return this.rescheduleCdc(nowUs, frozeAtUs);
+    if (this.cdc.active) {
+      this.lastDoneUs = this.cdc.reschedule(nowUs, frozeAtUs);
+      return;
+    }
     const wal = this.wal;
     const end = wal.endIndex;
     let prevDone = nowUs;
@@ -310,27 +194,6 @@ export class DbNode {
       }
       wal.set(i, 'doneUs', next);
       prevDone = next;
-    }
-    this.lastDoneUs = prevDone;
-  }
-
-  /** `reschedule` for CDC: the apply server's queue is the arrival-ordered `cdcQueue`; WAL copies follow. */
-  private rescheduleCdc(nowUs: number, frozeAtUs: number): void {
-    const q = this.cdcQueue;
-    let prevDone = nowUs;
-    for (let h = this.cdcQueueHead; h < q.length; h++) {
-      const s = q[h] as CdcSlot;
-      if (h === this.cdcQueueHead && s.startUs < frozeAtUs) {
-        s.doneUs += nowUs - frozeAtUs;
-      } else {
-        s.startUs = prevDone;
-        s.doneUs = Math.round(prevDone + s.serviceUs * this.applyFactor);
-      }
-      if (s.walIndex >= this.appliedIndex && s.walIndex < this.wal.endIndex) {
-        this.wal.set(s.walIndex, 'startUs', s.startUs);
-        this.wal.set(s.walIndex, 'doneUs', s.doneUs);
-      }
-      prevDone = s.doneUs;
     }
     this.lastDoneUs = prevDone;
   }
@@ -380,6 +243,15 @@ export class DbNode {
     return false;
   }
 
+  /**
+   * Runs a CDC delivery now if the node is up; otherwise keeps it until the
+   * node runs again (the broker is durable: a crashed consumer re-reads).
+   */
+  whenConsuming(fn: () => void): void {
+    if (this.status === 'up') fn();
+    else this.parked.push(fn);
+  }
+
   /** Whether a delivery would be held (node paused). */
   get isPaused(): boolean {
     return this.status === 'paused';
@@ -392,7 +264,7 @@ export class DbNode {
     this.receivedLsn = lsn;
     this.rowVersion.set(rowVersion);
     this.lastDoneUs = nowUs;
-    this.dropCdcPending();
+    this.cdc.dropPending();
   }
 
   /** After a rewind truncated the WAL: the apply pointer and last completion follow. */
@@ -400,6 +272,6 @@ export class DbNode {
     if (this.appliedIndex > this.wal.endIndex) this.appliedIndex = this.wal.endIndex;
     this.receivedLsn = this.wal.endLsn;
     this.lastDoneUs = nowUs;
-    this.dropCdcPending();
+    this.cdc.dropPending();
   }
 }

@@ -3,7 +3,7 @@
 // Part 1 drives one channel directly (scheduler, network, two nodes, a
 // Channel with a Broker; no topology, no clients): region A commits Poisson
 // writes to uniformly chosen rows and ships at each commit; region B is the
-// CDC target. B's arrivals are observed by wrapping `cdcArrive` (each
+// CDC target. B's arrivals are observed by wrapping `cdc.arrive` (each
 // change's visibility time is its slot's `doneUs`), and B's rows are probed
 // every millisecond. Part 2 runs whole scenarios through the real loader.
 //
@@ -14,7 +14,8 @@ import { Scheduler } from '../../sim/core/scheduler.ts';
 import { RngRoot } from '../../sim/core/rng.ts';
 import { compileDist, type Dist } from '../../sim/core/distributions.ts';
 import { Network } from '../../sim/world/network.ts';
-import { DbNode, type CdcSlot } from '../../sim/db/node.ts';
+import { DbNode } from '../../sim/db/node.ts';
+import type { CdcSlot } from '../../sim/db/cdc-receiver.ts';
 import { Channel } from '../../sim/db/channel.ts';
 import { Broker } from '../../sim/db/broker.ts';
 import { base, merge, replayCommand, run, type Spec } from '../helpers/scenario.ts';
@@ -63,8 +64,8 @@ function harness(o: HarnessOptions): Harness {
   src.role = 'primary';
   src.epoch = tgt.epoch = 1;
   const arrivals: CdcSlot[] = [];
-  const arrive = tgt.cdcArrive.bind(tgt);
-  tgt.cdcArrive = (slot, nowUs) => {
+  const arrive = tgt.cdc.arrive.bind(tgt.cdc);
+  tgt.cdc.arrive = (slot, nowUs) => {
     const moved = arrive(slot, nowUs);
     if (slot.gen === 0) arrivals.push(slot);
     return moved;
@@ -74,8 +75,8 @@ function harness(o: HarnessOptions): Harness {
     if (!tgt.isUp) h.parked++;
     consume(fn);
   };
-  const expectCdc = tgt.cdcExpect.bind(tgt);
-  tgt.cdcExpect = (records, startLsn, endLsn) => {
+  const expectCdc = tgt.cdc.expect.bind(tgt.cdc);
+  tgt.cdc.expect = (records, startLsn, endLsn) => {
     const slots = expectCdc(records, startLsn, endLsn);
     if (slots === null) h.gaps++;
     return slots;

@@ -1,0 +1,190 @@
+// The CDC receiver of a database node: it puts row changes that arrive out of
+// LSN order back in sequence.
+//
+// A CDC channel delivers each row change on its own through the log broker,
+// so changes to different rows may overtake each other. The receiver keeps
+// two queues per node:
+//   - the reorder buffer (`slots`): changes registered when their batch
+//     reached the node (`expect`), in LSN order. Once every earlier change
+//     has arrived, a change is appended to the node's WAL and `receivedLsn`
+//     (the low watermark) moves, so `receivedLsn`, `appliedLsn` and rewinds
+//     keep their meaning.
+//   - the apply queue (`queue`): arrived changes in arrival order. Each joins
+//     the node's FIFO apply server when it arrives (`arrive`) and becomes
+//     visible at its own completion time (`advance`), before or after it
+//     reaches the WAL; per row, versions only grow.
+// A rewind or rebuild of the node drops both (`dropPending`); deliveries
+// registered before it are then ignored.
+//
+// Owns the resequencing state only. Does not own: the apply server's clock,
+// service-time sampling and slow-apply factor, the WAL, the rows or the
+// node's status (sim/db/node.ts, which calls `advance` / `reschedule` /
+// `dropPending` from its own apply stage and verbs); broker partitions and
+// delivery times (sim/db/broker.ts); shipping, resends and acknowledgements
+// (sim/db/channel.ts).
+import type { DbNode } from './node.ts';
+import type { WalRecord } from './wal.ts';
+
+/** When one apply runs on the node's apply server, µs. */
+export interface ApplyTimes {
+  startUs: number;
+  /** Sampled service time before the slow-apply factor, µs. */
+  serviceUs: number;
+  doneUs: number;
+}
+
+/** A CDC change the node expects (registered at batch arrival) and applies when it arrives. */
+export interface CdcSlot extends ApplyTimes {
+  readonly rec: WalRecord;
+  /** The receiver's generation when registered; a rewind or rebuild makes older slots stale. */
+  readonly gen: number;
+  arrived: boolean;
+  /** Absolute WAL index once appended (watermark reached it), else -1. */
+  walIndex: number;
+}
+
+export class CdcReceiver {
+  /** True once the node has received a CDC change (its apply queue is this receiver's, not the WAL). */
+  private on = false;
+  private gen = 0;
+  /** CDC changes registered, in LSN order, not yet in the WAL (from `slotHead`). */
+  private slots: CdcSlot[] = [];
+  private slotHead = 0;
+  /** Arrived CDC changes not yet visible, in arrival (= apply server) order (from `queueHead`). */
+  private queue: CdcSlot[] = [];
+  private queueHead = 0;
+  /** LSN through which CDC batches have been registered. */
+  registeredLsn = 0;
+
+  constructor(private readonly node: DbNode) {}
+
+  /** True once the node has received a CDC batch: its apply server then serves this receiver's queue. */
+  get active(): boolean {
+    return this.on;
+  }
+
+  /**
+   * A CDC batch reached the node: registers the changes it will deliver
+   * (those beyond what is registered already; a resend repeats some) and
+   * returns their slots, to be delivered through the broker. Returns null
+   * when the batch starts beyond what is registered (an earlier batch was
+   * lost): the sender must resend from `registeredLsn`.
+   */
+  expect(records: readonly WalRecord[], startLsn: number, endLsn: number): CdcSlot[] | null {
+    if (!this.on) {
+      this.on = true;
+      this.registeredLsn = this.node.receivedLsn;
+    }
+    if (startLsn > this.registeredLsn) return null;
+    const fresh: CdcSlot[] = [];
+    for (const rec of records) {
+      if (rec.lsnEnd <= this.registeredLsn) continue;
+      const slot: CdcSlot = { rec, gen: this.gen, arrived: false, startUs: NaN, serviceUs: NaN, doneUs: NaN, walIndex: -1 };
+      this.slots.push(slot);
+      fresh.push(slot);
+    }
+    if (endLsn > this.registeredLsn) this.registeredLsn = endLsn;
+    this.pump();
+    return fresh;
+  }
+
+  /**
+   * A CDC change arrives at `nowUs`: it joins the apply server (visible at
+   * its own completion) and, with every earlier change arrived, the WAL.
+   * Returns true when the node's `receivedLsn` (the low watermark) moved.
+   */
+  arrive(slot: CdcSlot, nowUs: number): boolean {
+    if (slot.gen !== this.gen || slot.arrived) return false;
+    this.node.queueApply(nowUs, slot);
+    slot.arrived = true;
+    this.queue.push(slot);
+    return this.pump();
+  }
+
+  /** Moves arrived changes at the head of the LSN order into the WAL; returns true if `receivedLsn` moved. */
+  private pump(): boolean {
+    const node = this.node;
+    const before = node.receivedLsn;
+    const slots = this.slots;
+    let h = this.slotHead;
+    while (h < slots.length) {
+      const s = slots[h] as CdcSlot;
+      if (!s.arrived) break;
+      s.walIndex = node.wal.append(s.rec, s.doneUs, s.serviceUs, s.startUs);
+      node.receivedLsn = s.rec.lsnEnd;
+      h++;
+    }
+    if (h === slots.length) {
+      // Nothing outstanding: everything registered (filtered records included) has arrived.
+      this.slots = [];
+      h = 0;
+      if (this.registeredLsn > node.receivedLsn) node.receivedLsn = this.registeredLsn;
+    } else if (h > 1024 && h * 2 > slots.length) {
+      this.slots = slots.slice(h);
+      h = 0;
+    }
+    this.slotHead = h;
+    return node.receivedLsn > before;
+  }
+
+  /** Makes arrived changes with completion ≤ now visible in the node's rows (per row, versions only grow). */
+  advance(nowUs: number): void {
+    const rowVersion = this.node.rowVersion;
+    const q = this.queue;
+    let h = this.queueHead;
+    while (h < q.length) {
+      const s = q[h] as CdcSlot;
+      if (s.doneUs > nowUs) break;
+      const row = s.rec.rowId;
+      if (s.rec.writeId > (rowVersion[row] as number)) rowVersion[row] = s.rec.writeId;
+      h++;
+    }
+    if (h === q.length) {
+      this.queue = [];
+      h = 0;
+    } else if (h > 1024 && h * 2 > q.length) {
+      this.queue = q.slice(h);
+      h = 0;
+    }
+    this.queueHead = h;
+  }
+
+  /**
+   * The node's `reschedule` for CDC: the apply server's queue is the
+   * arrival-ordered `queue`; WAL copies follow. The change in service when
+   * the node froze at `frozeAtUs` keeps its remaining time, shifted to
+   * `nowUs`; the rest start one after another at the current factor.
+   * Returns the new last completion, µs.
+   */
+  reschedule(nowUs: number, frozeAtUs: number): number {
+    const node = this.node;
+    const wal = node.wal;
+    const q = this.queue;
+    let prevDone = nowUs;
+    for (let h = this.queueHead; h < q.length; h++) {
+      const s = q[h] as CdcSlot;
+      if (h === this.queueHead && s.startUs < frozeAtUs) {
+        s.doneUs += nowUs - frozeAtUs;
+      } else {
+        s.startUs = prevDone;
+        s.doneUs = Math.round(prevDone + s.serviceUs * node.applyFactor);
+      }
+      if (s.walIndex >= node.appliedIndex && s.walIndex < wal.endIndex) {
+        wal.set(s.walIndex, 'startUs', s.startUs);
+        wal.set(s.walIndex, 'doneUs', s.doneUs);
+      }
+      prevDone = s.doneUs;
+    }
+    return prevDone;
+  }
+
+  /** Forgets changes not yet in the WAL or not yet visible (rewind, rebuild); late deliveries of them are ignored. */
+  dropPending(): void {
+    this.gen++;
+    this.slots = [];
+    this.slotHead = 0;
+    this.queue = [];
+    this.queueHead = 0;
+    this.registeredLsn = this.node.receivedLsn;
+  }
+}
