@@ -1,25 +1,19 @@
 // Overrides: `--set path=value` expressions and variant `set` blocks.
 // Owns parsing a set expression, checking that a dotted path names a field of
 // the scenario schema (walking the zod shapes), and writing a value at a path
-// into a plain object. It does not read files, apply variants or locate
-// errors in YAML source: loader.ts does that, using the verbs here.
+// into a plain object. It does not read files, apply variants (variants.ts)
+// or locate errors in YAML source (locator.ts); the keys it refuses and its
+// alias limit are hostile.ts's.
 import { parseDocument, isCollection } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../cli/errors.ts';
+import { MAX_ALIAS_COUNT, isForbiddenKey } from './hostile.ts';
 import { ScenarioSchema } from './schema.ts';
 
 /** One parsed `--set`: the dotted path split into segments, and the value. */
 export interface SetOverride {
   path: string[];
   value: unknown;
-}
-
-/** Keys refused anywhere in a scenario or an override: they reach Object.prototype in naive code. */
-export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
-
-/** True for a key that could reach an object's prototype. */
-export function isForbiddenKey(key: string): boolean {
-  return FORBIDDEN_KEYS.has(key);
 }
 
 /**
@@ -64,7 +58,7 @@ function parseFlowValue(text: string): FlowValue {
   }
   let value: unknown;
   try {
-    value = doc.toJS({ maxAliasCount: 100 });
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (e) {
     return { ok: false, problem: `value refused: ${firstLine(e instanceof Error ? e.message : String(e))}` };
   }
@@ -109,23 +103,31 @@ export function applySets(raw: unknown, sets: readonly string[], label = '--set'
   const root = structuredClone(raw);
   const problems: string[] = [];
   for (const expr of sets) {
-    let o: SetOverride;
-    try {
-      o = parseSet(expr);
-    } catch (e) {
-      if (!(e instanceof InputError)) throw e;
-      problems.push(...e.problems.map((p) => p.replace(/^--set /, `${label} `)));
-      continue;
-    }
-    if (!schemaHasPath(o.path)) {
-      problems.push(`${label} ${expr}: unknown field "${o.path.join('.')}"`);
-      continue;
-    }
-    const problem = setAtPath(root, o.path, o.value);
-    if (problem !== undefined) problems.push(`${label} ${expr}: ${problem}`);
+    const r = applySet(root, expr, label);
+    if (!r.ok) problems.push(...r.problems);
   }
   if (problems.length > 0) throw new InputError(problems);
   return root;
+}
+
+/** What applySet did: the override it wrote, or why it could not. */
+export type SetResult = { ok: true; override: SetOverride } | { ok: false; problems: string[] };
+
+/**
+ * Applies one `path=value` expression to `root` (mutating it): parses it,
+ * checks the path names a schema field, writes the value. Problems read
+ * `LABEL EXPR: message` (label default `--set`).
+ */
+export function applySet(root: unknown, expr: string, label = '--set'): SetResult {
+  let o: SetOverride;
+  try {
+    o = parseSet(expr);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    return { ok: false, problems: e.problems.map((p) => p.replace(/^--set /, `${label} `)) };
+  }
+  const problem = !schemaHasPath(o.path) ? `unknown field "${o.path.join('.')}"` : setAtPath(root, o.path, o.value);
+  return problem === undefined ? { ok: true, override: o } : { ok: false, problems: [`${label} ${expr}: ${problem}`] };
 }
 
 /**

@@ -2,27 +2,14 @@
 // state (every referenced region exists, an RTT for every pair, table shares
 // sum to 1, warmup < duration, ...). Pure: takes the parsed scenario, returns
 // problems and warnings with their field paths. It does not read YAML or
-// locate problems in the source (loader.ts maps paths to file:line:col), and
+// locate problems in the source (locator.ts maps paths to file:line:col), and
 // it does not check that `expect` metric paths exist (the checker does).
 import { formatDurationUs } from '../core/units.ts';
 import { BoundSchema, type Scenario } from './schema.ts';
 import { isPlainObject } from './overrides.ts';
-
-/** One segment of a field path: a mapping key or a list index. */
-export type PathSegment = string | number;
-
-/** A problem found in a scenario, by field path (not yet located in the source). */
-export interface Problem {
-  /** Field path, e.g. ['faults', 0, 'partition', 'isolate']. */
-  path: PathSegment[];
-  message: string;
-  /**
-   * Where to point in the source: the value (default), the mapping key
-   * (`key`: unknown or misplaced keys) or the enclosing mapping (`parent`:
-   * a missing field).
-   */
-  anchor?: 'key' | 'parent';
-}
+import type { PathSegment } from './paths.ts';
+import type { Problem } from './problems.ts';
+import { didYouMean } from './wording.ts';
 
 /** What validateScenario found. Warnings do not make a scenario invalid. */
 export interface ValidationResult {
@@ -87,18 +74,11 @@ export function validateScenario(s: Partial<Scenario>, opts: ValidateOptions = {
 
 /** Reports duplicate ids; returns the set of declared ids. */
 function checkRegionIds(regions: Scenario['regions'], out: ValidationResult): Set<string> {
-  const first = new Map<string, number>();
-  regions.forEach((r, i) => {
-    const prev = first.get(r.id);
-    if (prev !== undefined) out.errors.push({ path: ['regions', i, 'id'], message: `duplicate region id "${r.id}" (also regions.${prev}.id)` });
-    else first.set(r.id, i);
-  });
-  return new Set(first.keys());
+  return new Set(checkUnique(regions, (r) => r.id, { list: ['regions'], field: 'id', noun: 'region id' }, out).keys());
 }
 
 function unknownRegion(id: string, known: Set<string>): string {
-  const hint = closest(id, [...known]);
-  return `unknown region "${id}"${hint ? ` (did you mean "${hint}"?)` : ''}; regions are ${[...known].join(', ')}`;
+  return `unknown region "${id}"${didYouMean(id, [...known])}; regions are ${[...known].join(', ')}`;
 }
 
 function requireRegion(path: PathSegment[], id: string, known: Set<string>, out: ValidationResult, anchor?: 'key'): void {
@@ -212,22 +192,16 @@ function checkFaultTimes(faults: Scenario['faults'], durationUs: number, out: Va
 // --- Workload ----------------------------------------------------------------
 
 function checkTables(tables: Scenario['workload']['tables'], filters: string[] | undefined, out: ValidationResult): void {
-  const names = new Map<string, number>();
-  tables.forEach((t, i) => {
-    const prev = names.get(t.name);
-    if (prev !== undefined) out.errors.push({ path: ['workload', 'tables', i, 'name'], message: `duplicate table name "${t.name}" (also workload.tables.${prev}.name)` });
-    else names.set(t.name, i);
-  });
+  const names = checkUnique(tables, (t) => t.name, { list: ['workload', 'tables'], field: 'name', noun: 'table name' }, out);
   const sum = tables.reduce((acc, t) => acc + t.share, 0);
   if (Math.abs(sum - 1) > SHARE_SUM_TOLERANCE) {
     out.errors.push({ path: ['workload', 'tables'], message: `table shares sum to ${+sum.toPrecision(12)}, not 1` });
   }
   (filters ?? []).forEach((name, k) => {
     if (!names.has(name)) {
-      const hint = closest(name, [...names.keys()]);
       out.errors.push({
         path: ['topology', 'replication', 'filters', k],
-        message: `unknown table "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}; tables are ${[...names.keys()].join(', ')}`,
+        message: `unknown table "${name}"${didYouMean(name, [...names.keys()])}; tables are ${[...names.keys()].join(', ')}`,
       });
     }
   });
@@ -247,13 +221,7 @@ function checkFailoverApplies(kind: Scenario['topology']['kind'], mode: Scenario
 }
 
 function checkVariantNames(variants: Scenario['variants'], out: ValidationResult): Set<string> {
-  const first = new Map<string, number>();
-  variants.forEach((v, i) => {
-    const prev = first.get(v.name);
-    if (prev !== undefined) out.errors.push({ path: ['variants', i, 'name'], message: `duplicate variant name "${v.name}" (also variants.${prev}.name)` });
-    else first.set(v.name, i);
-  });
-  return new Set(first.keys());
+  return new Set(checkUnique(variants, (v) => v.name, { list: ['variants'], field: 'name', noun: 'variant name' }, out).keys());
 }
 
 const METRIC_PATH = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
@@ -294,33 +262,31 @@ function checkBound(path: PathSegment[], metric: string, bound: unknown, out: Va
   }
 }
 
-// --- Hints ---------------------------------------------------------------------
+// --- Shared --------------------------------------------------------------------
 
-/** The candidate closest to `word` by edit distance, when close enough to be a typo. */
-export function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    const limit = Math.min(3, Math.max(1, Math.floor(Math.max(word.length, c.length) / 3)));
-    if (d <= limit && d < word.length && d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  return best;
+/** Where a list's names live, for checkUnique's messages. */
+interface NamedList {
+  /** Path of the list, e.g. ['workload', 'tables']. */
+  list: PathSegment[];
+  /** The name's field in each item, e.g. `name`. */
+  field: string;
+  /** What the name is called in messages, e.g. `table name`. */
+  noun: string;
 }
 
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 3) return Infinity;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const sub = (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      cur.push(Math.min(sub, (prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length] ?? Infinity;
+/**
+ * Reports each item whose name an earlier item already has
+ * (`duplicate table name "t" (also workload.tables.0.name)`); returns each
+ * name's first index, in order.
+ */
+function checkUnique<T>(items: readonly T[], nameOf: (item: T) => string, where: NamedList, out: ValidationResult): Map<string, number> {
+  const first = new Map<string, number>();
+  items.forEach((item, i) => {
+    const name = nameOf(item);
+    const prev = first.get(name);
+    if (prev !== undefined) {
+      out.errors.push({ path: [...where.list, i, where.field], message: `duplicate ${where.noun} "${name}" (also ${where.list.join('.')}.${prev}.${where.field})` });
+    } else first.set(name, i);
+  });
+  return first;
 }
