@@ -6,9 +6,11 @@
 // `fn(arg)` at the scheduled time. Passing a pre-bound function and a payload
 // (instead of a fresh closure per event) keeps the hot path allocation-light.
 //
-// Storage: events live in parallel typed arrays indexed by a slot; the heap is
-// an Int32Array of slots. Freed slots are reused, so a long run allocates only
-// as much as its peak number of pending events.
+// Storage: an event's handler, payload and generation live in arrays indexed
+// by a slot; the heap holds each event's (time, sequence, slot) in three
+// parallel typed arrays in heap order, so comparisons read adjacent memory
+// rather than chasing slots. Freed slots are reused, so a long run allocates
+// only as much as its peak number of pending events.
 //
 // Cancellation is lazy and O(1): a timer id names a slot and the slot's
 // generation (bumped each time the slot is reused), so `cancel` can tell a
@@ -40,12 +42,13 @@ export class Scheduler {
   executed = 0;
 
   private cap = 1024;
-  private times = new Float64Array(this.cap);
-  private seqs = new Float64Array(this.cap);
   private fns: Array<Handler<unknown> | undefined> = new Array(this.cap);
   private args: unknown[] = new Array(this.cap);
   private gens = new Int32Array(this.cap);
-  private heap = new Int32Array(this.cap);
+  /** The heap, in heap order: each entry's time, sequence number and slot. */
+  private heapTimes = new Float64Array(this.cap);
+  private heapSeqs = new Float64Array(this.cap);
+  private heapSlots = new Int32Array(this.cap);
   private size = 0;
   private free: number[] = [];
   private nextSlot = 0;
@@ -70,11 +73,9 @@ export class Scheduler {
     const slot = this.free.length > 0 ? (this.free.pop() as number) : this.newSlot();
     const gen = (this.gens[slot] as number) + 1;
     this.gens[slot] = gen;
-    this.times[slot] = t;
-    this.seqs[slot] = this.nextSeq++;
     this.fns[slot] = fn as Handler<unknown>;
     this.args[slot] = arg;
-    this.push(slot);
+    this.push(t, this.nextSeq++, slot);
     return gen * SLOT_SPAN + slot;
   }
 
@@ -109,8 +110,8 @@ export class Scheduler {
     let n = 0;
     this.stopRequested = false;
     while (this.size > 0) {
-      const top = this.heap[0] as number;
-      const t = this.times[top] as number;
+      const top = this.heapSlots[0] as number;
+      const t = this.heapTimes[0] as number;
       if (t > bound) {
         if (bound > this.now) this.now = bound;
         this.executed += n;
@@ -140,43 +141,59 @@ export class Scheduler {
     return { reason: 'empty', events: n };
   }
 
-  private less(a: number, b: number): boolean {
-    const ta = this.times[a] as number;
-    const tb = this.times[b] as number;
-    return ta < tb || (ta === tb && (this.seqs[a] as number) < (this.seqs[b] as number));
-  }
-
-  private push(slot: number): void {
-    const heap = this.heap;
+  /** Inserts (t, seq, slot), sifting up: an entry moves above its parent only if strictly earlier in (time, sequence). */
+  private push(t: number, seq: number, slot: number): void {
+    const times = this.heapTimes;
+    const seqs = this.heapSeqs;
+    const slots = this.heapSlots;
     let i = this.size++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      const p = heap[parent] as number;
-      if (!this.less(slot, p)) break;
-      heap[i] = p;
+      const pt = times[parent] as number;
+      if (t > pt || (t === pt && seq > (seqs[parent] as number))) break;
+      times[i] = pt;
+      seqs[i] = seqs[parent] as number;
+      slots[i] = slots[parent] as number;
       i = parent;
     }
-    heap[i] = slot;
+    times[i] = t;
+    seqs[i] = seq;
+    slots[i] = slot;
   }
 
+  /** Removes the top entry: the last entry sifts down from the root. */
   private popTop(): void {
-    const heap = this.heap;
-    const last = heap[--this.size] as number;
-    if (this.size === 0) return;
+    const n = --this.size;
+    if (n === 0) return;
+    const times = this.heapTimes;
+    const seqs = this.heapSeqs;
+    const slots = this.heapSlots;
+    const t = times[n] as number;
+    const seq = seqs[n] as number;
+    const slot = slots[n] as number;
     let i = 0;
-    const n = this.size;
     for (;;) {
       const l = 2 * i + 1;
       if (l >= n) break;
-      const r = l + 1;
       let c = l;
-      if (r < n && this.less(heap[r] as number, heap[l] as number)) c = r;
-      const cs = heap[c] as number;
-      if (!this.less(cs, last)) break;
-      heap[i] = cs;
+      let ct = times[l] as number;
+      const r = l + 1;
+      if (r < n) {
+        const rt = times[r] as number;
+        if (rt < ct || (rt === ct && (seqs[r] as number) < (seqs[l] as number))) {
+          c = r;
+          ct = rt;
+        }
+      }
+      if (ct > t || (ct === t && (seqs[c] as number) > seq)) break;
+      times[i] = ct;
+      seqs[i] = seqs[c] as number;
+      slots[i] = slots[c] as number;
       i = c;
     }
-    heap[i] = last;
+    times[i] = t;
+    seqs[i] = seq;
+    slots[i] = slot;
   }
 
   private newSlot(): number {
@@ -188,18 +205,18 @@ export class Scheduler {
 
   private grow(): void {
     const cap = this.cap * 2;
-    const times = new Float64Array(cap);
-    times.set(this.times);
-    const seqs = new Float64Array(cap);
-    seqs.set(this.seqs);
     const gens = new Int32Array(cap);
     gens.set(this.gens);
-    const heap = new Int32Array(cap);
-    heap.set(this.heap);
-    this.times = times;
-    this.seqs = seqs;
+    const times = new Float64Array(cap);
+    times.set(this.heapTimes);
+    const seqs = new Float64Array(cap);
+    seqs.set(this.heapSeqs);
+    const slots = new Int32Array(cap);
+    slots.set(this.heapSlots);
     this.gens = gens;
-    this.heap = heap;
+    this.heapTimes = times;
+    this.heapSeqs = seqs;
+    this.heapSlots = slots;
     this.fns.length = cap;
     this.args.length = cap;
     this.cap = cap;
