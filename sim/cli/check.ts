@@ -44,6 +44,7 @@ export const checkCommand: Command = {
     const files = given.length > 0 ? given : defaultScenarios();
     if (files.length === 0) throw new InputError('check: no scenarios given and scenarios/*.yaml matched nothing');
     const outcomes = await checkScenarios(files, {
+      clockMs: () => performance.now(),
       update: args.update === true, seeds, baselines: args.baselines as string | undefined,
       checkDeterminism: args['check-determinism'] === true,
       onCase: (o) => {

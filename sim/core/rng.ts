@@ -1,7 +1,7 @@
 // Seeded randomness: one scenario seed, split into named, independent streams.
 // A stream's draws depend only on (seed, stream name), so adding a region, a
 // link or a fault never shifts the draws of an unrelated component.
-// Owns no distributions (see distributions.ts) and never reads Math.random.
+// Owns no distributions (see distributions.ts); uses no unseeded randomness.
 import seedrandom from 'seedrandom';
 
 /** A uniform source in [0, 1). */

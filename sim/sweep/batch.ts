@@ -9,7 +9,7 @@ import { InputError } from '../cli/errors.ts';
 import type { GridItem } from './grid.ts';
 import type { Plan } from './plan.ts';
 import type { RunPool } from './pool.ts';
-import { createProgress } from './progress.ts';
+import { createProgress } from '../cli/progress.ts';
 import { runGrid, type GridRunResult } from './runner.ts';
 import { formatShard, inShard, type Shard } from './shard.ts';
 import {

@@ -7,7 +7,7 @@
 import type { GridItem } from './grid.ts';
 import type { RunOutcome } from './execute.ts';
 import type { RunPool } from './pool.ts';
-import type { Progress } from './progress.ts';
+import type { Progress } from '../cli/progress.ts';
 
 /** A grid item that did not produce a result. */
 export interface FailedRun {
