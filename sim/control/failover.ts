@@ -1,6 +1,7 @@
 // The failover controller (single-primary): failure detection, candidate
-// choice, fencing (none / STONITH / lease), promotion, DNS update, and the
-// rejoin of old primaries (rewind or rebuild).
+// choice, fencing (none / STONITH / lease), promotion and DNS update; it
+// decides when a returning node rejoins (rejoin.ts does the rewind or
+// rebuild).
 //
 // The controller lives in one region and talks over the network like
 // everything else, so it can be partitioned away or taken down by an outage.
@@ -14,6 +15,7 @@ import type { DbNode } from '../db/node.ts';
 import type { SinglePrimary } from '../topology/single-primary.ts';
 import type { Ledger } from '../measure/ledger.ts';
 import type { Monitor } from './monitor.ts';
+import { Rejoin } from './rejoin.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { FailoverSummary } from '../measure/summary-types.ts';
 
@@ -62,12 +64,10 @@ interface Ping {
 export class FailoverController {
   readonly failovers: FailoverRecord[] = [];
   refused = 0;
-  /** LSN at which each epoch's timeline branched from the previous one (epoch → LSN). */
-  readonly branchLsn = new Map<number, number>();
   /** Nodes powered off by STONITH, waiting to boot and rejoin. */
   readonly stonithed = new Set<number>();
-  /** Nodes currently rebuilding from a snapshot. */
-  readonly rebuilding = new Set<number>();
+  /** Rewind and rebuild of nodes that return on an old timeline. */
+  private readonly rejoin: Rejoin;
   /** Lease expiry per node (lease fencing), µs. */
   readonly leaseUntilUs: number[];
   private lastPongUs = 0;
@@ -83,7 +83,16 @@ export class FailoverController {
 
   constructor(private readonly o: ControllerOptions) {
     this.cfg = o.scenario.failover;
+    this.rejoin = new Rejoin({
+      sched: o.sched, topo: o.topo, ledger: o.ledger, monitor: o.monitor, regionIds: o.regionIds, mode: this.cfg.rejoin,
+      snapshotBytes: o.snapshotBytes, bandwidthBytesPerS: o.bandwidthBytesPerS, stateChanged: o.stateChanged,
+    });
     this.leaseUntilUs = o.regionIds.map(() => this.cfg.leaseDuration);
+  }
+
+  /** Nodes currently rebuilding from a snapshot. */
+  get rebuilding(): ReadonlySet<number> {
+    return this.rejoin.rebuilding;
   }
 
   start(): void {
@@ -237,7 +246,7 @@ export class FailoverController {
     // Finish replaying what the candidate received, then take over.
     cand.advance(Infinity);
     const epoch = ++topo.epoch;
-    this.branchLsn.set(epoch, cand.receivedLsn);
+    this.rejoin.branchLsn.set(epoch, cand.receivedLsn);
     this.o.ledger.epochStartUs.set(epoch, now);
     // The old primary's acked writes beyond the branch are doomed (RPO), not "not yet replicated".
     for (let i = old.wal.indexAfterLsn(cand.receivedLsn); i < old.wal.endIndex; i++) {
@@ -249,7 +258,7 @@ export class FailoverController {
     topo.fenced[cand.region] = false;
     this.leaseUntilUs[cand.region] = now + this.cfg.leaseDuration;
     // Replicas the controller reaches follow the new primary now; the rest rejoin later.
-    for (const n of topo.nodes) if (n !== cand && n !== old && n.isUp && this.reachable(n.region)) this.repoint(n, cand, rec.tally, false);
+    for (const n of topo.nodes) if (n !== cand && n !== old && n.isUp && this.reachable(n.region)) this.rejoin.repoint(n, cand, rec.tally, false);
     topo.openChannels(cand).forEach((ch) => {
       if (ch.target.epoch !== epoch || this.rebuilding.has(ch.target.region)) ch.close();
     });
@@ -261,89 +270,6 @@ export class FailoverController {
     this.inProgress = false;
     for (const n of topo.nodes) this.o.stateChanged(n.region);
     this.o.ledger.trace({ tUs: now, event: 'promoted', region: this.o.regionIds[cand.region], epoch });
-  }
-
-  /** Lowest branch point of every epoch after `epoch`: what survives of that epoch's timeline. */
-  private commonLsnAfter(epoch: number): number {
-    let lsn = Infinity;
-    for (const [e, b] of this.branchLsn) if (e > epoch && b < lsn) lsn = b;
-    return lsn;
-  }
-
-  /**
-   * Points node `n` at the new primary: rewind its WAL to the common LSN (or
-   * rebuild from a snapshot), set its epoch, and (unless the caller opens
-   * channels itself) open a channel to it.
-   */
-  private repoint(n: DbNode, primary: DbNode, tally: number, openChannel: boolean): void {
-    const { topo, ledger, sched } = this.o;
-    const now = sched.now;
-    const common = Math.min(this.commonLsnAfter(n.epoch), n.wal.endLsn);
-    const wasPrimary = n.role === 'primary';
-    const abandonedEpoch = n.epoch;
-    if (wasPrimary) topo.closeChannels(n.region);
-    n.role = 'replica';
-    n.epoch = topo.epoch;
-    const rebuild = this.cfg.rejoin === 'rebuild' && wasPrimary || !primary.wal.holdsFrom(Math.min(common, n.receivedLsn));
-    const discarded: number[] = [];
-    ledger.rewind(n, abandonedEpoch, common, tally, (i) => discarded.push(n.wal.get(i, 'rowId')));
-    n.afterTruncate(now);
-    this.restoreRows(n, discarded, primary);
-    if (rebuild) {
-      this.rebuilding.add(n.region);
-      const copyUs = (this.o.snapshotBytes * 1e6) / this.o.bandwidthBytesPerS;
-      this.o.stateChanged(n.region);
-      ledger.trace({ tUs: now, event: 'rebuild-started', region: this.o.regionIds[n.region], copyMs: copyUs / 1000 });
-      sched.after(copyUs, () => {
-        // The snapshot is consistent as of now; everything after it streams normally.
-        const p = topo.node(topo.dnsPrimary);
-        n.resetTo(Math.max(p.wal.endLsn, p.receivedLsn), p.rowVersion, sched.now);
-        this.rebuilding.delete(n.region);
-        const ch = this.attach(n, p);
-        if (ch) this.o.monitor.rebuilding.add(ch);
-        this.o.stateChanged(n.region);
-        ledger.trace({ tUs: sched.now, event: 'rebuild-done', region: this.o.regionIds[n.region] });
-      }, undefined);
-      return;
-    }
-    if (openChannel) {
-      const ch = this.attach(n, primary);
-      if (ch && wasPrimary) this.o.monitor.rebuilding.add(ch);
-    }
-    if (wasPrimary) ledger.trace({ tUs: now, event: 'rewind', region: this.o.regionIds[n.region], toLsn: common, discarded: discarded.length });
-  }
-
-  /**
-   * After a rewind, rows the discarded writes touched go back to their
-   * version as of the common LSN: the newest surviving write to each in the
-   * node's own WAL. A row whose earlier version is older than the retained
-   * WAL takes the primary's (a simplification: such a node would need a
-   * rebuild in reality, and the primary's version is what it converges to).
-   */
-  private restoreRows(n: DbNode, rows: readonly number[], primary: DbNode): void {
-    const want = new Set(rows);
-    const wal = n.wal;
-    for (let i = wal.endIndex - 1; i >= wal.firstIndex && want.size > 0; i--) {
-      const row = wal.get(i, 'rowId');
-      if (want.delete(row)) n.rowVersion[row] = wal.get(i, 'writeId');
-    }
-    for (const row of want) n.rowVersion[row] = primary.rowVersion[row] as number;
-  }
-
-  /** Adds a channel from the primary to `n` (keeping the primary's other channels). */
-  private attach(n: DbNode, primary: DbNode) {
-    const topo = this.o.topo;
-    const existing = topo.channels.get(primary.region) ?? [];
-    const kept = existing.filter((c) => {
-      if (c.target === n) c.close();
-      return c.target !== n;
-    });
-    const fresh = topo.openChannels(primary).filter((c) => {
-      if (c.target !== n) c.close();
-      return c.target === n;
-    });
-    topo.channels.set(primary.region, [...kept, ...fresh]);
-    return fresh[0];
   }
 
   /** A node came back (restart, resume, heal): let it rejoin at once if it can. */
@@ -366,8 +292,8 @@ export class FailoverController {
         n.resume(sched.now);
       }
       if (!n.isUp || n.epoch === topo.epoch) continue;
-      const tally = [...this.failovers].reverse().find((f) => f.from === n.region)?.tally ?? this.failovers.length - 1;
-      this.repoint(n, primary, Math.max(0, tally), true);
+      const tally = this.tallyOf(n.region) ?? this.failovers.length - 1;
+      this.rejoin.repoint(n, primary, Math.max(0, tally), true);
       this.o.stateChanged(n.region);
     }
   }
@@ -377,14 +303,12 @@ export class FailoverController {
    * still on an older timeline would rewind: count those acked writes.
    */
   finish(): void {
-    const topo = this.o.topo;
-    for (const n of topo.nodes) {
-      if (n.epoch === topo.epoch) continue;
-      const common = Math.min(this.commonLsnAfter(n.epoch), n.wal.endLsn);
-      const tally = [...this.failovers].reverse().find((f) => f.from === n.region)?.tally ?? 0;
-      this.o.ledger.rewind(n, n.epoch, common, tally);
-    }
-    this.o.ledger.checkLostNotPresent(topo.nodes.filter((n) => n.epoch === topo.epoch));
+    this.rejoin.finish((r) => this.tallyOf(r) ?? 0);
+  }
+
+  /** The loss tally of the latest failover away from region r, if any. */
+  private tallyOf(r: number): number | undefined {
+    return [...this.failovers].reverse().find((f) => f.from === r)?.tally;
   }
 
   /** Failovers in the summary's shape. */
