@@ -110,7 +110,7 @@ export class FailoverController {
     sched.after(this.cfg.heartbeatInterval, this.tickBound, undefined);
     if (this.o.controllerDown()) return;
     const topo = this.o.topo;
-    const primary = topo.node(topo.dnsPrimary);
+    const primary = topo.node(topo.dns.primary);
     this.tryRejoins();
     // No pings (lease grants) to a primary being failed over: the lease must run out.
     if (this.inProgress) return;
@@ -142,7 +142,7 @@ export class FailoverController {
 
   private pongArrived(p: Ping): void {
     if (this.o.controllerDown()) return;
-    if (p.target.region !== this.o.topo.dnsPrimary) return;
+    if (p.target.region !== this.o.topo.dns.primary) return;
     if (p.sentUs > this.lastPongUs) this.lastPongUs = p.sentUs;
     this.refusedThisEpisode = false;
     this.alertedThisEpisode = false;
@@ -262,7 +262,7 @@ export class FailoverController {
     topo.openChannels(cand).forEach((ch) => {
       if (ch.target.epoch !== epoch || this.rebuilding.has(ch.target.region)) ch.close();
     });
-    topo.setDns(cand.region);
+    topo.dns.primary = cand.region;
     this.lastPongUs = now;
     rec.completedAtUs = now;
     rec.epoch = epoch;
@@ -280,7 +280,7 @@ export class FailoverController {
   /** Each heartbeat: nodes on an old epoch that the controller can reach rejoin; STONITHed nodes boot. */
   private tryRejoins(): void {
     const { topo, sched } = this.o;
-    const primary = topo.node(topo.dnsPrimary);
+    const primary = topo.node(topo.dns.primary);
     for (const n of topo.nodes) {
       if (n === primary || this.rebuilding.has(n.region)) continue;
       // A node can only rejoin a primary that is up and that it can reach.

@@ -64,7 +64,7 @@ export class Rejoin {
       ledger.trace({ tUs: now, event: 'rebuild-started', region: this.o.regionIds[n.region], copyMs: copyUs / 1000 });
       sched.after(copyUs, () => {
         // The snapshot is consistent as of now; everything after it streams normally.
-        const p = topo.node(topo.dnsPrimary);
+        const p = topo.node(topo.dns.primary);
         n.resetTo(Math.max(p.wal.endLsn, p.receivedLsn), p.rowVersion, sched.now);
         this.rebuilding.delete(n.region);
         const ch = this.attach(n, p);

@@ -17,6 +17,7 @@ import type { Op, Topology, Workload } from '../workload/workload.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { Sampler } from '../core/distributions.ts';
 import type { Ledger } from '../measure/ledger.ts';
+import { PrimaryDns } from './dns.ts';
 
 type Mode = Scenario['topology']['replication']['mode'];
 
@@ -65,30 +66,22 @@ export interface SinglePrimaryOptions {
   walRetentionBytes: number;
 }
 
-/** A region router's cached view of DNS. */
-interface RouterCache {
-  primary: number;
-  expiresUs: number;
-}
-
 export class SinglePrimary implements Topology {
   readonly nodes: DbNode[];
   /** Channels out of each node that currently acts as primary, by source region. */
   readonly channels = new Map<number, Channel[]>();
-  /** What DNS says the primary is. */
-  dnsPrimary: number;
+  /** DNS for the primary's address and each region's cached view of it. */
+  readonly dns: PrimaryDns;
   /** Current epoch (bumped on each promotion). */
   epoch = 1;
   /** Node regions that are fenced (writes refused until they rejoin). */
   readonly fenced: boolean[];
-  private readonly routers: RouterCache[];
   private readonly waiters: Waiter[] = [];
   private waiterHead = 0;
   private writeSeq = 0;
   private readonly mode: Mode;
   private readonly syncReplicas: number;
   private readonly shipIntervalUs: number;
-  private readonly dnsTtlUs: number;
   private readonly semiSyncTimeoutUs: number | undefined;
   /** semi-sync fell back to async after a timeout (MySQL behaviour), per node. */
   private readonly semiSyncDegraded: boolean[];
@@ -113,11 +106,9 @@ export class SinglePrimary implements Topology {
   constructor(private readonly o: SinglePrimaryOptions) {
     const sc = o.scenario;
     this.nodes = o.nodes;
-    this.dnsPrimary = o.primary;
     this.mode = sc.topology.replication.mode;
     this.syncReplicas = sc.topology.replication.syncReplicas;
     this.shipIntervalUs = sc.topology.replication.shipInterval;
-    this.dnsTtlUs = sc.failover.dnsTtl;
     this.semiSyncTimeoutUs = sc.topology.replication.semiSyncTimeout;
     this.rywStrategy = sc.topology.reads.readYourWrites.strategy;
     this.rywTtlUs = sc.topology.reads.readYourWrites.ttl;
@@ -125,7 +116,7 @@ export class SinglePrimary implements Topology {
     this.routing = sc.topology.reads.routing;
     this.fenced = o.nodes.map(() => false);
     this.semiSyncDegraded = o.nodes.map(() => false);
-    this.routers = o.nodes.map(() => ({ primary: o.primary, expiresUs: sc.failover.dnsTtl }));
+    this.dns = new PrimaryDns(o.nodes.length, o.primary, sc.failover.dnsTtl);
     for (const n of o.nodes) n.epoch = this.epoch;
     const p = this.node(o.primary);
     p.role = 'primary';
@@ -185,7 +176,7 @@ export class SinglePrimary implements Topology {
 
   /** Channels of the node DNS names as primary. */
   currentChannels(): Channel[] {
-    return this.channels.get(this.dnsPrimary) ?? [];
+    return this.channels.get(this.dns.primary) ?? [];
   }
 
   private shipTick(): void {
@@ -213,26 +204,14 @@ export class SinglePrimary implements Topology {
 
   // --- routing ------------------------------------------------------------------
 
-  /** The primary as region `r`'s router sees it (cached DNS). */
+  /** The primary as region `r`'s router sees it now (cached DNS). */
   resolve(r: number): number {
-    const c = this.routers[r] as RouterCache;
-    const now = this.o.sched.now;
-    if (now >= c.expiresUs) {
-      c.primary = this.dnsPrimary;
-      c.expiresUs = now + this.dnsTtlUs;
-    }
-    return c.primary;
+    return this.dns.resolve(r, this.o.sched.now);
   }
 
   /** A request to the cached primary failed: re-resolve now. */
   invalidate(r: number, failed: number): void {
-    const c = this.routers[r] as RouterCache;
-    if (c.primary === failed) c.expiresUs = this.o.sched.now;
-  }
-
-  /** DNS now names `region` as primary (clients pick it up as caches expire). */
-  setDns(region: number): void {
-    this.dnsPrimary = region;
+    this.dns.invalidate(r, failed, this.o.sched.now);
   }
 
   // --- writes -------------------------------------------------------------------
