@@ -56,7 +56,6 @@ export function simulate(sc: Scenario, opts: RunOptions): Summary {
   const tables = sc.workload.tables;
 
   // --- measurement -----------------------------------------------------------
-  let topo: SinglePrimary | undefined;
   const nodes: DbNode[] = [];
   const recorder = new Recorder({
     regionCount: n, sessionCount: n * sc.workload.sessions, warmupUs: sc.warmup, history: opts.history,
@@ -69,7 +68,7 @@ export function simulate(sc: Scenario, opts: RunOptions): Summary {
       return m;
     },
   });
-  const ledger = new Ledger(() => topo?.epoch ?? 0, opts.trace, sc.warmup);
+  const ledger = new Ledger(opts.trace);
   ledger.fencingOn = sc.failover.fencing !== 'none';
   const applyTime = compileDist(sc.topology.replication.applyTime);
   ids.forEach((id, r) => {
@@ -86,13 +85,12 @@ export function simulate(sc: Scenario, opts: RunOptions): Summary {
   const workload = new Workload(workloadOptions(sc, { sched, rng, ids, keys, endUs }, recorder));
   const primary = sc.topology.primary !== undefined ? idx(sc.topology.primary) : 0;
   let controller: FailoverController | undefined;
-  topo = new SinglePrimary({
+  const sp = new SinglePrimary({
     sched, rng, net, scenario: sc, nodes, workload, ledger, filtered, primary,
     cdcDelay: compileDist(sc.topology.replication.cdcDelay),
     leaseValid: (node) => controller?.leaseValid(node) ?? true,
     walRetentionBytes: WAL_RETENTION_BYTES,
   });
-  const sp = topo;
 
   // --- region state, for the timeline and fault bookkeeping ------------------
   const outage = ids.map(() => 0);
@@ -169,11 +167,11 @@ export function simulate(sc: Scenario, opts: RunOptions): Summary {
       outage[r]!++;
       node(r).stop('crashed', sched.now);
       workload.dark[r] = true;
-      for (let b = 0; b < n; b++) if (b !== r) { net.cut(r, b); net.cut(b, r); }
+      net.cutRegion(r);
       stateChanged(r);
     },
     restore(r) {
-      for (let b = 0; b < n; b++) if (b !== r) { net.heal(r, b); net.heal(b, r); }
+      net.healRegion(r);
       if (--outage[r]! > 0) return;
       workload.dark[r] = false;
       if (crashed[r] === 0 && !controller?.stonithed.has(r)) node(r).resume(sched.now);

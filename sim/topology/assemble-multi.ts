@@ -68,7 +68,7 @@ export function assembleMulti(sc: Scenario, opts: MultiRunOptions): MultiWorld {
     minVisible: (row: number) => (rp ? ((pinnedNodes[rp.home(row)] as DbNode).rowVersion[row] as number) : Infinity),
   };
   const recorder = kind === 'active-active' ? new ReplicaRecorder(recOpts, verdict) : new Recorder(recOpts);
-  const ledger = new Ledger(() => 0, opts.trace, sc.warmup);
+  const ledger = new Ledger(opts.trace);
   const applyTime = compileDist(sc.topology.replication.applyTime);
 
   // --- workload and topology -------------------------------------------------
@@ -115,7 +115,8 @@ export function assembleMulti(sc: Scenario, opts: MultiRunOptions): MultiWorld {
    * acknowledged position once they are used again.
    */
   const resetLinks = (r: number) => {
-    for (let b = 0; b < n; b++) if (b !== r) { net.cut(r, b); net.heal(r, b); net.cut(b, r); net.heal(b, r); }
+    net.cutRegion(r);
+    net.healRegion(r);
   };
   const verbs: FaultVerbs = {
     cut(a, b) { net.cut(a, b); cutsOf[a]!++; cutsOf[b]!++; stateChanged(a); stateChanged(b); },
@@ -131,11 +132,11 @@ export function assembleMulti(sc: Scenario, opts: MultiRunOptions): MultiWorld {
       outage[r]!++;
       stopAll(r, 'crashed');
       workload.dark[r] = true;
-      for (let b = 0; b < n; b++) if (b !== r) { net.cut(r, b); net.cut(b, r); }
+      net.cutRegion(r);
       stateChanged(r);
     },
     restore(r) {
-      for (let b = 0; b < n; b++) if (b !== r) { net.heal(r, b); net.heal(b, r); }
+      net.healRegion(r);
       if (--outage[r]! > 0) return;
       workload.dark[r] = false;
       if (crashed[r] === 0) resumeAll(r);

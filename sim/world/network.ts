@@ -131,6 +131,16 @@ export class Network {
     l.cuts--;
   }
 
+  /** Cuts every link into and out of region r (a region outage). */
+  cutRegion(r: number): void {
+    for (let b = 0; b < this.n; b++) if (b !== r) { this.cut(r, b); this.cut(b, r); }
+  }
+
+  /** Undoes one `cutRegion(r)`. */
+  healRegion(r: number): void {
+    for (let b = 0; b < this.n; b++) if (b !== r) { this.heal(r, b); this.heal(b, r); }
+  }
+
   /** Multiplies the propagation delay of both directions between a and b. */
   setSlowFactor(a: number, b: number, factor: number): void {
     this.link(a, b).slowFactor = factor;

@@ -52,3 +52,8 @@ export function runsNote(groups: ReadonlyArray<{ runs: ReadonlyArray<{ seed: num
   const what = bySeed ? 'seed' : 'run';
   return `${only} ${what}${only === 1 ? '' : 's'}`;
 }
+
+/** Which run a one-run-per-configuration chart shows: its seed, and why it stands for the group. */
+export function representativeRunNote(seed: number, runsInGroup: number): string {
+  return runsInGroup > 1 ? `seed ${seed} (the run with the median lag p99 of ${runsInGroup})` : `seed ${seed}`;
+}

@@ -3,7 +3,7 @@
 import type { SeriesPoint } from '../../measure/summary-types.ts';
 import type { RunResult } from '../runs.ts';
 import { CHART_CONFIG, PLOT_HEIGHT_PX, PLOT_WIDTH_PX, VL_SCHEMA, categoryColor, type VlLayer, type VlSpec } from '../theme.ts';
-import { channelLabel, emptyChartSpec } from './chart-group.ts';
+import { channelLabel, emptyChartSpec, representativeRunNote } from './chart-group.ts';
 import { faultLayers } from './fault-windows.ts';
 
 /** What the lag chart says about the run it draws. */
@@ -66,8 +66,7 @@ export function lagOverTimeSpec(run: RunResult, opts: LagChartOptions): VlSpec {
       },
     },
   };
-  const runsNote =
-    opts.runsInGroup > 1 ? `seed ${run.seed} (the run with the median lag p99 of ${opts.runsInGroup})` : `seed ${run.seed}`;
+  const runsNote = representativeRunNote(run.seed, opts.runsInGroup);
   return {
     $schema: VL_SCHEMA,
     title: {

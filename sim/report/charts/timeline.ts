@@ -3,7 +3,7 @@
 // fault windows outlined. Reads `timeline` and `faults`.
 import type { RunResult } from '../runs.ts';
 import { CHART_CONFIG, PLOT_WIDTH_PX, STATE_COLORS, VL_SCHEMA, type VlLayer, type VlSpec } from '../theme.ts';
-import { emptyChartSpec } from './chart-group.ts';
+import { emptyChartSpec, representativeRunNote } from './chart-group.ts';
 import { faultLayers } from './fault-windows.ts';
 
 /** What the timeline chart says about the run it draws. */
@@ -43,8 +43,7 @@ export function timelineSpec(run: RunResult, opts: TimelineChartOptions): VlSpec
       },
     },
   };
-  const runsNote =
-    opts.runsInGroup > 1 ? `seed ${run.seed} (the run with the median lag p99 of ${opts.runsInGroup})` : `seed ${run.seed}`;
+  const runsNote = representativeRunNote(run.seed, opts.runsInGroup);
   return {
     $schema: VL_SCHEMA,
     title: {
