@@ -44,17 +44,8 @@ export class Ledger {
   readonly violations: string[] = [];
   /** Whether fencing is on (then a zombie must never acknowledge a write). */
   fencingOn = false;
-  /** Acknowledged writes seen as discarded twice would be a bookkeeping bug. */
-  private readonly warmupUs: number;
-  events = 0;
 
-  constructor(
-    private readonly currentEpoch: () => number,
-    private readonly traceSink: TraceWriter | undefined,
-    warmupUs: number,
-  ) {
-    this.warmupUs = warmupUs;
-  }
+  constructor(private readonly traceSink: TraceWriter | undefined) {}
 
   trace(e: TraceEvent): void {
     if (this.traceSink) this.traceSink.write(e);

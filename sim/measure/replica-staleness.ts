@@ -16,10 +16,10 @@
 // takes the verdict the topology computed at serve time in place of the
 // write-id checkers of the base recorder.
 import { Recorder, type RecorderOptions } from './recorder.ts';
+import { RecentReads } from './sessions.ts';
 
 /** Most entries kept per row (older ones dropped; results become lower bounds). */
 const MAX_PER_ROW = 4096;
-const RECENT_READS = 4;
 
 export interface Reflects {
   /** Whether write `w` of `row` is reflected at region `r`. */
@@ -31,9 +31,7 @@ export class ReplicaStaleness {
   private readonly lastWriteRow: Int32Array;
   private readonly lastWrite: Float64Array;
   private readonly lastWriteAckUs: Float64Array;
-  private readonly readRow: Int32Array;
-  private readonly readVersion: Float64Array;
-  private readonly readNext: Uint8Array;
+  private readonly recent: RecentReads;
   stale = false;
   stalenessUs = 0;
   behind = 0;
@@ -44,9 +42,7 @@ export class ReplicaStaleness {
     this.lastWriteRow = new Int32Array(sessionCount).fill(-1);
     this.lastWrite = new Float64Array(sessionCount);
     this.lastWriteAckUs = new Float64Array(sessionCount);
-    this.readRow = new Int32Array(sessionCount * RECENT_READS).fill(-1);
-    this.readVersion = new Float64Array(sessionCount * RECENT_READS);
-    this.readNext = new Uint8Array(sessionCount);
+    this.recent = new RecentReads(sessionCount);
   }
 
   private everywhere(row: number, w: number): boolean {
@@ -58,7 +54,7 @@ export class ReplicaStaleness {
   visitWrites(mark: (id: number) => void): void {
     for (const list of this.acked.values()) for (let i = 0; i < list.length; i += 2) mark(list[i] as number);
     for (let s = 0; s < this.lastWrite.length; s++) if ((this.lastWriteRow[s] as number) >= 0) mark(this.lastWrite[s] as number);
-    for (let k = 0; k < this.readVersion.length; k++) if ((this.readRow[k] as number) >= 0) mark(this.readVersion[k] as number);
+    this.recent.forEachVersion(mark);
   }
 
   /** Write `w` of `row` by `session` was acknowledged at `ackUs`. */
@@ -98,22 +94,13 @@ export class ReplicaStaleness {
     this.stalenessUs = behind > 0 ? startUs - oldest : 0;
     this.ryw = this.lastWriteRow[session] === row && (this.lastWriteAckUs[session] as number) < startUs && !this.reflects(r, row, this.lastWrite[session] as number);
     this.monotonic = false;
-    const base = session * RECENT_READS;
-    let slot = -1;
-    for (let k = 0; k < RECENT_READS; k++)
-      if (this.readRow[base + k] === row) {
-        slot = base + k;
-        const prev = this.readVersion[slot] as number;
-        if (prev !== 0 && !this.reflects(r, row, prev)) this.monotonic = true;
-        break;
-      }
-    if (slot < 0) {
-      const k = this.readNext[session] as number;
-      slot = base + k;
-      this.readNext[session] = (k + 1) % RECENT_READS;
-      this.readRow[slot] = row;
-    }
-    if (!this.monotonic) this.readVersion[slot] = version;
+    const recent = this.recent;
+    let slot = recent.find(session, row);
+    if (slot >= 0) {
+      const prev = recent.version(slot);
+      if (prev !== 0 && !this.reflects(r, row, prev)) this.monotonic = true;
+    } else slot = recent.claim(session, row);
+    if (!this.monotonic) recent.setVersion(slot, version);
   }
 }
 

@@ -9,21 +9,63 @@
 /** Rows per session remembered for monotonic-read checking. */
 const RECENT_READS = 4;
 
+/**
+ * The last few rows each session read and the version it saw of each
+ * (fixed size, oldest slot reused first). Shared by the session checkers of
+ * every topology; what "older" means is theirs to say.
+ */
+export class RecentReads {
+  private readonly row: Int32Array;
+  private readonly seen: Float64Array;
+  private readonly next: Uint8Array;
+
+  constructor(sessionCount: number) {
+    this.row = new Int32Array(sessionCount * RECENT_READS).fill(-1);
+    this.seen = new Float64Array(sessionCount * RECENT_READS);
+    this.next = new Uint8Array(sessionCount);
+  }
+
+  /** The slot remembering (session, row), or -1. */
+  find(session: number, row: number): number {
+    const base = session * RECENT_READS;
+    for (let k = 0; k < RECENT_READS; k++) if (this.row[base + k] === row) return base + k;
+    return -1;
+  }
+
+  /** A slot for (session, row), taking the session's oldest. */
+  claim(session: number, row: number): number {
+    const k = this.next[session] as number;
+    this.next[session] = (k + 1) % RECENT_READS;
+    const slot = session * RECENT_READS + k;
+    this.row[slot] = row;
+    return slot;
+  }
+
+  version(slot: number): number {
+    return this.seen[slot] as number;
+  }
+
+  setVersion(slot: number, version: number): void {
+    this.seen[slot] = version;
+  }
+
+  /** Calls `visit` with every remembered version. */
+  forEachVersion(visit: (version: number) => void): void {
+    for (let k = 0; k < this.seen.length; k++) if ((this.row[k] as number) >= 0) visit(this.seen[k] as number);
+  }
+}
+
 export class SessionChecker {
   private readonly lastWriteRow: Int32Array;
   private readonly lastWriteVersion: Float64Array;
   private readonly lastWriteAckUs: Float64Array;
-  private readonly readRow: Int32Array;
-  private readonly readVersion: Float64Array;
-  private readonly readNext: Uint8Array;
+  private readonly recent: RecentReads;
 
   constructor(sessionCount: number) {
     this.lastWriteRow = new Int32Array(sessionCount).fill(-1);
     this.lastWriteVersion = new Float64Array(sessionCount);
     this.lastWriteAckUs = new Float64Array(sessionCount);
-    this.readRow = new Int32Array(sessionCount * RECENT_READS).fill(-1);
-    this.readVersion = new Float64Array(sessionCount * RECENT_READS);
-    this.readNext = new Uint8Array(sessionCount);
+    this.recent = new RecentReads(sessionCount);
   }
 
   /** The session's write to `row` (creating `version`) was acknowledged at `ackUs`. */
@@ -37,25 +79,12 @@ export class SessionChecker {
   onRead(session: number, row: number, version: number, startUs: number): { ryw: boolean; monotonic: boolean } {
     const ryw =
       this.lastWriteRow[session] === row && (this.lastWriteAckUs[session] as number) < startUs && version < (this.lastWriteVersion[session] as number);
+    const recent = this.recent;
     let monotonic = false;
-    const base = session * RECENT_READS;
-    let slot = -1;
-    for (let k = 0; k < RECENT_READS; k++) {
-      if (this.readRow[base + k] === row) {
-        slot = base + k;
-        if (version < (this.readVersion[slot] as number)) monotonic = true;
-        break;
-      }
-    }
-    if (slot < 0) {
-      const k = this.readNext[session] as number;
-      slot = base + k;
-      this.readNext[session] = (k + 1) % RECENT_READS;
-      this.readRow[slot] = row;
-      this.readVersion[slot] = version;
-    } else if (version > (this.readVersion[slot] as number)) {
-      this.readVersion[slot] = version;
-    }
+    const slot = recent.find(session, row);
+    if (slot < 0) recent.setVersion(recent.claim(session, row), version);
+    else if (version < recent.version(slot)) monotonic = true;
+    else if (version > recent.version(slot)) recent.setVersion(slot, version);
     return { ryw, monotonic };
   }
 }
