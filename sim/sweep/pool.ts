@@ -1,24 +1,26 @@
-// A fixed pool running RunTasks, at most `size` at a time. The main thread
-// is one of the runners (its modules are already loaded, so it starts at
-// once); the other `size − 1` are worker threads. Each thread gets up to two
-// tasks at a time, so it never waits for the main thread (busy with a run
-// of its own) to hand it the next one. Results are the same whatever the
-// pool size because execute.ts serialises the line.
+// A fixed pool running RunTasks, at most `size` at a time.
+//
+// With one runner the main thread runs every task itself (nothing to start).
+// With more, every runner is a worker thread and the main thread only
+// coordinates: it stays free to hand a finishing thread its next task at
+// once. (A main thread that also ran tasks could not read a thread's result
+// while busy with its own run, so threads sat idle, most at the start, while
+// a thread loads, and at the grid's tail.) Each thread is given one task at
+// a time, so the last tasks go to whichever thread frees up first. Results
+// are the same whatever the pool size because execute.ts serialises the line.
 import { Worker } from 'node:worker_threads';
 import { executeTask, type RunOutcome, type RunTask } from './execute.ts';
 
 /** Runs tasks, at most `size` at a time. */
 export interface RunPool {
   readonly size: number;
-  /** Tasks worth keeping submitted at once (threads queue one extra each). */
+  /** Tasks worth keeping submitted at once. */
   readonly capacity: number;
   run(task: RunTask): Promise<RunOutcome>;
   close(): Promise<void>;
 }
 
 const ENTRY = new URL('./worker-entry.js', import.meta.url);
-/** Most tasks queued on one worker thread at once (one running, one waiting in its port). */
-const PER_THREAD = 2;
 
 interface Pending {
   task: RunTask;
@@ -28,40 +30,64 @@ interface Pending {
 
 interface ThreadSlot {
   worker: Worker;
-  ready: Promise<void>;
-  /** Tasks sent to the thread, answered in order. */
-  inFlight: Pending[];
+  /** The task the thread is running, if any. */
+  current: Pending | undefined;
 }
 
-/** A pool of `workers` runners: the main thread plus `workers − 1` threads. */
+/** A pool of `workers` runners: the main thread alone, or `workers` threads. */
 export function createPool(workers: number): RunPool {
-  return new Pool(Math.max(1, Math.floor(workers)));
+  const size = Math.max(1, Math.floor(workers));
+  return size === 1 ? new InlinePool() : new ThreadPool(size);
 }
 
-class Pool implements RunPool {
+/** One runner: the main thread, yielding to the event loop between tasks. */
+class InlinePool implements RunPool {
+  readonly size = 1;
+  readonly capacity = 4;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  run(task: RunTask): Promise<RunOutcome> {
+    const done = this.queue.then(() => new Promise<RunOutcome>((resolve) => setImmediate(() => resolve(executeTask(task)))));
+    this.queue = done;
+    return done;
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+  }
+}
+
+class ThreadPool implements RunPool {
   private readonly threads: ThreadSlot[] = [];
   private readonly waiting: Pending[] = [];
-  private inlineBusy = false;
-
+  private closing = false;
   readonly capacity: number;
 
   constructor(readonly size: number) {
-    for (let i = 1; i < size; i++) this.threads.push(this.spawn());
-    // Enough submitted tasks to keep every runner fed and to see when the grid's tail is near.
+    for (let i = 0; i < size; i++) this.threads.push(this.spawn());
+    // Enough submitted tasks to keep every thread fed and to see when the grid's tail is near.
     this.capacity = 4 * size;
   }
 
   private spawn(): ThreadSlot {
+    // A task posted before the thread has loaded waits in its port.
     const worker = new Worker(ENTRY);
-    let markReady!: () => void;
-    const slot: ThreadSlot = { worker, ready: new Promise((r) => (markReady = r)), inFlight: [] };
-    worker.on('message', (msg: RunOutcome | { ready: true }) => {
-      if ('ready' in msg) return markReady();
-      slot.inFlight.shift()?.resolve(msg);
+    const slot: ThreadSlot = { worker, current: undefined };
+    worker.on('message', (msg: RunOutcome) => {
+      const done = slot.current;
+      slot.current = undefined;
+      done?.resolve(msg);
       this.dispatch();
     });
     worker.on('error', (err) => {
-      for (const p of slot.inFlight.splice(0)) p.reject(err);
+      // The thread is gone (a crash outside executeTask, e.g. out of memory):
+      // its task fails, a fresh thread takes its place.
+      const done = slot.current;
+      slot.current = undefined;
+      const at = this.threads.indexOf(slot);
+      if (at >= 0 && !this.closing) this.threads[at] = this.spawn();
+      done?.reject(err);
+      this.dispatch();
     });
     return slot;
   }
@@ -74,38 +100,17 @@ class Pool implements RunPool {
   }
 
   private dispatch(): void {
-    this.dispatchThreads();
-    if (this.inlineBusy) return;
-    const next = this.waiting.shift();
-    if (next === undefined) return;
-    this.inlineBusy = true;
-    // Yield first, so messages from threads are handled between inline runs.
-    setImmediate(() => {
-      try {
-        next.resolve(executeTask(next.task));
-      } catch (e) {
-        next.reject(e instanceof Error ? e : new Error(String(e)));
-      } finally {
-        this.inlineBusy = false;
-        this.dispatch();
-      }
-    });
-  }
-
-  private dispatchThreads(): void {
-    // A second task goes to a busy thread only while plenty remain: near the
-    // grid's end it would leave the main thread idle while the thread works.
     for (const slot of this.threads) {
-      while (slot.inFlight.length < (this.waiting.length > this.size ? PER_THREAD : 1)) {
-        const next = this.waiting.shift();
-        if (next === undefined) return;
-        slot.inFlight.push(next);
-        void slot.ready.then(() => slot.worker.postMessage(next.task));
-      }
+      if (slot.current !== undefined) continue;
+      const next = this.waiting.shift();
+      if (next === undefined) return;
+      slot.current = next;
+      slot.worker.postMessage(next.task);
     }
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.threads.map((s) => s.worker.terminate()));
   }
 }

@@ -8,4 +8,3 @@ const port = parentPort;
 port.on('message', (task: RunTask) => {
   port.postMessage(executeTask(task));
 });
-port.postMessage({ ready: true });
