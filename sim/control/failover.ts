@@ -245,6 +245,7 @@ export class FailoverController {
     }
     // Finish replaying what the candidate received, then take over.
     cand.advance(Infinity);
+    cand.settleCdc();
     const epoch = ++topo.epoch;
     this.rejoin.branchLsn.set(epoch, cand.receivedLsn);
     this.o.ledger.epochStartUs.set(epoch, now);

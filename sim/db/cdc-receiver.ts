@@ -13,8 +13,11 @@
 //     the node's FIFO apply server when it arrives (`arrive`) and becomes
 //     visible at its own completion time (`advance`), before or after it
 //     reaches the WAL; per row, versions only grow.
-// A rewind or rebuild of the node drops both (`dropPending`); deliveries
-// registered before it are then ignored.
+// A change made visible before it reached the WAL is "ahead" of the
+// watermark: the node shows it but its timeline does not hold it yet. A
+// rewind, a rebuild or a promotion drops both queues (`dropPending`) and
+// undoes what was ahead, so the node shows exactly what its WAL holds;
+// deliveries registered before it are then ignored.
 //
 // Owns the resequencing state only. Does not own: the apply server's clock,
 // service-time sampling and slow-apply factor, the WAL, the rows or the
@@ -41,6 +44,8 @@ export interface CdcSlot extends ApplyTimes {
   arrived: boolean;
   /** Absolute WAL index once appended (watermark reached it), else -1. */
   walIndex: number;
+  /** The row's version just before this change became visible (set when it does). */
+  prevVersion: number;
 }
 
 export class CdcReceiver {
@@ -55,6 +60,10 @@ export class CdcReceiver {
   private queueHead = 0;
   /** LSN through which CDC batches have been registered. */
   registeredLsn = 0;
+  /** Changes made visible, in visibility order, that were not in the WAL then (some may be since). */
+  private ahead: CdcSlot[] = [];
+  /** `ahead` is pruned of changes now in the WAL when it grows past this. */
+  private aheadPruneAt = 1024;
 
   constructor(private readonly node: DbNode) {}
 
@@ -79,7 +88,7 @@ export class CdcReceiver {
     const fresh: CdcSlot[] = [];
     for (const rec of records) {
       if (rec.lsnEnd <= this.registeredLsn) continue;
-      const slot: CdcSlot = { rec, gen: this.gen, arrived: false, startUs: NaN, serviceUs: NaN, doneUs: NaN, walIndex: -1 };
+      const slot: CdcSlot = { rec, gen: this.gen, arrived: false, startUs: NaN, serviceUs: NaN, doneUs: NaN, walIndex: -1, prevVersion: 0 };
       this.slots.push(slot);
       fresh.push(slot);
     }
@@ -136,8 +145,19 @@ export class CdcReceiver {
       const s = q[h] as CdcSlot;
       if (s.doneUs > nowUs) break;
       const row = s.rec.rowId;
-      if (s.rec.writeId > (rowVersion[row] as number)) rowVersion[row] = s.rec.writeId;
+      const prev = rowVersion[row] as number;
+      if (s.rec.writeId > prev) {
+        rowVersion[row] = s.rec.writeId;
+        if (s.walIndex < 0) {
+          s.prevVersion = prev;
+          this.ahead.push(s);
+        }
+      }
       h++;
+    }
+    if (this.ahead.length > this.aheadPruneAt) {
+      this.ahead = this.ahead.filter((a) => a.walIndex < 0);
+      this.aheadPruneAt = Math.max(1024, 2 * this.ahead.length);
     }
     if (h === q.length) {
       this.queue = [];
@@ -178,8 +198,22 @@ export class CdcReceiver {
     return prevDone;
   }
 
-  /** Forgets changes not yet in the WAL or not yet visible (rewind, rebuild); late deliveries of them are ignored. */
+  /**
+   * Forgets changes not yet in the WAL or not yet visible (rewind, rebuild,
+   * promotion); late deliveries of them are ignored. Rows showing a change
+   * that never reached the WAL go back to the version they showed before it
+   * (undone newest first: a row's changes become visible in write order, so
+   * this restores its last version from the WAL).
+   */
   dropPending(): void {
+    const rowVersion = this.node.rowVersion;
+    for (let k = this.ahead.length - 1; k >= 0; k--) {
+      const s = this.ahead[k] as CdcSlot;
+      if (s.walIndex >= 0 || s.gen !== this.gen) continue;
+      if (rowVersion[s.rec.rowId] === s.rec.writeId) rowVersion[s.rec.rowId] = s.prevVersion;
+    }
+    this.ahead = [];
+    this.aheadPruneAt = 1024;
     this.gen++;
     this.slots = [];
     this.slotHead = 0;

@@ -259,12 +259,22 @@ export class DbNode {
 
   /** Replaces the WAL (rebuild from a snapshot): everything up to `lsn` is present and applied. */
   resetTo(lsn: number, rowVersion: Float64Array, nowUs: number): void {
+    this.cdc.dropPending();
     this.wal = new Wal(lsn);
     this.appliedIndex = this.wal.endIndex;
     this.receivedLsn = lsn;
     this.rowVersion.set(rowVersion);
     this.lastDoneUs = nowUs;
-    this.cdc.dropPending();
+  }
+
+  /**
+   * A promoted node's timeline is its WAL: CDC changes past the watermark
+   * (delivered out of order, never to be completed now that the old
+   * primary's channel is closed) are dropped, and rows showing them go back
+   * to what the WAL holds.
+   */
+  settleCdc(): void {
+    if (this.cdc.active) this.cdc.dropPending();
   }
 
   /** After a rewind truncated the WAL: the apply pointer and last completion follow. */
