@@ -63,7 +63,7 @@ export const runCommand: Command = {
       .option('variant', { type: 'string', describe: 'variant name from the scenario' })
       .option('set', { type: 'string', array: true, describe: 'override: path=value (repeatable)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the summary JSON on stdout' })
-      .option('out', { type: 'string', describe: 'directory for summary.json' })
+      .option('out', { type: 'string', describe: 'directory for summary.json and the run\'s charts (charts/NAME.{vl.json,svg,png})' })
       .option('trace', { type: 'string', describe: 'write a JSONL event trace to FILE' })
       .option('history', { type: 'string', describe: 'write the operation history (JSONL) to FILE' })
       .option('history-format', { type: 'string', choices: ['jsonl', 'jepsen'], default: 'jsonl', describe: 'history file format: jsonl (one record per line) or jepsen (EDN op maps, for Elle/Knossos)' })
@@ -106,7 +106,13 @@ export const runCommand: Command = {
       f.commit();
     }
     const json = JSON.stringify(summary, null, 2) + '\n';
-    if (typeof args.out === 'string') writeFileAtomic(join(args.out, 'summary.json'), json);
+    if (typeof args.out === 'string') {
+      writeFileAtomic(join(args.out, 'summary.json'), json);
+      // The run's charts (SPEC §3): staleness CDF, lag over time, RPO/RTO, timeline.
+      const { writeCharts, CHARTS_DIR } = await import('../report/index.ts');
+      const files = await writeCharts([summary], join(args.out, CHARTS_DIR));
+      process.stderr.write(`wrote ${join(args.out, 'summary.json')} and ${files.length / 3} charts in ${join(args.out, CHARTS_DIR)}\n`);
+    }
     if (args.json) process.stdout.write(json);
     else process.stdout.write(formatSummary(summary) + '\n');
     if (summary.invariantViolations.length > 0) {

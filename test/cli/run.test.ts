@@ -2,7 +2,7 @@
 // --json, files only when the run completed, exit 2 on bad input with
 // nothing written.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -24,6 +24,12 @@ describe('repsim run', () => {
     for (const k of ['scenario', 'variant', 'topology', 'seed', 'replayKey', 'simulatedMs', 'events']) expect(s).toHaveProperty(k);
     for (const k of ['reads', 'writes', 'replication', 'rpo', 'rto', 'splitBrain', 'conflicts', 'availability', 'failovers']) expect(s.metrics).toHaveProperty(k);
     expect(JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'))).toEqual(s);
+    // And the run's charts, each as Vega-Lite, SVG and PNG.
+    const charts = readdirSync(join(dir, 'charts'));
+    for (const name of ['staleness-cdf', 'rpo-rto']) for (const ext of ['vl.json', 'svg', 'png']) expect(charts).toContain(`${name}.${ext}`);
+    expect(charts.some((f) => f.startsWith('lag-') && f.endsWith('.png')), charts.join(' ')).toBe(true);
+    expect(charts.some((f) => f.startsWith('timeline-') && f.endsWith('.svg')), charts.join(' ')).toBe(true);
+    expect(readFileSync(join(dir, 'charts', 'staleness-cdf.svg'), 'utf8')).toMatch(/^<svg/);
     expect(readFileSync(join(dir, 'h.jsonl'), 'utf8').split('\n').length).toBeGreaterThan(1000);
     expect(existsSync(join(dir, 't.jsonl'))).toBe(true);
   });
