@@ -32,6 +32,8 @@ interface ThreadSlot {
   worker: Worker;
   /** The task the thread is running, if any. */
   current: Pending | undefined;
+  /** Whether the thread has answered a task (so it loaded). */
+  answered: boolean;
 }
 
 /** A pool of `workers` runners: the main thread alone, or `workers` threads. */
@@ -44,11 +46,27 @@ export function createPool(workers: number): RunPool {
 class InlinePool implements RunPool {
   readonly size = 1;
   readonly capacity = 4;
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Settles when every task submitted so far has run (never rejects). */
+  private queue: Promise<void> = Promise.resolve();
 
   run(task: RunTask): Promise<RunOutcome> {
-    const done = this.queue.then(() => new Promise<RunOutcome>((resolve) => setImmediate(() => resolve(executeTask(task)))));
-    this.queue = done;
+    const done = this.queue.then(
+      () =>
+        // Yield first, so the event loop (progress, signals) runs between tasks.
+        new Promise<RunOutcome>((resolve, reject) =>
+          setImmediate(() => {
+            try {
+              resolve(executeTask(task));
+            } catch (e) {
+              reject(e instanceof Error ? e : new Error(String(e)));
+            }
+          }),
+        ),
+    );
+    this.queue = done.then(
+      () => undefined,
+      () => undefined,
+    );
     return done;
   }
 
@@ -61,6 +79,8 @@ class ThreadPool implements RunPool {
   private readonly threads: ThreadSlot[] = [];
   private readonly waiting: Pending[] = [];
   private closing = false;
+  /** Set once no thread is left (none could load): every task fails with it. */
+  private dead: Error | undefined;
   readonly capacity: number;
 
   constructor(readonly size: number) {
@@ -72,21 +92,30 @@ class ThreadPool implements RunPool {
   private spawn(): ThreadSlot {
     // A task posted before the thread has loaded waits in its port.
     const worker = new Worker(ENTRY);
-    const slot: ThreadSlot = { worker, current: undefined };
+    const slot: ThreadSlot = { worker, current: undefined, answered: false };
     worker.on('message', (msg: RunOutcome) => {
       const done = slot.current;
       slot.current = undefined;
+      slot.answered = true;
       done?.resolve(msg);
       this.dispatch();
     });
     worker.on('error', (err) => {
       // The thread is gone (a crash outside executeTask, e.g. out of memory):
-      // its task fails, a fresh thread takes its place.
+      // its task fails and a fresh thread takes its place, unless it never
+      // answered at all (it could not load: a new one would fail the same way).
       const done = slot.current;
       slot.current = undefined;
       const at = this.threads.indexOf(slot);
-      if (at >= 0 && !this.closing) this.threads[at] = this.spawn();
+      if (at >= 0) {
+        if (slot.answered && !this.closing) this.threads[at] = this.spawn();
+        else this.threads.splice(at, 1);
+      }
       done?.reject(err);
+      if (this.threads.length === 0) {
+        this.dead = err;
+        for (const p of this.waiting.splice(0)) p.reject(err);
+      }
       this.dispatch();
     });
     return slot;
@@ -94,6 +123,7 @@ class ThreadPool implements RunPool {
 
   run(task: RunTask): Promise<RunOutcome> {
     return new Promise((resolve, reject) => {
+      if (this.dead) return reject(this.dead);
       this.waiting.push({ task, resolve, reject });
       this.dispatch();
     });
