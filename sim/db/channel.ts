@@ -15,8 +15,8 @@
 // different rows may not. The channel acknowledges the receiver's low
 // watermark (every change at or below it has arrived) and asks for a resend
 // when the receiver reports a lost batch. The legacy `cdcDelay` (one broker
-// delay per batch, global order kept) is what the active-active topology
-// still uses.
+// delay per batch, global order kept: a batch leaves the broker no earlier
+// than the one before it) is what the active-active topology still uses.
 //
 // Owns shipping, the link epoch, resends and acknowledgements. Does not own:
 // partition order and delivery times (sim/db/broker.ts); resequencing,
@@ -99,6 +99,8 @@ export class Channel {
   private readonly cdcArriveBound = (d: CdcDelivery) => this.target.whenConsuming(() => this.cdcArrived(d));
   /** CDC: the target found a batch missing and asked for a resend from this LSN. */
   private resendFromLsn = -1;
+  /** Legacy CDC: when the last batch left the broker, µs. */
+  private cdcLeaveUs = 0;
   /** CDC: the last watermark acknowledged. */
   private lastAckSentLsn = -1;
 
@@ -160,9 +162,14 @@ export class Channel {
     const batch: Batch = { channel: this, epoch: src.epoch, records, startLsn: this.sentLsn, endLsn };
     this.sentLsn = endLsn;
     if (this.o.cdcDelay) {
-      // CDC: the broker hop first, then the stream to the target.
+      // CDC: the broker hop first, then the stream to the target. The broker
+      // is FIFO: a batch that drew a short delay waits for the one before it
+      // (the target takes a batch's records only past its received LSN, so
+      // an overtaken batch would be skipped).
       const extra = this.o.cdcDelay.sampler(this.o.cdcDelay.rng);
-      sched.after(extra, () => net.send(this.stream, bytes + 64, this.deliverBound, batch), undefined);
+      const at = Math.max(sched.now + Math.round(extra), this.cdcLeaveUs);
+      this.cdcLeaveUs = at;
+      sched.at(at, () => net.send(this.stream, bytes + 64, this.deliverBound, batch), undefined);
     } else {
       net.send(this.stream, bytes + 64, this.deliverBound, batch);
     }
