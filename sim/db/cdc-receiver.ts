@@ -139,11 +139,14 @@ export class CdcReceiver {
   /** Makes arrived changes with completion ≤ now visible in the node's rows (per row, versions only grow). */
   advance(nowUs: number): void {
     const rowVersion = this.node.rowVersion;
+    const onVisible = this.node.onVisible;
     const q = this.queue;
     let h = this.queueHead;
     while (h < q.length) {
       const s = q[h] as CdcSlot;
       if (s.doneUs > nowUs) break;
+      // The hook may advance other nodes (active-active drains its other sources), never this one.
+      if (onVisible) onVisible(this.node, s.rec, s.doneUs);
       const row = s.rec.rowId;
       const prev = rowVersion[row] as number;
       if (s.rec.writeId > prev) {

@@ -14,9 +14,7 @@
 // time the broker gives, so changes to one row stay in order but changes to
 // different rows may not. The channel acknowledges the receiver's low
 // watermark (every change at or below it has arrived) and asks for a resend
-// when the receiver reports a lost batch. The legacy `cdcDelay` (one broker
-// delay per batch, global order kept: a batch leaves the broker no earlier
-// than the one before it) is what the active-active topology still uses.
+// when the receiver reports a lost batch.
 //
 // Owns shipping, the link epoch, resends and acknowledgements. Does not own:
 // partition order and delivery times (sim/db/broker.ts); resequencing,
@@ -24,8 +22,6 @@
 // target's WAL and apply stage (sim/db/node.ts). Knows nothing of failover
 // or clients.
 import type { Scheduler } from '../core/scheduler.ts';
-import type { Rng } from '../core/rng.ts';
-import type { Sampler } from '../core/distributions.ts';
 import type { Network, Stream } from '../world/network.ts';
 import type { DbNode } from './node.ts';
 import type { CdcSlot } from './cdc-receiver.ts';
@@ -63,8 +59,6 @@ export interface ChannelOptions {
   target: DbNode;
   /** Tables (by index) not shipped. */
   filtered: ReadonlySet<number>;
-  /** Extra broker delay (CDC), or undefined for WAL. */
-  cdcDelay?: { sampler: Sampler; rng: Rng } | undefined;
   /** CDC through a partitioned log broker (row changes, per-row order only), or undefined. */
   broker?: Broker | undefined;
   /** Called on the source side when the target acknowledges a new received LSN. */
@@ -99,8 +93,6 @@ export class Channel {
   private readonly cdcArriveBound = (d: CdcDelivery) => this.target.whenConsuming(() => this.cdcArrived(d));
   /** CDC: the target found a batch missing and asked for a resend from this LSN. */
   private resendFromLsn = -1;
-  /** Legacy CDC: when the last batch left the broker, µs. */
-  private cdcLeaveUs = 0;
   /** CDC: the last watermark acknowledged. */
   private lastAckSentLsn = -1;
 
@@ -161,18 +153,7 @@ export class Channel {
     const endLsn = wal.endLsn;
     const batch: Batch = { channel: this, epoch: src.epoch, records, startLsn: this.sentLsn, endLsn };
     this.sentLsn = endLsn;
-    if (this.o.cdcDelay) {
-      // CDC: the broker hop first, then the stream to the target. The broker
-      // is FIFO: a batch that drew a short delay waits for the one before it
-      // (the target takes a batch's records only past its received LSN, so
-      // an overtaken batch would be skipped).
-      const extra = this.o.cdcDelay.sampler(this.o.cdcDelay.rng);
-      const at = Math.max(sched.now + Math.round(extra), this.cdcLeaveUs);
-      this.cdcLeaveUs = at;
-      sched.at(at, () => net.send(this.stream, bytes + 64, this.deliverBound, batch), undefined);
-    } else {
-      net.send(this.stream, bytes + 64, this.deliverBound, batch);
-    }
+    net.send(this.stream, bytes + 64, this.deliverBound, batch);
   }
 
   private deliverBatch(b: Batch): void {

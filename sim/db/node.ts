@@ -24,8 +24,14 @@ import { CdcReceiver, type ApplyTimes } from './cdc-receiver.ts';
 export type NodeStatus = 'up' | 'crashed' | 'paused' | 'off';
 export type Role = 'primary' | 'replica';
 
-/** Called for each record when it becomes visible on a replica (lag measurement). */
+/**
+ * Called for each WAL record once it and every record before it are applied
+ * (in LSN order; for WAL channels that is when it becomes visible).
+ */
 export type AppliedHook = (node: DbNode, wal: Wal, index: number, doneUs: number) => void;
+
+/** Called for each CDC change when it becomes visible, in visibility order (possibly before earlier LSNs). */
+export type VisibleHook = (node: DbNode, rec: WalRecord, doneUs: number) => void;
 
 export interface NodeOptions {
   region: number;
@@ -33,6 +39,7 @@ export interface NodeOptions {
   applyTime: Sampler;
   applyRng: Rng;
   onApplied: AppliedHook;
+  onVisible?: VisibleHook | undefined;
 }
 
 export class DbNode {
@@ -57,6 +64,8 @@ export class DbNode {
   private readonly applyTime: Sampler;
   private readonly applyRng: Rng;
   private readonly onApplied: AppliedHook;
+  /** CDC visibility hook (active-active resolves rows as changes become visible). */
+  readonly onVisible: VisibleHook | undefined;
   /** Deliveries held while paused, run in order on resume. */
   private held: Array<() => void> = [];
   /** CDC deliveries waiting in the (durable) broker while the node is not up; run on resume. */
@@ -70,6 +79,7 @@ export class DbNode {
     this.applyTime = opts.applyTime;
     this.applyRng = opts.applyRng;
     this.onApplied = opts.onApplied;
+    this.onVisible = opts.onVisible;
   }
 
   /** True when the node can serve requests right now. */

@@ -12,6 +12,14 @@
 // order. Resolution: last-writer-wins on HLC or skewed wall clock, or set
 // union for `merge` tables (sim/db/conflict.ts). Reads are local.
 //
+// Over CDC channels (`channel: cdc`) each source's row changes come through
+// a partitioned log broker (sim/db/broker.ts), as for a single primary:
+// changes to one row stay in order, changes to different rows may not. A
+// change is resolved into the region's rows when it becomes visible
+// (`becameVisible`); the per-origin applied sequence (`applied`) still moves
+// only along the source's LSN order (`prefixApplied`), and a set-row write
+// visible ahead of it is remembered in `visibleAhead` until it catches up.
+//
 // Owns: commit, acks, channels and their shipping ticker, apply-time
 // resolution, reads. Does not own faults (assembly) or metrics (sim/measure).
 import type { Scheduler } from '../core/scheduler.ts';
@@ -21,7 +29,8 @@ import type { Network } from '../world/network.ts';
 import type { WallClock } from '../world/clock.ts';
 import { Hlc } from '../world/hlc.ts';
 import { DbNode } from '../db/node.ts';
-import type { Wal } from '../db/wal.ts';
+import type { Wal, WalRecord } from '../db/wal.ts';
+import { Broker } from '../db/broker.ts';
 import { Channel } from '../db/channel.ts';
 import { WriteTable, type ConflictPolicy } from '../db/conflict.ts';
 import type { Op, Topology, Workload } from '../workload/workload.ts';
@@ -46,8 +55,8 @@ export interface ActiveActiveOptions {
   shipIntervalUs: number;
   clientTimeoutUs: number;
   applyTime: Sampler;
-  /** CDC broker delay, or undefined for WAL channels. */
-  cdcDelay: Sampler | undefined;
+  /** CDC through a partitioned log broker (per source → target channel), or undefined for WAL channels. */
+  cdc: { delay: Sampler; partitions: number; throughputPerS: number } | undefined;
   walRetentionBytes: number;
   workload: Workload;
   recorder: Recorder;
@@ -77,8 +86,10 @@ export class ActiveActive implements Topology {
   readonly rows: Float64Array[];
   /** Per region: vector clock (per origin, highest sequence seen, transitively). */
   readonly vc: Float64Array[];
-  /** Per region: per origin, highest sequence applied (sources apply in order, so a prefix). */
+  /** Per region: per origin, highest sequence applied with every earlier one (a prefix of the source's LSN order). */
   readonly applied: Float64Array[];
+  /** Per region: remote writes visible before their source's applied prefix reached them (CDC only). */
+  private readonly visibleAhead: Array<Set<number>>;
   readonly hlc: Hlc[];
   private readonly n: number;
   private readonly originSeq: number[];
@@ -89,19 +100,27 @@ export class ActiveActive implements Topology {
   /** Every write id below this is applied in every region (see `compactWrites`). */
   private stableId = 1;
   private readonly appliedBound = (node: DbNode, wal: Wal, i: number, doneUs: number) => this.remoteApplied(node, wal, i, doneUs);
+  private readonly prefixBound = (node: DbNode, wal: Wal, i: number) => this.prefixApplied(node.region, wal.get(i, 'writeId'));
+  private readonly visibleBound = (node: DbNode, rec: WalRecord, doneUs: number) => this.becameVisible(node, rec.writeId, rec.rowId, rec.origin, rec.commitUs, doneUs, false);
   private readonly ackBound = (a: Ack) => this.ackArrived(a);
   private readonly tickBound = () => this.shipTick();
 
   constructor(private readonly o: ActiveActiveOptions) {
     const n = (this.n = o.regionIds.length);
+    const cdc = o.cdc !== undefined;
     const mk = (region: number, stream: string) =>
-      new DbNode({ region, rowCount: 0, applyTime: o.applyTime, applyRng: o.rng.stream(stream), onApplied: this.appliedBound });
+      new DbNode({
+        region, rowCount: 0, applyTime: o.applyTime, applyRng: o.rng.stream(stream),
+        onApplied: cdc ? this.prefixBound : this.appliedBound,
+        onVisible: cdc ? this.visibleBound : undefined,
+      });
     this.origins = o.regionIds.map((id, r) => mk(r, `apply/${id}`));
     this.inbound = o.regionIds.map((id, r) => o.regionIds.map((src, s) => (s === r ? undefined : mk(r, `apply/${id}/from/${src}`))));
     for (const x of [...this.origins, ...this.inbound.flat()]) if (x) x.role = 'primary';
     this.rows = o.regionIds.map(() => new Float64Array(o.rowCount));
     this.vc = o.regionIds.map(() => new Float64Array(n));
     this.applied = o.regionIds.map(() => new Float64Array(n));
+    this.visibleAhead = o.regionIds.map(() => new Set<number>());
     this.hlc = o.clocks.map((c) => new Hlc(c));
     this.originSeq = o.regionIds.map(() => 0);
     this.draining = o.regionIds.map(() => false);
@@ -112,7 +131,9 @@ export class ActiveActive implements Topology {
         this.channels.push(
           new Channel({
             sched: o.sched, net: o.net, source: this.origins[s] as DbNode, target, filtered: o.filtered,
-            cdcDelay: o.cdcDelay ? { rng: o.rng.stream(`cdc/${s}->${r}`), sampler: o.cdcDelay } : undefined,
+            broker: o.cdc
+              ? new Broker({ partitions: o.cdc.partitions, throughputPerS: o.cdc.throughputPerS, delay: o.cdc.delay, rngOf: (i) => o.rng.stream(`cdc/${s}->${r}/p${i}`) })
+              : undefined,
             onAck: () => {}, onReceived: () => {}, reportApplied: false,
           }),
         );
@@ -266,8 +287,20 @@ export class ActiveActive implements Topology {
     if (this.o.mergeTables[this.o.tableOf(row)] || this.o.writes.beats(id, rows[row] as number)) rows[row] = id;
   }
 
-  /** Apply hook of inbound nodes: a remote write becomes visible at its region. */
+  /** Apply hook of inbound nodes over WAL channels: a remote write becomes visible at its region, in its source's order. */
   private remoteApplied(node: DbNode, wal: Wal, i: number, doneUs: number): void {
+    const id = wal.get(i, 'writeId');
+    this.becameVisible(node, id, wal.get(i, 'rowId'), wal.get(i, 'origin'), wal.get(i, 'commitUs'), doneUs, true);
+    this.prefixApplied(node.region, id);
+  }
+
+  /**
+   * Remote write `id` becomes visible at `node`'s region at `doneUs`: the
+   * region resolves it into its rows. `inOrder`: every earlier write of its
+   * source is visible already (WAL channels); otherwise (CDC) a set-row
+   * write is remembered as visible ahead of its source's applied prefix.
+   */
+  private becameVisible(node: DbNode, id: number, row: number, origin: number, commitUs: number, doneUs: number, inOrder: boolean): void {
     const r = node.region;
     if (!this.draining[r]) {
       // Apply the region's other sources up to this instant first (apply-time order).
@@ -276,24 +309,40 @@ export class ActiveActive implements Topology {
       this.draining[r] = false;
     }
     const { writes } = this.o;
-    const id = wal.get(i, 'writeId');
-    const row = wal.get(i, 'rowId');
-    const origin = wal.get(i, 'origin');
-    this.o.recorder.applied(origin, r, wal.get(i, 'commitUs'), doneUs);
+    this.o.recorder.applied(origin, r, commitUs, doneUs);
     const ws = writes.slot(id);
     (this.hlc[r] as Hlc).receive(doneUs, writes.tsHi[ws] as number, writes.tsLo[ws] as number);
+    // What the write's origin had seen of the others; its own component moves with the applied prefix.
     const vc = this.vc[r] as Float64Array;
     const wvc = writes.vc;
     const base = ws * this.n;
     for (let k = 0; k < this.n; k++) {
+      if (k === origin) continue;
       const x = wvc[base + k] as number;
       if (x > (vc[k] as number)) vc[k] = x;
     }
-    const ap = this.applied[r] as Float64Array;
-    const seq = writes.seq[ws] as number;
-    if (seq > (ap[origin] as number)) ap[origin] = seq;
+    if (!inOrder && (writes.seq[ws] as number) > ((this.applied[r] as Float64Array)[origin] as number)) (this.visibleAhead[r] as Set<number>).add(id);
     this.o.conflicts.applied(id, (this.rows[r] as Float64Array)[row] as number, doneUs);
     this.resolve(r, row, id);
+  }
+
+  /** Remote writes visible at region `r` ahead of their source's applied prefix (CDC; for tests). */
+  visibleAheadCount(r: number): number {
+    return (this.visibleAhead[r] as Set<number>).size;
+  }
+
+  /** Remote write `id` and every earlier write of its source are applied at region `r`. */
+  private prefixApplied(r: number, id: number): void {
+    const { writes } = this.o;
+    const ws = writes.slot(id);
+    const origin = writes.origin[ws] as number;
+    const seq = writes.seq[ws] as number;
+    const ap = this.applied[r] as Float64Array;
+    if (seq > (ap[origin] as number)) ap[origin] = seq;
+    const vc = this.vc[r] as Float64Array;
+    if (seq > (vc[origin] as number)) vc[origin] = seq;
+    const ahead = this.visibleAhead[r] as Set<number>;
+    if (ahead.size > 0) ahead.delete(id);
   }
 
   /** Whether write `w` of `row` is reflected at region `r` (see sim/measure/replica-staleness.ts). */
@@ -304,7 +353,7 @@ export class ActiveActive implements Topology {
     if (!writes.known(w)) return true;
     if (this.o.mergeTables[this.o.tableOf(row)]) {
       const ws = writes.slot(w);
-      return ((this.applied[r] as Float64Array)[writes.origin[ws] as number] as number) >= (writes.seq[ws] as number);
+      return ((this.applied[r] as Float64Array)[writes.origin[ws] as number] as number) >= (writes.seq[ws] as number) || (this.visibleAhead[r] as Set<number>).has(w);
     }
     const h = (this.rows[r] as Float64Array)[row] as number;
     return h === w || writes.beats(h, w);

@@ -81,7 +81,9 @@ export function assembleMulti(sc: Scenario, opts: MultiRunOptions): MultiWorld {
       sched, rng, net, regionIds: ids, clocks, rowCount: keys.rowCount, tableOf: (row) => keys.tableOf(row),
       mergeTables: tables.map((t) => t.merge !== undefined), filtered, policy: sc.topology.conflict,
       shipIntervalUs: sc.topology.replication.shipInterval, clientTimeoutUs: sc.workload.clientTimeout, applyTime,
-      cdcDelay: sc.topology.replication.channel === 'cdc' ? compileDist(sc.topology.replication.cdcDelay) : undefined,
+      cdc: sc.topology.replication.channel === 'cdc'
+        ? { delay: compileDist(sc.topology.replication.cdcDelay), partitions: sc.topology.replication.cdcPartitions, throughputPerS: sc.topology.replication.cdcThroughput }
+        : undefined,
       walRetentionBytes: WAL_RETENTION_BYTES, workload, recorder, writes, conflicts, staleness: verdict, onAcked: opts.onAcked,
     });
   } else {
