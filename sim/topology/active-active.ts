@@ -88,7 +88,7 @@ export class ActiveActive implements Topology {
   readonly vc: Float64Array[];
   /** Per region: per origin, highest sequence applied with every earlier one (a prefix of the source's LSN order). */
   readonly applied: Float64Array[];
-  /** Per region: remote writes visible before their source's applied prefix reached them (CDC only). */
+  /** Per region: set-row remote writes visible before their source's applied prefix reached them (CDC only). */
   private readonly visibleAhead: Array<Set<number>>;
   readonly hlc: Hlc[];
   private readonly n: number;
@@ -321,12 +321,14 @@ export class ActiveActive implements Topology {
       const x = wvc[base + k] as number;
       if (x > (vc[k] as number)) vc[k] = x;
     }
-    if (!inOrder && (writes.seq[ws] as number) > ((this.applied[r] as Float64Array)[origin] as number)) (this.visibleAhead[r] as Set<number>).add(id);
+    if (!inOrder && this.o.mergeTables[this.o.tableOf(row)] && (writes.seq[ws] as number) > ((this.applied[r] as Float64Array)[origin] as number)) {
+      (this.visibleAhead[r] as Set<number>).add(id);
+    }
     this.o.conflicts.applied(id, (this.rows[r] as Float64Array)[row] as number, doneUs);
     this.resolve(r, row, id);
   }
 
-  /** Remote writes visible at region `r` ahead of their source's applied prefix (CDC; for tests). */
+  /** Set-row writes visible at region `r` ahead of their source's applied prefix (CDC; for tests). */
   visibleAheadCount(r: number): number {
     return (this.visibleAhead[r] as Set<number>).size;
   }
