@@ -212,7 +212,7 @@ export class CdcReceiver {
     const rowVersion = this.node.rowVersion;
     for (let k = this.ahead.length - 1; k >= 0; k--) {
       const s = this.ahead[k] as CdcSlot;
-      if (s.walIndex >= 0 || s.gen !== this.gen) continue;
+      if (s.walIndex >= 0) continue;
       if (rowVersion[s.rec.rowId] === s.rec.writeId) rowVersion[s.rec.rowId] = s.prevVersion;
     }
     this.ahead = [];
