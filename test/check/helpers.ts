@@ -9,7 +9,7 @@ import { main } from '../../sim/cli/main.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const fixtures = path.join(here, 'fixtures');
-export const specExample = path.resolve(here, '../../../shared/examples/primary-region-partition.yaml');
+export const specExample = path.resolve(here, '../../scenarios/primary-region-partition.yaml');
 
 /** A temp dir holding copies of the named fixtures. */
 export function tempWith(...names: string[]): string {

@@ -10,7 +10,7 @@ import { simulate } from '../../sim/run.ts';
 
 const dir = resolve(import.meta.dirname, '../../scenarios');
 const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
-const spec = resolve(import.meta.dirname, '../../../shared/examples/primary-region-partition.yaml');
+const spec = resolve(import.meta.dirname, '../../scenarios/primary-region-partition.yaml');
 
 // The SPEC example runs 10 simulated minutes; 3 cover its partition and failover.
 const setsFor = (file: string) => (file === spec ? ['duration=3m'] : []);

@@ -471,8 +471,8 @@ describe('(7) lease fencing: the old primary stops acknowledging within leaseDur
 });
 
 describe('(8) determinism: the SPEC example', () => {
-  // CI clones the repo with shared/ beside it.
-  const text = readFileSync(new URL('../../../shared/examples/primary-region-partition.yaml', import.meta.url), 'utf8');
+  // The SPEC example, as the project keeps it.
+  const text = readFileSync(new URL('../../scenarios/primary-region-partition.yaml', import.meta.url), 'utf8');
   const runJson = (variant: string, seed: number, sets: string[]) => {
     const l = loadScenarioFromText(text, 'primary-region-partition.yaml', { variant, sets });
     return JSON.stringify(simulate(l.scenario, { seed, variant: l.variant, contentHash: l.contentHash }));
@@ -486,7 +486,7 @@ describe('(8) determinism: the SPEC example', () => {
         const a = runJson(variant, 42, sets);
         const b = runJson(variant, 42, sets);
         const c = runJson(variant, 43, sets);
-        const replay = `node bin/repsim.js run ../shared/examples/primary-region-partition.yaml --variant ${variant} ${sets.map((s) => `--set '${s}'`).join(' ')} --seed 42 --json`;
+        const replay = `node bin/repsim.js run scenarios/primary-region-partition.yaml --variant ${variant} ${sets.map((s) => `--set '${s}'`).join(' ')} --seed 42 --json`;
         expect(a === b, `two runs with seed 42 differ; replay twice and diff: ${replay}`).toBe(true);
         expect(a === c, 'seeds 42 and 43 gave identical summaries').toBe(false);
         expect(JSON.parse(a).seed).toBe(42);

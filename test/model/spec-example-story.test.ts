@@ -8,7 +8,7 @@ import { loadScenario } from '../../sim/scenario/loader.ts';
 import { simulate } from '../../sim/run.ts';
 import type { Summary } from '../../sim/measure/summary-types.ts';
 
-const SPEC_EXAMPLE = resolve(import.meta.dirname, '../../../shared/examples/primary-region-partition.yaml');
+const SPEC_EXAMPLE = resolve(import.meta.dirname, '../../scenarios/primary-region-partition.yaml');
 
 function run(variant: string, seed = 42, sets: string[] = []): Summary {
   const l = loadScenario(SPEC_EXAMPLE, { variant, sets: ['duration=4m', ...sets] });

@@ -6,8 +6,8 @@ import { InputError } from '../../sim/cli/errors.ts';
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The repository root. */
 export const repoRoot = path.resolve(here, '../..');
-/** The SPEC's example scenario (shared/ sits beside the repository). */
-export const specExample = path.resolve(here, '../../../shared/examples/primary-region-partition.yaml');
+/** The SPEC example scenario, as the project keeps it. */
+export const specExample = path.resolve(here, '../../scenarios/primary-region-partition.yaml');
 
 /** Absolute path of a fixture under test/fixtures/scenarios/. */
 export function fixture(name: string): string {

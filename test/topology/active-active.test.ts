@@ -10,7 +10,7 @@ import { simulate } from '../../sim/run.ts';
 import type { Scenario } from '../../sim/scenario/schema.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const specExample = path.resolve(here, '../../../shared/examples/primary-region-partition.yaml');
+const specExample = path.resolve(here, '../../scenarios/primary-region-partition.yaml');
 
 /** Three regions, writes everywhere on hot keys; region c's clock is 500 ms behind. */
 function hotKeys(extra = ''): string {

@@ -7,7 +7,7 @@ import { loadScenario, loadScenarioFromText } from '../../sim/scenario/loader.ts
 import { simulate } from '../../sim/run.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const specExample = path.resolve(here, '../../../shared/examples/primary-region-partition.yaml');
+const specExample = path.resolve(here, '../../scenarios/primary-region-partition.yaml');
 
 const text = (remoteShare: number, faults = '[]') => `
 name: pinned
