@@ -215,8 +215,7 @@ export function assemble(sc: Scenario, opts: RunOptions): AssembledRun {
       stonithFailureP = p > 0 ? p : sc.failover.stonithFailureProbability;
     },
   };
-  const traceFaults = opts.trace && sc.topology.kind === 'single-primary';
-  const nemesis = new Nemesis({ sched, rng, regionIds: ids, verbs, endUs, onEvent: traceFaults ? (e) => events.trace(e) : undefined });
+  const nemesis = new Nemesis({ sched, rng, regionIds: ids, verbs, endUs, onEvent: opts.trace ? (e) => events.trace(e) : undefined });
 
   return {
     topology: t,
