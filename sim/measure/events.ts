@@ -8,6 +8,7 @@
 // so a subscriber sees the model's state exactly as it was then (a read's
 // verdict is judged against the replicas as they are when it is served).
 import type { DbNode } from '../db/node.ts';
+import type { WriteTable } from '../db/conflict.ts';
 import type { Op } from '../workload/op.ts';
 import type { TraceEvent } from './history.ts';
 
@@ -76,6 +77,22 @@ export interface RunEvents {
 
   /** A line for the trace (faults, failovers, alerts, ...). */
   trace(e: TraceEvent): void;
+}
+
+/** What a read reflects: the topology's staleness oracle (SPEC §2). */
+export type StalenessOracle =
+  /** Write ids order versions; `minVisible(row)` is the lowest version of the row any copy shows. */
+  | { kind: 'versions'; minVisible: (row: number) => number }
+  /** Writers resolve conflicts; `reflects(r, row, w)`: region r shows write w or one that displaces it. */
+  | { kind: 'reflects'; reflects: (region: number, row: number, w: number) => boolean };
+
+/** What a topology asks the measurement to judge. */
+export interface MeasureSpec {
+  oracle: StalenessOracle;
+  /** Epochs and promotions: acks go through the ledger (divergent writes of a zombie primary, RPO). */
+  epochs: boolean;
+  /** Concurrent writers: conflicts and lost updates, judged in the write table's order. */
+  conflicts?: { writes: WriteTable; lww: (table: number) => boolean } | undefined;
 }
 
 type Handlers = { [K in keyof RunEvents]: Array<RunEvents[K]> };

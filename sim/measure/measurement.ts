@@ -4,31 +4,16 @@
 // (`MeasureSpec`): its staleness oracle, whether it has epochs (RPO and
 // split-brain through the ledger), and whether concurrent writers can
 // conflict.
-import type { WriteTable } from '../db/conflict.ts';
 import type { Op } from '../workload/op.ts';
-import type { CommitRef, EventHub, RunEvents } from './events.ts';
+import type { CommitRef, EventHub, MeasureSpec, RunEvents } from './events.ts';
+
+export type { MeasureSpec, StalenessOracle } from './events.ts';
 import type { TraceWriter } from './history.ts';
 import { Recorder, type ReadJudge } from './recorder.ts';
 import { Ledger } from './ledger.ts';
 import { VersionJudge } from './judges.ts';
 import { ReplicaStaleness } from './replica-staleness.ts';
 import { ConflictCounter } from './conflicts.ts';
-
-/** What a read reflects: the topology's staleness oracle (SPEC §2). */
-export type StalenessOracle =
-  /** Write ids order versions; `minVisible(row)` is the lowest version of the row any copy shows. */
-  | { kind: 'versions'; minVisible: (row: number) => number }
-  /** Writers resolve conflicts; `reflects(r, row, w)`: region r shows write w or one that displaces it. */
-  | { kind: 'reflects'; reflects: (region: number, row: number, w: number) => boolean };
-
-/** What a topology asks the measurement to judge. */
-export interface MeasureSpec {
-  oracle: StalenessOracle;
-  /** Epochs and promotions: acks go through the ledger (divergent writes of a zombie primary, RPO). */
-  epochs: boolean;
-  /** Concurrent writers: conflicts and lost updates, judged in the write table's order. */
-  conflicts?: { writes: WriteTable; lww: (table: number) => boolean } | undefined;
-}
 
 export interface MeasurementOptions {
   regionCount: number;

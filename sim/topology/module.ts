@@ -28,8 +28,7 @@ import type { KeySpace } from '../workload/keys.ts';
 import type { Topology } from '../workload/op.ts';
 import type { Workload } from '../workload/workload.ts';
 import type { Monitor } from '../control/monitor.ts';
-import type { RunEvents } from '../measure/events.ts';
-import type { MeasureSpec } from '../measure/measurement.ts';
+import type { MeasureSpec, RunEvents } from '../measure/events.ts';
 import type { TimelineSegment } from '../measure/summary-types.ts';
 
 export type TopologyKind = Scenario['topology']['kind'];
