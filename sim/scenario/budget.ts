@@ -390,6 +390,7 @@ export function fmtCount(x: number): string {
   if (x >= 1e9) return `${+(x / 1e9).toPrecision(3)}G`;
   if (x >= 1e6) return `${+(x / 1e6).toPrecision(3)}M`;
   if (x >= 1e4) return `${+(x / 1e3).toPrecision(3)}k`;
+  if (x > 0 && x < 10) return String(+x.toPrecision(2));
   return String(Math.round(x));
 }
 
