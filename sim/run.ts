@@ -224,6 +224,7 @@ export function simulate(sc: Scenario, opts: RunOptions): Summary {
   nemesis.schedule(sc.faults);
   runToEnd(sched, endUs, opts.onProgress);
   for (const x of nodes) x.advance(endUs);
+  monitor.recordUnapplied(endUs);
   controller?.finish();
 
   return buildSummary({

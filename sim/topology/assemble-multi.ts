@@ -173,6 +173,7 @@ export function assembleMulti(sc: Scenario, opts: MultiRunOptions): MultiWorld {
       nemesis.schedule(sc.faults);
       runToEnd(sched, endUs, opts.onProgress);
       aa?.catchUpAll(endUs);
+      if (aa) monitor.recordUnapplied(endUs);
       for (const x of pinnedNodes) x.advance(endUs);
       return buildSummary({
         scenario: sc, variant: opts.variant, seed: opts.seed, replayKey: opts.replayKey,
