@@ -367,7 +367,12 @@ function refusal(terms: readonly Term[], budget: number, headline: string, batch
   else {
     const v = top.scaling === 'linear' ? top.value * f : top.value / f;
     fit = top.scaling === 'linear' ? `${name} fits up to about ${fmtValue(v, top)}` : `${name} fits from about ${fmtValue(v, top)}`;
-    if (top.unit === 'seeds' && batch?.runsField && batch.runs > 1) fit = `at most about ${fmtCount(Math.max(1, Math.floor(batch.runsField.value * f)))} ${batch.runsField.name} fit (or split the work with --shard)`;
+    if (top.unit === 'seeds' && batch?.runsField && batch.runs > 1) {
+      const fieldFits = Math.floor(batch.runsField.value * f);
+      fit = fieldFits >= 1
+        ? `at most about ${fmtCount(fieldFits)} ${batch.runsField.name} fit (or split the work with --shard)`
+        : `at most about ${fmtCount(Math.floor(batch.runs * f))} of its ${fmtCount(batch.runs)} runs fit: fewer swept values or variants (or split the work with --shard)`;
+    }
   }
   const also = others.length > 0 ? `; also ${others.map(share).join(', ')}` : '';
   const prefix = top.path.length === 0 && batch?.runsField ? `${batch.runsField.name} ${batch.runsField.value}: ` : '';

@@ -83,6 +83,12 @@ describe('judge', () => {
     expect(v.refusal?.message).toMatch(/^--seeds 1000000: too much for this machine: this batch would make about 101G events/);
     expect(v.refusal?.message).toMatch(/At most about 858k --seeds fit \(or split the work with --shard\)$/);
   });
+  it('a grid too big for its swept values, not its seeds, says so', () => {
+    // 1e6 runs from --param values × --seeds 1: f = 0.858 (as above), and 0.858 × 1 seed < 1,
+    // so the message counts runs: 1e6 × 0.858 = 857,994 → "858k".
+    const v = judge(estimateRun(load().scenario), roomy, { runs: 1e6, concurrent: 1, keepsResults: false, runsField: { name: '--seeds', value: 1 } });
+    expect(v.refusal?.message).toMatch(/At most about 858k of its 1M runs fit: fewer swept values or variants \(or split the work with --shard\)$/);
+  });
   it('refuses a batch whose kept result lines do not fit', () => {
     // 1e5 lines × 33,500 B × 3 = 10.05 GB of heap for the table alone.
     const v = judge(estimateRun(load().scenario), roomy, { runs: 1e5, concurrent: 1, keepsResults: true, runsField: { name: '--seeds', value: 1e5 } });
