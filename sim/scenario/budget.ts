@@ -72,6 +72,8 @@ const LAG_FLOOR_US = 10e6;
 export const WARN_WALL_S = 60;
 /** Refuse work estimated to take longer than this on this machine. */
 export const MAX_WALL_S = 24 * 3600;
+/** Most rows (keys × tables) a run may have: row ids are stored as 32-bit integers. */
+export const MAX_ROWS = 2 ** 31 - 1;
 /** Longest string V8 builds (2^29 − 24 characters): a summary JSON beyond it cannot be written. */
 export const MAX_JSON_CHARS = 2 ** 29 - 24;
 /** Share of node's heap limit a run may plan to use at its peak (the peak counts garbage, V8 needs room to collect). */
@@ -115,6 +117,8 @@ export interface RunEstimate {
   offHeapTerms: Term[];
   /** Bytes of one run's summary JSON (a results line). */
   summaryBytes: number;
+  /** Rows: keys × tables (row ids are 32-bit: at most MAX_ROWS). */
+  rows: number;
 }
 
 /** A conservative high quantile (≈ p99) of a duration distribution, µs. */
@@ -283,7 +287,7 @@ export function estimateRun(sc: Scenario): RunEstimate {
   }
 
   const summaryBytes = 20_000 + seriesPoints * 45 + faultWindows * 370;
-  return { events, eventTerms, heapBytes: sum(heapTerms), heapTerms, offHeapBytes: sum(offHeapTerms), offHeapTerms, summaryBytes };
+  return { events, eventTerms, heapBytes: sum(heapTerms), heapTerms, offHeapBytes: sum(offHeapTerms), offHeapTerms, summaryBytes, rows };
 }
 
 /** A batch of runs: how many, how many at once, whether their result lines are kept in memory. */
@@ -318,7 +322,10 @@ export function judge(run: RunEstimate, limits: MachineLimits, batch?: BatchShap
   const seedsTerm = (perRun: number, what: string): Term | undefined =>
     batch?.runsField && runs > 1 ? { path: [], what: `${fmtCount(runs)} runs × ${what}`, amount: runs * perRun, value: batch.runsField.value, scaling: 'linear', unit: 'seeds' } : undefined;
 
-  // 0. One run's summary must serialise (pretty-printed for `run --out`: ~1.5× the compact line).
+  // 0. Row ids must fit their 32-bit columns, and one run's summary must serialise (pretty-printed for `run --out`: ~1.5× the compact line).
+  if (run.rows > MAX_ROWS) {
+    return { refusal: { path: ['workload', 'keys', 'count'], message: `${run.rows} rows (keys × tables) exceed the ${MAX_ROWS} row ids repsim has (32-bit); lower the keys or the tables` }, warnings: [] };
+  }
   if (run.summaryBytes * 1.5 > MAX_JSON_CHARS) {
     const terms = run.heapTerms.filter((t) => t.path[0] === 'duration' || t.path[0] === 'faults');
     return { refusal: refusal(terms, MAX_JSON_CHARS / 1.5 / run.summaryBytes * sum(terms), `would write a summary of about ${fmtBytes(run.summaryBytes * 1.5)} of JSON (per-second series and fault windows); the largest string node builds is ${fmtBytes(MAX_JSON_CHARS)}`, batch), warnings: [] };

@@ -100,6 +100,14 @@ describe('judge', () => {
     expect(v.refusal).toBeUndefined();
     expect(v.warnings).toEqual(['this will take 101 s–6 minutes (~101M events over 1000 runs)']);
   });
+  it('refuses more rows than 32-bit row ids, whatever the machine', () => {
+    // 10,000,000 keys × 215 tables = 2.15e9 rows > 2^31 − 1 = 2,147,483,647.
+    const tables = Array.from({ length: 215 }, (_, i) => `{ name: t${i}, share: ${1 / 215} }`).join(', ');
+    const e = estimateRun(load(`  tables: [${tables}]`, ['workload.keys.count=10000000', 'workload.regions={}']).scenario);
+    const v = judge(e, { heapLimitBytes: 1e15, memoryBytes: 1e15 });
+    expect(v.refusal?.path).toEqual(['workload', 'keys', 'count']);
+    expect(v.refusal?.message).toBe('2150000000 rows (keys × tables) exceed the 2147483647 row ids repsim has (32-bit); lower the keys or the tables');
+  });
   it('refuses a summary longer than the longest string node builds', () => {
     // 30 days × 3 series × 45 B = 350 MB compact, 525 MB pretty... plus the base 20 kB: under 537 MB;
     // with 10 regions single-primary (9 channels, 11 series) it is 30 d × 11 × 45 × 1.5 = 1.92 GB.
