@@ -142,6 +142,7 @@ export function distinctRows(rows: number, writes: number): number {
   return rows * -Math.expm1(-writes / rows);
 }
 
+/** Fault kinds that can hold a replica behind for as long as they last. */
 const DISRUPTIVE = new Set(['partition', 'crash', 'outage', 'pause', 'slowApply', 'slowLink']);
 
 /** Estimates one run of a validated scenario. */
@@ -212,7 +213,7 @@ export function estimateRun(sc: Scenario): RunEstimate {
       }
     } else {
       faultWindows += 1;
-      if (['partition', 'crash', 'outage', 'pause', 'slowApply', 'slowLink'].some((k) => f[k as keyof typeof f] !== undefined)) longestUs = Math.max(longestUs, spanUs);
+      if ([...DISRUPTIVE].some((k) => f[k as keyof typeof f] !== undefined)) longestUs = Math.max(longestUs, spanUs);
     }
   });
   const events = sum(eventTerms);
