@@ -131,7 +131,7 @@ export function highQuantileUs(d: Dist): number {
     case 'lognormal': q = d.median * Math.exp(3 * d.sigma); break;
     case 'exponential': q = 5 * d.mean; break;
     case 'pareto': q = d.scale * Math.pow(100, 1 / d.shape); break;
-    case 'empirical': q = Math.max(...d.samples); break;
+    case 'empirical': q = d.samples.reduce((a, b) => (b > a ? b : a), 0); break;
   }
   return d.max !== undefined ? Math.min(q, d.max) : q;
 }

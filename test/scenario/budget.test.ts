@@ -130,6 +130,8 @@ describe('helpers', () => {
     expect(highQuantileUs({ dist: 'pareto', scale: 1, shape: 2 })).toBeCloseTo(10, 9); // p99: 100^(1/2)
     expect(highQuantileUs({ dist: 'lognormal', median: 1, sigma: 1 })).toBeCloseTo(Math.exp(3), 9);
     expect(highQuantileUs({ dist: 'exponential', mean: 1e6, max: 2e6 })).toBe(2e6);
+    // The schema allows 100,000 samples: too many to spread into Math.max's arguments.
+    expect(highQuantileUs({ dist: 'empirical', samples: Array.from({ length: 100_000 }, (_, i) => i) })).toBe(99_999);
   });
   it('counts print short', () => {
     expect([fmtCount(1 / 256), fmtCount(999), fmtCount(12_345), fmtCount(857_994), fmtCount(1.007e11)]).toEqual(['0.0039', '999', '12.3k', '858k', '101G']);
