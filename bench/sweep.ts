@@ -29,7 +29,7 @@ const round = (x: number): number => Math.round(x * 100) / 100;
 process.stdout.write(
   JSON.stringify({
     case: 'sweep',
-    runs: plan.items.length,
+    runs: plan.size,
     workers1S: round(one.seconds),
     workers2S: round(two.seconds),
     speedup: round(one.seconds / two.seconds),

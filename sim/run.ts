@@ -236,6 +236,7 @@ export function assemble(sc: Scenario, opts: RunOptions, module: TopologyModule 
       nemesis.schedule(sc.faults);
       runToEnd(sched, endUs, opts.onProgress);
       t.catchUp(endUs);
+      if (t.monitored) monitor.recordUnapplied(endUs);
       t.finish?.();
       const { recorder, ledger, conflicts } = measurement;
       return buildSummary({

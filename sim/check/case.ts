@@ -3,6 +3,7 @@
 // summary. Owns no output and no files beyond loading.
 import { loadScenario } from '../scenario/loader.ts';
 import { simulate } from '../run.ts';
+import { checkBudget } from '../scenario/machine.ts';
 import type { Summary } from '../measure/summary-types.ts';
 import type { HistoryWriter, TraceWriter } from '../measure/history.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -29,7 +30,8 @@ export interface CaseResult {
 export function runCase(c: CaseSpec, sinks: { trace?: TraceWriter | undefined; history?: HistoryWriter | undefined } = {}): CaseResult {
   const variant = c.variant === 'base' ? undefined : c.variant;
   const loaded = loadScenario(c.file, { sets: c.sets ?? [], ...(variant !== undefined ? { variant } : {}) });
+  const budgetWarnings = checkBudget(loaded); // refuses (InputError) what cannot fit on this machine
   const seed = c.seed ?? loaded.scenario.seed;
   const summary = simulate(loaded.scenario, { seed, variant: loaded.variant, contentHash: loaded.contentHash, trace: sinks.trace, history: sinks.history });
-  return { summary, scenario: loaded.scenario, variant: loaded.variant, warnings: loaded.warnings };
+  return { summary, scenario: loaded.scenario, variant: loaded.variant, warnings: [...loaded.warnings, ...budgetWarnings] };
 }

@@ -44,7 +44,8 @@ export interface CompareResult {
 
 /** Runs the comparison (and writes DIR/results.jsonl + scenario.json when outDir is set). Throws InputError for bad flags or an invalid scenario. */
 export async function runComparison(o: CompareOptions): Promise<CompareResult> {
-  const plan = planGrid({ scenario: o.scenario, params: [], variants: o.variants, seeds: o.seeds, firstSeed: o.firstSeed, sets: o.sets });
+  const plan = planGrid({ scenario: o.scenario, params: [], variants: o.variants, seeds: o.seeds, firstSeed: o.firstSeed, sets: o.sets, workers: o.pool.size });
+  if (o.quiet !== true) for (const w of plan.warnings) process.stderr.write(`warning: ${w}\n`);
   const r = await runBatch({ plan, pool: o.pool, outDir: o.outDir, stopOnError: false, skipFailedVariants: true, label: o.label ?? 'compare', quiet: o.quiet ?? false });
   const crash = r.failures.find((f) => !f.input);
   if (crash) throw new Error(`run ${crash.item.key} crashed: ${crash.problems.join('; ')}\n${crash.stack ?? ''}`);

@@ -14,6 +14,7 @@ import type { HistoryRecord, HistoryWriter, TraceEvent, TraceWriter } from '../m
 import type { Summary } from '../measure/summary-types.ts';
 import { EdnHistoryBuffer } from '../measure/history-format.ts';
 import { checkDeterminism } from '../check/determinism.ts';
+import { checkBudget } from '../scenario/machine.ts';
 
 export interface RunArgs {
   scenario: string;
@@ -26,7 +27,9 @@ type Sinks = { trace?: TraceWriter | undefined; history?: HistoryWriter | undefi
 
 /** Loads and runs one scenario (shared by run, compare, sweep). */
 export function runOnce(a: RunArgs, sinks: Sinks = {}): { summary: Summary; warnings: string[] } {
-  return runLoaded(a, loadScenario(a.scenario, { sets: a.set ?? [], variant: a.variant }), sinks);
+  const loaded = loadScenario(a.scenario, { sets: a.set ?? [], variant: a.variant });
+  checkBudget(loaded); // refuses (exit 2) what cannot fit; a batch prints its own time warning
+  return runLoaded(a, loaded, sinks);
 }
 
 /** The command that replays a run exactly. */
@@ -74,6 +77,7 @@ export const runCommand: Command = {
     const runArgs: RunArgs = { scenario: args.scenario as string, seed, variant: args.variant as string | undefined, set: args.set as string[] | undefined };
     // Load first: bad input must leave no file behind, not even an empty one.
     const loaded = loadScenario(runArgs.scenario, { sets: runArgs.set ?? [], variant: runArgs.variant });
+    for (const w of checkBudget(loaded)) process.stderr.write(`warning: ${w}\n`);
     const trace = typeof args.trace === 'string' ? new JsonlFile<TraceEvent>(args.trace) : undefined;
     const jepsen = args['history-format'] === 'jepsen';
     const history = typeof args.history === 'string' && !jepsen ? new JsonlFile<HistoryRecord>(args.history) : undefined;

@@ -66,7 +66,10 @@ export const sweepCommand: Command = {
       seeds: parsePositiveInt('seeds', args.seeds, 3),
       firstSeed: args.seed as number | undefined,
       sets: ((args.set as string[] | undefined) ?? []).map(String),
+      workers,
+      shardCount: shard?.count,
     });
+    for (const w of plan.warnings) process.stderr.write(`warning: ${w}\n`);
     const pool = createPool(workers);
     let r;
     try {
@@ -80,7 +83,7 @@ export const sweepCommand: Command = {
     if (r.failures.length > 0) {
       throw new InputError([...describeFailures(r.failures), `sweep stopped: ${r.lines.length} of ${r.items.length} runs are in ${r.resultsFile ?? out}; fix the input and rerun with --resume`]);
     }
-    const shardText = shard ? ` (shard ${formatShard(shard)} of a ${plan.items.length}-run grid)` : '';
+    const shardText = shard ? ` (shard ${formatShard(shard)} of a ${plan.size}-run grid)` : '';
     const resumed = r.resumed > 0 ? `, ${r.resumed} kept from before` : '';
     process.stdout.write(`wrote ${r.lines.length} runs to ${r.resultsFile ?? out}${shardText}${resumed}\n`);
     if (r.violatingRuns > 0) throw new CheckFailure(`${r.violatingRuns} run(s) reported invariant violations (see "invariantViolations" in ${r.resultsFile ?? out})`);

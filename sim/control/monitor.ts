@@ -53,6 +53,30 @@ export class Monitor {
     return oldest === Infinity ? 0 : Math.max(0, nowUs - oldest);
   }
 
+  /**
+   * At the end of the run, counts every write a live channel's target has not
+   * applied toward replication lag, with its age at `endUs` (commit to end of
+   * run: a lower bound of the lag it will have). A channel that never
+   * delivers then shows the largest lag, not none. Writes the target received
+   * but has not applied, and writes the source holds past what the target
+   * received (filtered tables excepted); WAL the source already trimmed is
+   * not counted (the target needs a rebuild; its lag samples show it).
+   */
+  recordUnapplied(endUs: number): void {
+    for (const ch of this.o.channels()) {
+      if (ch.closed) continue;
+      const t = ch.target;
+      const sw = ch.source.wal;
+      t.advance(endUs);
+      for (let i = t.appliedIndex; i < t.wal.endIndex; i++) this.o.events.unapplied(t.wal.get(i, 'origin'), t.region, t.wal.get(i, 'commitUs'), endUs);
+      if (sw.endLsn <= t.receivedLsn) continue;
+      const from = sw.holdsFrom(t.receivedLsn) ? sw.indexAfterLsn(t.receivedLsn) : sw.firstIndex;
+      for (let i = from; i < sw.endIndex; i++) {
+        if (ch.ships(sw.get(i, 'table'))) this.o.events.unapplied(sw.get(i, 'origin'), t.region, sw.get(i, 'commitUs'), endUs);
+      }
+    }
+  }
+
   private tick(): void {
     const { sched, net } = this.o;
     const now = sched.now;

@@ -107,6 +107,11 @@ export class Channel {
     this.linkEpoch = o.net.epochOf(o.source.region, o.target.region);
   }
 
+  /** True when the channel ships writes of `table` (replication filters leave some tables out). */
+  ships(table: number): boolean {
+    return !this.o.filtered.has(table);
+  }
+
   /** "source->target" region indices, for keys. */
   get label(): string {
     return `${this.source.region}->${this.target.region}`;

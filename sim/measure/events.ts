@@ -54,6 +54,8 @@ export interface RunEvents {
   applied(origin: number, target: number, commitUs: number, doneUs: number): void;
   /** Multi-writer: remote write `write` reached region `region` at `atUs` while it held version `held` of the row. */
   replicaApplied(region: number, write: number, held: number, atUs: number): void;
+  /** End of run: a write committed at `commitUs` was still not applied in region `target` at `endUs` (its lag counts as its age then). */
+  unapplied(origin: number, target: number, commitUs: number, endUs: number): void;
   /** The monitor's lag sample of a channel. */
   lagSample(source: number, target: number, nowUs: number, lagUs: number): void;
   /** A channel's lag crossed upward from level `from` to `to` (1 warning, 2 critical). */
@@ -97,7 +99,7 @@ export interface MeasureSpec {
 
 type Handlers = { [K in keyof RunEvents]: Array<RunEvents[K]> };
 const NAMES: ReadonlyArray<keyof RunEvents> = [
-  'writeInvoked', 'writeAcked', 'writeFailed', 'readServed', 'readFailed', 'applied', 'replicaApplied', 'lagSample', 'lagAlert',
+  'writeInvoked', 'writeAcked', 'writeFailed', 'readServed', 'readFailed', 'applied', 'replicaApplied', 'unapplied', 'lagSample', 'lagAlert',
   'failoverStarted', 'failoverRefused', 'promoted', 'writeAbandoned', 'rewound', 'walDiscarded', 'converged', 'trace',
 ];
 
@@ -122,6 +124,7 @@ export class EventHub implements RunEvents {
   readFailed(op: Op): void { for (const f of this.h.readFailed) f(op); }
   applied(origin: number, target: number, commitUs: number, doneUs: number): void { for (const f of this.h.applied) f(origin, target, commitUs, doneUs); }
   replicaApplied(region: number, write: number, held: number, atUs: number): void { for (const f of this.h.replicaApplied) f(region, write, held, atUs); }
+  unapplied(origin: number, target: number, commitUs: number, endUs: number): void { for (const f of this.h.unapplied) f(origin, target, commitUs, endUs); }
   lagSample(source: number, target: number, nowUs: number, lagUs: number): void { for (const f of this.h.lagSample) f(source, target, nowUs, lagUs); }
   lagAlert(from: number, to: number): void { for (const f of this.h.lagAlert) f(from, to); }
   failoverStarted(tally: number): void { for (const f of this.h.failoverStarted) f(tally); }

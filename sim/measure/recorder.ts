@@ -40,6 +40,8 @@ export interface ChannelStats {
   source: number;
   target: number;
   lag: LatencyHistogram;
+  /** Writes counted in `lag` that were never applied (their age at the end of the run). */
+  unapplied: number;
   /** Sampled lag (µs) per second, for charts. */
   lagSeries: SecondSeries;
 }
@@ -102,7 +104,7 @@ export class Recorder {
     const key = source * this.regionCount + target;
     let c = this.channels.get(key);
     if (!c) {
-      c = { source, target, lag: new LatencyHistogram(), lagSeries: new SecondSeries() };
+      c = { source, target, lag: new LatencyHistogram(), unapplied: 0, lagSeries: new SecondSeries() };
       this.channels.set(key, c);
     }
     return c;
@@ -196,6 +198,15 @@ export class Recorder {
   lagAlert(from: number, to: number): void {
     if (from < 1 && to >= 1) this.alerts.warning++;
     if (to === 2) this.alerts.critical++;
+  }
+
+  /** A write committed at `commitUs` was still not applied on `target` when the run ended at `endUs`: its lag counts as its age then. */
+  unapplied(origin: number, target: number, commitUs: number, endUs: number): void {
+    const lag = endUs - commitUs;
+    this.lag.record(lag);
+    const c = this.channel(origin, target);
+    c.lag.record(lag);
+    c.unapplied++;
   }
 
   /** The monitor's lag sample for a channel at `nowUs` (µs of lag). */

@@ -50,7 +50,7 @@ export function buildSummary(i: SummaryInput): Summary {
       return {
         source: ids[c.source] as string, target: ids[c.target] as string,
         lagMs: { mean: p.mean, p50: p.p50, p95: p.p95, p99: p.p99, max: p.max },
-        applied: c.lag.count, status: status.get(`${c.source}->${c.target}`) ?? 'failed',
+        applied: c.lag.count - c.unapplied, status: status.get(`${c.source}->${c.target}`) ?? 'failed',
       };
     });
   const lagSeries: Record<string, SeriesPoint[]> = {};

@@ -25,7 +25,7 @@ import { problemsFromIssues } from './issues.ts';
 import { Locator, type Origin } from './locator.ts';
 import { applySet, isPlainObject } from './overrides.ts';
 import type { PathSegment } from './paths.ts';
-import { sortLocated, unlocated, type Located } from './problems.ts';
+import { sortLocated, unlocated, type Located, type Problem } from './problems.ts';
 import { salvage, touchesRepaired } from './salvage.ts';
 import { ScenarioSchema, type Scenario } from './schema.ts';
 import { parseYaml, type Source } from './source.ts';
@@ -59,6 +59,8 @@ export interface LoadedScenario {
   contentHash: string;
   /** The plain object after overrides, before the schema (defaults, units). */
   raw: unknown;
+  /** Formats a problem found later (e.g. the resource budget) as `file:line:col: path: message`, or at the `--set` that wrote the field. */
+  locate(p: Problem): string;
 }
 
 /** Reads and loads a scenario file. Throws InputError listing every problem. */
@@ -112,6 +114,7 @@ export function loadScenarioFromText(text: string, fileLabel: string, opts: Load
     warnings: sortLocated(checked.warnings.map((p) => locator.locate(p))).map((p) => p.text),
     contentHash: hash.digest('hex'),
     raw: working,
+    locate: (p) => locator.locate(p).text,
   };
 }
 

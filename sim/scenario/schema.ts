@@ -12,6 +12,17 @@ import type { Dist } from '../core/distributions.ts';
 export const MAX_DURATION_US = 30 * 86_400_000_000;
 /** Highest rate a scenario may ask for, per second. */
 export const MAX_RATE_PER_S = 10_000_000;
+/**
+ * Highest client load per region and operation kind, per second. repsim
+ * simulates 0.1–0.4 M operations per wall second, so a simulated second at
+ * this rate takes several wall seconds; what the whole run can hold is
+ * judged before it starts (budget.ts).
+ */
+export const MAX_LOAD_PER_S = 1_000_000;
+/** Most distinct keys per table: each costs memory on every node (budget.ts judges keys × tables × regions). */
+export const MAX_KEYS = 10_000_000;
+/** Shortest heartbeat and mean random-fault interval (a controller pinging faster than 1 ms, or faults arriving faster, is no longer a model of anything real). */
+export const MIN_INTERVAL_US = 1_000;
 /** Largest size a scenario may name, in bytes (1 TB). */
 export const MAX_SIZE_BYTES = 1e12;
 
@@ -38,6 +49,11 @@ export const SignedDuration = () =>
   unitField(parseDurationUs, 'duration', -MAX_DURATION_US, MAX_DURATION_US, 'within ±30 days').transform((us) => Math.round(us));
 /** A rate: `500/s`, `30/m`, or a number per second. Parsed to events per second. */
 export const Rate = () => unitField(parseRatePerS, 'rate', 0, MAX_RATE_PER_S, 'from 0 to 10,000,000/s');
+/** A client load: like Rate, at most MAX_LOAD_PER_S. */
+export const LoadRate = () => unitField(parseRatePerS, 'rate', 0, MAX_LOAD_PER_S, 'from 0 to 1,000,000/s');
+/** An interval of at least 1 ms (heartbeats, random faults). Parsed to microseconds. */
+export const Interval = () =>
+  unitField(parseDurationUs, 'duration', MIN_INTERVAL_US, MAX_DURATION_US, 'from 1ms to 30 days').transform((us) => Math.round(us));
 /** A size: `512B`, `64KB` (1 KB = 1000 B), `1MiB`, or a number of bytes. */
 export const Size = () => unitField(parseSizeBytes, 'size', 0, MAX_SIZE_BYTES, 'from 0 to 1TB').transform((b) => Math.round(b));
 /** A bandwidth: `100MB/s`, `1GiB/s`, or a number of bytes per second. */
@@ -153,7 +169,7 @@ const FailoverSchema = z
   .strictObject({
     mode: z.enum(['automatic', 'manual', 'none']).default('automatic').describe('automatic: the controller fails over; manual: detection and alerts only; none: no controller. Default automatic.'),
     controller: RegionId().optional().describe('Region hosting the failover controller. Default: the first region that is not the primary.'),
-    heartbeatInterval: Duration().prefault('1s').describe('Controller ping interval. Default 1s.'),
+    heartbeatInterval: Interval().prefault('1s').describe('Controller ping interval, at least 1ms. Default 1s.'),
     detectionTimeout: Duration().prefault('10s').describe('Time without a heartbeat answer before the primary is declared failed. Default 10s.'),
     candidate: z.string().default('most-caught-up').describe('most-caught-up, or a region id. Default most-caught-up.'),
     maxDataLoss: Duration().prefault('5s').describe('Refuse to promote a candidate whose replication lag exceeds this. Default 5s.'),
@@ -185,8 +201,8 @@ const TableSchema = z
 
 const RegionLoadSchema = z
   .strictObject({
-    writes: Rate().prefault(0).describe('Write rate from this region\'s clients, e.g. 500/s. Default 0.'),
-    reads: Rate().prefault(0).describe('Read rate from this region\'s clients. Default 0.'),
+    writes: LoadRate().prefault(0).describe('Write rate from this region\'s clients, e.g. 500/s, at most 1000000/s. Default 0.'),
+    reads: LoadRate().prefault(0).describe('Read rate from this region\'s clients, at most 1000000/s. Default 0.'),
   })
   .describe('One region\'s client load.');
 
@@ -195,7 +211,7 @@ const WorkloadSchema = z
     arrivals: z.enum(['poisson', 'constant']).default('poisson').describe('Arrival process per region and operation kind. Default poisson.'),
     keys: z
       .strictObject({
-        count: z.number().int().min(1).max(100_000_000).default(10_000).describe('Number of distinct keys (rows). Default 10000.'),
+        count: z.number().int().min(1).max(MAX_KEYS).default(10_000).describe('Number of distinct keys (rows) per table, at most 10000000. Default 10000.'),
         distribution: z.enum(['uniform', 'zipf']).default('uniform').describe('Key popularity. Default uniform.'),
         s: z.number().min(0).max(10).default(0.99).describe('zipf exponent. Default 0.99.'),
       })
@@ -234,7 +250,7 @@ const FaultSchema = z
     random: z
       .strictObject({
         kinds: z.array(z.enum(['partition', 'crash', 'outage', 'pause', 'slowLink', 'loss', 'slowApply', 'clockJump'])).min(1),
-        meanInterval: Duration().describe('Mean time between random faults (exponential).'),
+        meanInterval: Interval().describe('Mean time between random faults (exponential), at least 1ms.'),
         duration: DurationDist().describe('Duration of each random fault.'),
       })
       .optional()

@@ -43,7 +43,8 @@ export interface BatchResult extends GridRunResult {
 
 /** Runs the plan's items of `shard` that are not done yet. */
 export async function runBatch(o: BatchOptions): Promise<BatchResult> {
-  const items = o.plan.items.filter((it) => inShard(it.index, o.shard));
+  const items: GridItem[] = [];
+  for (const it of o.plan.items) if (inShard(it.index, o.shard)) items.push(it);
   const paths = o.plan.spec.params.map((p) => p.path);
   const done = new Map<string, string>();
   let appender: ResultsAppender | undefined;

@@ -92,17 +92,17 @@ export function gridSize(spec: GridSpec): number {
   return spec.params.reduce((n, p) => n * p.values.length, 1) * spec.variants.length * spec.seeds.length;
 }
 
-/** Expands the grid in grid order (see the file header). */
-export function expandGrid(spec: GridSpec): GridItem[] {
+/**
+ * The grid's items in grid order (see the file header), generated one at a
+ * time: a grid of millions of runs is never held in memory. Parameter
+ * combinations are counted like an odometer, the last --param fastest.
+ */
+export function* gridItems(spec: GridSpec): Generator<GridItem> {
   const paths = spec.params.map((p) => p.path);
-  const items: GridItem[] = [];
-  const combos: Array<Array<number>> = [[]];
-  for (const p of spec.params) {
-    const next: number[][] = [];
-    for (const c of combos) for (let i = 0; i < p.values.length; i++) next.push([...c, i]);
-    combos.splice(0, combos.length, ...next);
-  }
-  for (const combo of combos) {
+  if (spec.params.some((p) => p.values.length === 0)) return;
+  const combo = spec.params.map(() => 0);
+  let index = 0;
+  for (;;) {
     const params: Record<string, ParamValue> = {};
     const sets: string[] = [...(spec.sets ?? [])];
     spec.params.forEach((p, k) => {
@@ -112,11 +112,19 @@ export function expandGrid(spec: GridSpec): GridItem[] {
     });
     for (const variant of spec.variants) {
       for (const seed of spec.seeds) {
-        items.push({ index: items.length, variant, seed, params, sets, key: runKey(variant, seed, params, paths) });
+        yield { index: index++, variant, seed, params, sets, key: runKey(variant, seed, params, paths) };
       }
     }
+    let k = spec.params.length - 1;
+    while (k >= 0 && (combo[k] as number) + 1 >= (spec.params[k] as SweepParam).values.length) combo[k--] = 0;
+    if (k < 0) return;
+    combo[k] = (combo[k] as number) + 1;
   }
-  return items;
+}
+
+/** The whole grid as a list (for small grids and merges; a run streams gridItems). */
+export function expandGrid(spec: GridSpec): GridItem[] {
+  return [...gridItems(spec)];
 }
 
 /** A short hash naming the grid (scenario content, params, variants, seeds, repsim version). Shards of one sweep share it. */

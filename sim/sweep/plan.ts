@@ -1,12 +1,16 @@
 // Planning a batch of runs before any starts: resolve the variants, the seeds
 // and the swept values, and validate each (variant, values) combination by
 // loading the scenario with it, so a bad value is one InputError up front,
-// not a failure an hour into a sweep.
+// not a failure an hour into a sweep; then judge the whole batch against the
+// machine (budget.ts: the heaviest run, runs at once, total time, result
+// lines kept) before any item of the grid exists. Items are generated lazily.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { InputError } from '../cli/errors.ts';
 import { listVariants, loadScenario } from '../scenario/loader.ts';
-import { expandGrid, gridFingerprint, gridSize, seedRange, type GridItem, type GridSpec, type SweepParam } from './grid.ts';
+import { gridFingerprint, gridItems, gridSize, seedRange, type GridItem, type GridSpec, type SweepParam } from './grid.ts';
+import { estimateRun, type RunEstimate } from '../scenario/budget.ts';
+import { checkBudget } from '../scenario/machine.ts';
 import type { ScenarioJson } from './store.ts';
 
 /** Combinations checked one by one before a sweep; beyond this, each value is checked alone. */
@@ -22,13 +26,21 @@ export interface PlanOptions {
   firstSeed?: number | undefined;
   /** `--set` expressions applied to every run. */
   sets?: string[] | undefined;
+  /** Runs at once (--workers) and this process's share of the grid (--shard i/n), for the budget. Default 1 and 1. */
+  workers?: number | undefined;
+  shardCount?: number | undefined;
 }
 
 export interface Plan {
   spec: GridSpec;
   fingerprint: string;
-  items: GridItem[];
+  /** The grid's items in grid order, generated on each iteration. */
+  items: Iterable<GridItem>;
+  /** Number of items in the grid. */
+  size: number;
   info: ScenarioJson;
+  /** Budget warnings (long work), for stderr. */
+  warnings: string[];
 }
 
 /** Resolves and validates a grid. Throws InputError for an unknown variant or a value the scenario rejects. */
@@ -50,7 +62,12 @@ export function planGrid(o: PlanOptions): Plan {
 
   const fixed = o.sets ?? [];
   const base = loadScenario(o.scenario, { sets: fixed });
-  for (const v of variants) validate(o.scenario, v, o.params, fixed);
+  const estimates = variants.flatMap((v) => validate(o.scenario, v, o.params, fixed));
+  const size = o.params.reduce((n, p) => n * p.values.length, 1) * variants.length * o.seeds;
+  const runs = Math.ceil(size / (o.shardCount ?? 1));
+  const heaviest = estimates.reduce((a, e) => (e.heapBytes + e.offHeapBytes > a.heapBytes + a.offHeapBytes ? e : a));
+  const meanEvents = estimates.reduce((a, e) => a + e.events, 0) / estimates.length;
+  const warnings = checkBudget(base, { runs, concurrent: o.workers ?? 1, keepsResults: true, runsField: { name: '--seeds', value: o.seeds } }, heaviest, meanEvents * runs);
   const text = readFileSync(o.scenario);
   const spec: GridSpec = {
     scenarioHash: createHash('sha256').update(text).digest('hex'),
@@ -69,11 +86,11 @@ export function planGrid(o: PlanOptions): Plan {
     params: o.params.map((p) => p.path),
     grid: { fingerprint, size: gridSize(spec), seeds: spec.seeds, variants, params: o.params, ...(fixed.length > 0 ? { sets: fixed } : {}) },
   };
-  return { spec, fingerprint, items: expandGrid(spec), info };
+  return { spec, fingerprint, items: { [Symbol.iterator]: () => gridItems(spec) }, size: gridSize(spec), info, warnings };
 }
 
-/** Loads the scenario with every combination of values (or each value alone when there are too many). */
-function validate(file: string, variant: string, params: readonly SweepParam[], fixed: readonly string[]): void {
+/** Loads the scenario with every combination of values (or each value alone when there are too many); returns each one's run estimate. */
+function validate(file: string, variant: string, params: readonly SweepParam[], fixed: readonly string[]): RunEstimate[] {
   const combos = params.reduce((n, p) => n * p.texts.length, 1);
   const setLists: string[][] = [];
   if (combos <= MAX_COMBINATIONS_CHECKED) {
@@ -83,13 +100,15 @@ function validate(file: string, variant: string, params: readonly SweepParam[], 
   } else {
     for (const p of params) for (const t of p.texts) setLists.push([`${p.path}=${t}`]);
   }
+  const estimates: RunEstimate[] = [];
   for (const sets of setLists) {
     try {
-      loadScenario(file, { sets: [...fixed, ...sets], ...(variant === 'base' ? {} : { variant }) });
+      estimates.push(estimateRun(loadScenario(file, { sets: [...fixed, ...sets], ...(variant === 'base' ? {} : { variant }) }).scenario));
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       const prefix = variant === 'base' ? '' : `variant ${variant}: `;
       throw new InputError(e.problems.map((p) => `${prefix}${p}`));
     }
   }
+  return estimates;
 }

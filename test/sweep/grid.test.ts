@@ -1,7 +1,7 @@
 // Grid expansion, parameter parsing and sharding (sim/sweep/grid.ts, shard.ts).
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../sim/cli/errors.ts';
-import { expandGrid, gridFingerprint, gridSize, parseParam, parseParams, runKey, type GridSpec } from '../../sim/sweep/grid.ts';
+import { expandGrid, gridFingerprint, gridItems, gridSize, parseParam, parseParams, runKey, type GridSpec } from '../../sim/sweep/grid.ts';
 import { inShard, parseShard } from '../../sim/sweep/shard.ts';
 
 const spec: GridSpec = {
@@ -63,6 +63,33 @@ describe('expandGrid', () => {
     expect(gridFingerprint({ ...spec, variants: ['b', 'a'] })).not.toBe(f);
     expect(gridFingerprint({ ...spec, scenarioHash: 'abd' })).not.toBe(f);
     expect(gridFingerprint({ ...spec, sets: ['failover.fencing=none'] })).not.toBe(f);
+  });
+});
+
+describe('gridItems (streamed)', () => {
+  it('yields exactly expandGrid, item by item', () => {
+    expect([...gridItems(spec)]).toEqual(expandGrid(spec));
+    expect([...gridItems({ ...spec, params: [] })]).toEqual(expandGrid({ ...spec, params: [] }));
+  });
+  it('generates lazily: the head of a 10^12-run grid comes at once, in grid order', () => {
+    const huge: GridSpec = {
+      scenarioHash: 'abc',
+      params: [parseParam(`failover.dnsTtl=${Array.from({ length: 1000 }, (_, i) => `${i + 1}s`).join(',')}`), parseParam(`failover.promotionTime=${Array.from({ length: 1000 }, (_, i) => `${i + 1}ms`).join(',')}`)],
+      variants: ['a'],
+      seeds: [1, 2],
+    };
+    expect(gridSize(huge)).toBe(2e6);
+    const head: Array<[unknown, unknown, number, number]> = [];
+    for (const it of gridItems({ ...huge, seeds: Array.from({ length: 1e6 }, (_, i) => i) })) {
+      if (head.length === 3) break;
+      head.push([it.params['failover.dnsTtl'], it.params['failover.promotionTime'], it.seed, it.index]);
+    }
+    expect(head).toEqual([['1s', '1ms', 0, 0], ['1s', '1ms', 1, 1], ['1s', '1ms', 2, 2]]);
+    // The odometer: after the last value of the inner param comes the next outer value.
+    const items = gridItems(huge);
+    let item;
+    for (let i = 0; i <= 2000; i++) item = items.next().value;
+    expect(item && [item.params['failover.dnsTtl'], item.params['failover.promotionTime'], item.seed, item.index]).toEqual(['2s', '1ms', 1, 2000]);
   });
 });
 
