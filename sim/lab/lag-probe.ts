@@ -3,7 +3,8 @@
 // log row carries the primary's clock at commit (clock_timestamp() in the
 // writing statement); a poller on each standby, connected directly (it is
 // the lab's instrument, not a client), asks every `pollMs` for the rows it
-// has not seen yet. A row first seen by a poll became visible between the
+// has not seen yet — those newer than the standby's replay position at the
+// previous poll (pg_last_xact_replay_timestamp), less a look-back. A row first seen by a poll became visible between the
 // later of its commit and the previous poll's snapshot, and this one's: the
 // midpoint is taken, so the
 // error is at most ±pollMs/2 and averages out. One machine, one clock.
@@ -28,6 +29,8 @@ export class LagProbe {
   private readonly seen = new Map<string, number>();
   /** Snapshot time of the previous successful poll (epoch µs); undefined after a gap. */
   private prevSnapUs: number | undefined;
+  /** Commit time (epoch µs) of the last transaction the standby had replayed at the previous poll. */
+  private prevReplayedUs: number | undefined;
   polls = 0;
 
   constructor(private readonly o: LagProbeOptions) {}
@@ -49,14 +52,19 @@ export class LagProbe {
       const t0 = performance.now();
       try {
         this.client ??= await this.connect();
-        const since = (this.prevSnapUs ?? 0) - this.o.lookBackUs;
-        const r = await this.client.query<{ snap: string; id: string; t: string | null }>({
-          text: `SELECT (extract(epoch FROM statement_timestamp()) * 1e6)::bigint::text AS snap, w.id::text AS id, (extract(epoch FROM w.t) * 1e6)::bigint::text AS t
-                 FROM (SELECT 1) one LEFT JOIN wlog w ON w.t > to_timestamp($1::double precision / 1e6)`,
+        // Rows replayed since the last poll committed after the replay position it reported: look back
+        // from there by the longest insert-to-commit wait (the row's time is taken at insert).
+        const since = this.prevReplayedUs === undefined ? 0 : this.prevReplayedUs - this.o.lookBackUs;
+        const r = await this.client.query<{ snap: string; replayed: string | null; id: string | null; t: string | null }>({
+          text: `SELECT (extract(epoch FROM s.snap) * 1e6)::bigint::text AS snap, (extract(epoch FROM s.replayed) * 1e6)::bigint::text AS replayed,
+                        w.id::text AS id, (extract(epoch FROM w.t) * 1e6)::bigint::text AS t
+                 FROM (SELECT statement_timestamp() AS snap, pg_last_xact_replay_timestamp() AS replayed) s
+                 LEFT JOIN wlog w ON w.t > to_timestamp($1::double precision / 1e6)`,
           values: [String(Math.max(0, since))],
         });
         this.polls++;
-        const snap = Number(r.rows[0]?.snap ?? NaN);
+        const first = r.rows[0];
+        const snap = Number(first?.snap ?? NaN);
         const prev = this.prevSnapUs;
         for (const row of r.rows) {
           if (row.id === null || row.t === null || this.seen.has(row.id)) continue;
@@ -65,14 +73,16 @@ export class LagProbe {
           // The first poll (or the first after an outage of the probe) cannot bound when a row appeared.
           if (prev !== undefined) this.o.onVisible(t - this.o.clock.originEpochUs, (Math.max(prev, t) + snap) / 2 - this.o.clock.originEpochUs);
         }
+        if (first?.replayed) this.prevReplayedUs = Number(first.replayed);
         this.prevSnapUs = snap;
-        const floor = snap - 2 * this.o.lookBackUs;
-        if (this.seen.size > 50_000) for (const [id, t] of this.seen) if (t < floor) this.seen.delete(id);
+        // Rows older than this poll's window are never returned again.
+        if (this.seen.size > 20_000) for (const [id, t] of this.seen) if (t <= since) this.seen.delete(id);
       } catch {
         // The standby is down, paused past the timeout or restarting: reconnect; the next poll cannot bound visibility.
         this.client?.end().catch(() => undefined);
         this.client = undefined;
         this.prevSnapUs = undefined;
+        this.prevReplayedUs = undefined;
         await sleep(100);
       }
       const spent = performance.now() - t0;

@@ -95,10 +95,12 @@ export async function runTrial(o: TrialOptions): Promise<TrialResult> {
       isDown: (r) => nemesis.down.has(r), isPaused: (r) => nemesis.paused.has(r), log: o.log,
     });
     const maxRttUs = Math.max(...ids.flatMap((_, a) => ids.map((__, b) => 2 * cluster.oneWayUs(a, b))));
+    // A row's commit follows its insert at once in async mode; a synchronous commit waits a round trip.
+    const lookBackUs = (sc.topology.replication.mode === 'async' ? 0 : 2 * maxRttUs) + 30_000;
     const probes: LagProbe[] = [];
     const probeFor = (r: number) =>
       new LagProbe({
-        port: cluster.nodes[r]!.port, pollMs: o.pollMs ?? 2, lookBackUs: 2 * maxRttUs + 50_000, clock,
+        port: cluster.nodes[r]!.port, pollMs: o.pollMs ?? 3, lookBackUs, clock,
         onVisible: (commitUs, visibleUs) => {
           // Rows written by the node itself (it is or was primary) are not replication.
           if (r !== cluster.primary) recorder.applied(cluster.primary, r, commitUs, Math.max(commitUs, visibleUs));
