@@ -14,8 +14,22 @@ import type { Op, Topology, Workload } from '../workload/workload.ts';
 import type { Scheduler } from '../core/scheduler.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { PrimaryDns } from '../topology/dns.ts';
-import { ConnPool } from './conn-pool.ts';
-import type { LabCluster } from './cluster.ts';
+
+/** What the clients need of a connection pool (ConnPool; an in-memory double in tests). */
+export interface Queryable {
+  query<R extends Record<string, unknown>>(text: string, values: unknown[]): Promise<{ rows: R[] }>;
+  prewarm(n: number): Promise<void>;
+  /** Drops idle connections (they may point at a demoted node). */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+/** What the clients need of the cluster: region ids, the primary at the start, link lengths. */
+export interface ClientsNet {
+  readonly ids: readonly string[];
+  readonly primary: number;
+  oneWayUs(a: number, b: number): number;
+}
 
 const WRITE_SQL =
   'WITH l AS (INSERT INTO wlog (id, k) VALUES ($1, $2)) INSERT INTO kv (k, v) VALUES ($2, $1) ON CONFLICT (k) DO UPDATE SET v = GREATEST(kv.v, EXCLUDED.v)';
@@ -33,7 +47,9 @@ export interface AckedWrite {
 }
 
 export interface LabClientsOptions {
-  cluster: LabCluster;
+  cluster: ClientsNet;
+  /** Opens the pool of region `from`'s clients to the node of region `to` (at most `max` connections). */
+  openPool: (from: number, to: number, max: number) => Queryable;
   scenario: Scenario;
   sched: Scheduler;
   /** Brings the simulator's scheduler up to real time before an outcome is reported. */
@@ -51,7 +67,7 @@ export class LabClients implements Topology {
   /** First write acknowledged in each epoch by that epoch's primary (µs), for RTO. */
   readonly firstAckInEpoch = new Map<number, number>();
   readonly acked: AckedWrite[] = [];
-  private readonly pools = new Map<string, ConnPool>();
+  private readonly pools = new Map<string, Queryable>();
   private nextWriteId = 0;
   /** Operations sent and not yet answered. */
   inFlight = 0;
@@ -67,17 +83,16 @@ export class LabClients implements Topology {
   }
 
   /** The pool for region `from`'s clients to the node of region `to`. */
-  pool(from: number, to: number): ConnPool {
+  pool(from: number, to: number): Queryable {
     const key = `${from}->${to}`;
     let p = this.pools.get(key);
     if (!p) {
-      const sc = this.o.scenario;
-      const load = sc.workload.regions[this.o.cluster.ids[from] as string];
+      const load = this.o.scenario.workload.regions[this.o.cluster.ids[from] as string];
       const rate = (load?.writes ?? 0) + (load?.reads ?? 0);
       // Little's law with room: operations in flight ≈ rate × round trip; a sync wait doubles it.
       const rttS = (2 * this.o.cluster.oneWayUs(from, to)) / 1e6 + 0.05;
       const max = Math.min(120, Math.max(4, Math.ceil(rate * rttS * 3) + 4));
-      p = new ConnPool({ port: (this.o.cluster.proxies[from]?.[to])!.port, max, queryTimeoutMs: sc.workload.clientTimeout / 1000, name: `client-${this.o.cluster.ids[from]}` });
+      p = this.o.openPool(from, to, max);
       this.pools.set(key, p);
     }
     return p;

@@ -109,7 +109,7 @@ export class LabCluster {
     log(`lab: initdb ${primary.name} (port ${primary.port})`);
     makeOwnedDir(this.pg, primary.dataDir);
     await runTool(this.pg, 'initdb', ['-D', primary.dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
-    primary.writeOwned(join(primary.dataDir, 'postgresql.conf'), baseConfig(this.socketDir, syncSettings(this.sc, this.ids)));
+    primary.writeOwned(join(primary.dataDir, 'postgresql.conf'), baseConfig(this.socketDir, {}));
     primary.writeOwned(join(primary.dataDir, 'pg_hba.conf'), 'local all all trust\nhost all all 127.0.0.1/32 trust\nhost replication all 127.0.0.1/32 trust\n');
     primary.writeNodeConf(undefined);
     await primary.start();
@@ -123,6 +123,13 @@ export class LabCluster {
       await node.start();
     }
     await this.waitStreaming(this.primary, 30_000);
+    // Synchronous replication only once every standby streams (the schema's commit would wait forever before).
+    const sync = Object.entries(syncSettings(this.sc, this.ids)).map(([k, v]) => `${k} = ${v}`).join('\n') + '\n';
+    for (let r = 0; r < n; r++) {
+      const node = this.nodes[r] as PgNode;
+      node.writeOwned(join(node.dataDir, 'lab-sync.conf'), sync);
+      await this.sql(r, 'SELECT pg_reload_conf()');
+    }
   }
 
   /** primary_conninfo of region r's standby when it follows `source`: through the proxy r → source. */

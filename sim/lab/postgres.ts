@@ -91,7 +91,7 @@ export function baseConfig(socketDir: string, extra: Record<string, string | num
     autovacuum: 'off',
     ...extra,
   };
-  return Object.entries(s).map(([k, v]) => `${k} = ${v}`).join('\n') + "\ninclude_if_exists 'lab-node.conf'\n";
+  return Object.entries(s).map(([k, v]) => `${k} = ${v}`).join('\n') + "\ninclude_if_exists 'lab-node.conf'\ninclude_if_exists 'lab-sync.conf'\n";
 }
 
 /** One PostgreSQL node: a data directory, a port, a postmaster. */

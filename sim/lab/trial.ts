@@ -21,6 +21,7 @@ import { buildSummary } from '../measure/summary.ts';
 import { createLabRoot } from './cleanup.ts';
 import { LabCluster } from './cluster.ts';
 import { LabClients } from './clients.ts';
+import { ConnPool } from './conn-pool.ts';
 import { LagProbe } from './lag-probe.ts';
 import { LabNemesis } from './faults.ts';
 import { LabController } from './controller.ts';
@@ -71,7 +72,10 @@ export async function runTrial(o: TrialOptions): Promise<TrialResult> {
 
     let clock: RealClock = startClock();
     const pump = () => void sched.run(clock.nowUs());
-    const clients = new LabClients({ cluster, scenario: sc, sched, pump });
+    const clients = new LabClients({
+      cluster, scenario: sc, sched, pump,
+      openPool: (from, to, max) => new ConnPool({ port: cluster.proxies[from]![to]!.port, max, queryTimeoutMs: sc.workload.clientTimeout / 1000, name: `client-${ids[from]}` }),
+    });
     await clients.prewarm();
     const workload = new Workload(workloadOptions(sc, { sched, rng, ids, keys, endUs }, recorder));
     clients.workload = workload;
