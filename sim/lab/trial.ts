@@ -104,7 +104,7 @@ export async function runTrial(o: TrialOptions): Promise<TrialResult> {
     const probes: LagProbe[] = [];
     const probeFor = (r: number) =>
       new LagProbe({
-        port: cluster.nodes[r]!.port, pollMs: o.pollMs ?? 3, lookBackUs, clock,
+        port: cluster.nodes[r]!.port, pollMs: o.pollMs ?? (sc.topology.replication.mode === 'async' ? 3 : 10), lookBackUs, clock,
         onVisible: (commitUs, visibleUs) => {
           // Rows written by the node itself (it is or was primary) are not replication.
           if (r !== cluster.primary) recorder.applied(cluster.primary, r, commitUs, Math.max(commitUs, visibleUs));
