@@ -28,6 +28,10 @@ export interface LabControllerOptions {
   isDown: (r: number) => boolean;
   isPaused: (r: number) => boolean;
   log: (s: string) => void;
+  /** Region r was promoted in place of `old` (the trial stops r's lag probe, and tells the checkers which acks died). */
+  onPromoted?: (r: number, old: number) => Promise<void>;
+  /** Region r streams again as a standby (the trial starts a lag probe on it). */
+  onRejoined?: (r: number) => void;
 }
 
 interface FailoverRecord {
@@ -178,6 +182,7 @@ export class LabController {
     await cluster.promote(cand.r);
     const epoch = clients.promoted(cand.r, this.o.nowUs());
     const completedAtUs = this.o.nowUs();
+    await this.o.onPromoted?.(cand.r, old);
     this.pendingRejoin.add(old);
     for (let r = 0; r < ids.length; r++) {
       if (r === old || r === cand.r || this.pendingRejoin.has(r) || !cluster.nodes[r]?.alive()) continue;
@@ -205,6 +210,7 @@ export class LabController {
     await cluster.sql(source, 'CHECKPOINT');
     this.o.log(`lab: ${sc.failover.rejoin} ${cluster.ids[r]} as a standby of ${cluster.ids[source]}`);
     await cluster.rejoin(r, source, sc.failover.rejoin);
+    this.o.onRejoined?.(r);
   }
 
   /** A crashed or dark node's fault ended: start it as what it now is. */
@@ -219,6 +225,7 @@ export class LabController {
       cluster.configureStandby(r, cluster.primary);
     }
     await cluster.nodes[r]?.start();
+    if (r !== cluster.primary) this.o.onRejoined?.(r);
   }
 
   /** Stops pinging; rejoins every old primary still waiting (the run converges before RPO is counted). */

@@ -97,25 +97,39 @@ export async function runTrial(o: TrialOptions): Promise<TrialResult> {
       cluster, clients, scenario: sc, nowUs: () => clock.nowUs(), originEpochUs: clock.originEpochUs,
       faultStartUs: (r) => faultStart[r] ?? Infinity,
       isDown: (r) => nemesis.down.has(r), isPaused: (r) => nemesis.paused.has(r), log: o.log,
+      onPromoted: async (r, old) => {
+        // A primary replays nothing: its probe would read its whole log at every poll.
+        await stopProbe(r);
+        // What the old primary acknowledged and the new one lacks is RPO loss, not staleness (as sim/control does).
+        const suspects = clients.acked.filter((w) => w.node === old);
+        const recent = suspects.slice(-20_000).map((w) => w.id);
+        if (recent.length === 0) return;
+        const rows = await cluster.sql(r, 'SELECT id::text AS id FROM wlog WHERE id = ANY($1::bigint[])', [recent]).catch(() => undefined);
+        if (!rows) return;
+        const kept = new Set(rows.map((x) => Number(x.id)));
+        for (const w of suspects.slice(-20_000)) if (!kept.has(w.id)) recorder.staleness.forget(w.row, w.id);
+      },
+      onRejoined: (r) => startProbe(r),
     });
     const maxRttUs = Math.max(...ids.flatMap((_, a) => ids.map((__, b) => 2 * cluster.oneWayUs(a, b))));
     // A row's commit follows its insert at once in async mode; a synchronous commit waits a round trip.
     const lookBackUs = (sc.topology.replication.mode === 'async' ? 0 : 2 * maxRttUs) + 30_000;
-    const probes: LagProbe[] = [];
-    const probeFor = (r: number) =>
-      new LagProbe({
+    const probes = new Map<number, LagProbe>();
+    const startProbe = (r: number) => {
+      if (probes.has(r)) return;
+      const p = new LagProbe({
         port: cluster.nodes[r]!.port, pollMs: o.pollMs ?? (sc.topology.replication.mode === 'async' ? 3 : 10), lookBackUs, clock,
-        onVisible: (commitUs, visibleUs) => {
-          // Rows written by the node itself (it is or was primary) are not replication.
-          if (r !== cluster.primary) recorder.applied(cluster.primary, r, commitUs, Math.max(commitUs, visibleUs));
-        },
+        onVisible: (commitUs, visibleUs) => recorder.applied(cluster.primary, r, commitUs, Math.max(commitUs, visibleUs)),
       });
-    for (let r = 0; r < n; r++) {
-      if (r === cluster.primary) continue;
-      const p = probeFor(r);
-      probes.push(p);
+      probes.set(r, p);
       p.start();
-    }
+    };
+    const stopProbe = async (r: number) => {
+      const p = probes.get(r);
+      probes.delete(r);
+      await p?.stop();
+    };
+    for (let r = 0; r < n; r++) if (r !== cluster.primary) startProbe(r);
     const pumpTimer = setInterval(pump, 1);
     workload.start(clients);
     if (sc.failover.mode !== 'none' && n > 1) controller.start();
@@ -143,7 +157,7 @@ export async function runTrial(o: TrialOptions): Promise<TrialResult> {
       await controller.restart(r).catch((e: unknown) => o.log(`lab: restart ${ids[r]}: ${String(e)}`));
     }
     await controller.finish();
-    await Promise.all(probes.map((p) => p.stop()));
+    await Promise.all([...probes.keys()].map(stopProbe));
     await clients.close();
     for (let r = 0; r < n; r++) if (!cluster.nodes[r]!.alive() && r !== cluster.primary) {
       cluster.configureStandby(r, cluster.primary);
