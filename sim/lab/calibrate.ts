@@ -2,8 +2,9 @@
 // simulator match what the lab measured, as scenario settings a user can
 // paste. Fitted from two medians:
 //
-//   per-hop overhead h = (measured − simulated commit latency p50) / 2
-//     (a commit is one request and one answer: two hops);
+//   per-hop overhead h = (measured − simulated commit latency p50) / hops
+//     (an async commit is a request and an answer: two hops; a commit that
+//     waits for a standby adds the WAL's way there and the reply: four);
 //   apply time a = current apply mean + (measured − simulated lag p50) − h
 //     (the lag is one hop of WAL plus the apply; the gap is averaged over
 //     channels).
@@ -50,9 +51,10 @@ export function calibrate(sc: Scenario, sim: readonly Summary[], lab: readonly S
   if (!hasLag || !hasWrites) return undefined;
   const wMeasured = median(lab.map((s) => s.metrics.writes.latencyMs.p50));
   const wSim = mean(sim.map((s) => s.metrics.writes.latencyMs.p50));
-  let h = (wMeasured - wSim) / 2;
+  const hops = sc.topology.replication.mode === 'async' ? 2 : 4;
+  let h = (wMeasured - wSim) / hops;
   if (h < 0) {
-    notes.push(`commits were ${ms(-2 * h)} faster than simulated; overhead clamped to 0`);
+    notes.push(`commits were ${ms(-hops * h)} faster than simulated; overhead clamped to 0`);
     h = 0;
   }
   // The lag gap, averaged over channels (each channel's median: links differ in length).
