@@ -19,6 +19,11 @@ export interface LabFaultHooks {
   log: (s: string) => void;
 }
 
+/** What the nemesis acts on: the cluster's network and process verbs (LabCluster; a recording double in tests). */
+export type NemesisTarget = Pick<LabCluster, 'ids' | 'cut' | 'heal' | 'blockOneWay' | 'unblockOneWay' | 'slow'> & {
+  readonly nodes: ReadonlyArray<{ kill(): Promise<void>; pause(): void; resume(): void }>;
+};
+
 export class LabNemesis {
   readonly windows: FaultWindow[] = [];
   private readonly timers: NodeJS.Timeout[] = [];
@@ -28,7 +33,7 @@ export class LabNemesis {
   readonly paused = new Set<number>();
 
   constructor(
-    private readonly cluster: LabCluster,
+    private readonly cluster: NemesisTarget,
     private readonly hooks: LabFaultHooks,
     private readonly nowUs: () => number,
   ) {}
@@ -115,7 +120,7 @@ export class LabNemesis {
         this.hooks.dark[r] = true;
       }
       this.down.add(r);
-      this.track((c.nodes[r] as { kill(): Promise<void> }).kill());
+      this.track(c.nodes[r]!.kill());
       this.hooks.log(`lab: ${outage ? 'outage' : 'crash'} ${c.ids[r]}`);
       return () => {
         if (outage) {
