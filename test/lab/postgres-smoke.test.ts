@@ -56,8 +56,12 @@ describe.skipIf(!enabled)('repsim lab against PostgreSQL', () => {
     const out = JSON.parse(r.stdout) as { rows: Row[] };
     const row = (id: string) => out.rows.find((x) => x.metric === id) as Row;
     const lag = row('lagP50:us-east-1->eu-west-1');
-    // The simulated lag is 35 ms (one way) + 0.1 ms apply; a busy machine adds a few ms. Generous: ±15 ms.
-    expect(Math.abs((lag.measured[0] as number) - (lag.simulated.mean as number))).toBeLessThan(15);
+    // The simulated lag is 35 ms (one way) + 0.1 ms apply. The standby streams through the proxy, so the
+    // real lag cannot be much below it; a busy machine adds scheduling delays (up to ~30 ms seen with a
+    // load average of 20 on 2 cores). Generous: from −5 ms to +40 ms.
+    const d = (lag.measured[0] as number) - (lag.simulated.mean as number);
+    expect(d).toBeGreaterThan(-5);
+    expect(d).toBeLessThan(40);
     expect(row('staleFraction').measured[0]).toBeGreaterThan(0);
     const dir = /cluster up in (\S+)/.exec(r.stderr)?.[1] as string;
     expect(dir).toBeTruthy();
