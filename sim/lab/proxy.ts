@@ -37,6 +37,8 @@ class Pipe {
   private lastAtMs = -Infinity;
   private timer: NodeJS.Timeout | undefined;
   held = false;
+  /** Set when the sending side has closed: deliver what is queued, then end the receiver. */
+  private onDrained: (() => void) | undefined;
 
   constructor(
     private readonly to: Socket,
@@ -71,7 +73,22 @@ class Pipe {
       this.queue.splice(0, this.head);
       this.head = 0;
     }
+    if (this.head >= this.queue.length && this.onDrained) {
+      const done = this.onDrained;
+      this.onDrained = undefined;
+      done();
+      return;
+    }
     this.arm();
+  }
+
+  /** The sender closed: what is already on the way is still delivered (a crashed host's sent bytes arrive), then `done`. */
+  drainThen(done: () => void): void {
+    this.onDrained = done;
+    if (this.head >= this.queue.length) {
+      this.onDrained = undefined;
+      done();
+    } else this.arm();
   }
 
   /** Held chunks go out after a one-way heal, no earlier than now. */
@@ -96,6 +113,7 @@ class Pipe {
     this.timer = undefined;
     this.queue.length = 0;
     this.head = 0;
+    this.onDrained = undefined;
   }
 
   get inFlight(): number {
@@ -154,11 +172,25 @@ export class DelayProxy {
     this.conns.add(c);
     client.on('data', (d: Buffer) => c.forward.push(d));
     server.on('data', (d: Buffer) => c.back.push(d));
-    const close = () => this.drop(c);
-    client.on('error', close);
-    server.on('error', close);
-    client.on('close', close);
-    server.on('close', close);
+    // One side closed (or died): the bytes it sent are still on the wire and arrive after their delay;
+    // then the other side sees the end. Nothing flows the other way any more.
+    let closing = false;
+    const closedBy = (side: 'client' | 'server') => () => {
+      if (closing || !this.conns.has(c)) return;
+      closing = true;
+      const pipe = side === 'server' ? c.back : c.forward;
+      const other = side === 'server' ? c.forward : c.back;
+      const receiver = side === 'server' ? client : server;
+      other.stop();
+      pipe.drainThen(() => {
+        // The receiver gets its last bytes, then the end of the stream.
+        if (this.conns.delete(c)) receiver.end();
+      });
+    };
+    client.on('error', closedBy('client'));
+    server.on('error', closedBy('server'));
+    client.on('close', closedBy('client'));
+    server.on('close', closedBy('server'));
   }
 
   private drop(c: Conn): void {

@@ -133,3 +133,21 @@ describe('DelayProxy', () => {
     expect(performance.now() - t0).toBeGreaterThanOrEqual(80 - 0.5);
   });
 });
+
+describe('DelayProxy when one side closes', () => {
+  it('bytes a crashed sender already sent still arrive after their delay, then the stream ends', async () => {
+    // A server that writes one message and dies at once (as a kill -9 after a send).
+    const server: Server = createServer((s) => {
+      s.on('error', () => undefined);
+      s.end('sent-before-crash');
+      s.destroy();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
+    const a = server.address();
+    const p = await proxyTo(typeof a === 'object' && a ? a.port : 0, () => 30_000);
+    const c = await client(p.port);
+    await until(() => c.closed());
+    expect(c.received()).toBe('sent-before-crash');
+  });
+});
