@@ -10,5 +10,6 @@ import { sweepCommand } from './sweep.ts';
 import { mergeCommand } from './merge.ts';
 import { compareCommand } from './compare.ts';
 import { mainJobCommand } from './main-job.ts';
+import { labCommand } from './lab.ts';
 
-export const commands: Command[] = [runCommand, validateCommand, schemaCommand, reportCommand, checkCommand, swarmCommand, compareCommand, sweepCommand, mergeCommand, mainJobCommand];
+export const commands: Command[] = [runCommand, validateCommand, schemaCommand, reportCommand, checkCommand, swarmCommand, compareCommand, sweepCommand, mergeCommand, mainJobCommand, labCommand];

@@ -1,0 +1,248 @@
+// A delaying TCP proxy on loopback: the lab's network link between two
+// regions. Every connection accepted on the proxy's port is forwarded to the
+// target port; each direction of each connection is one FIFO queue in which
+// every chunk waits its own sampled one-way delay, but never overtakes the
+// chunk before it (as TCP would not).
+//
+// Verbs, as the simulator's network has them: cut (both directions: open
+// connections are destroyed with what is in flight, new ones refused) and
+// heal; block one direction (a one-way partition: chunks in that direction
+// are held, as TCP retransmits them, and delivered after the heal); a slow
+// factor on the delay. Knows nothing of PostgreSQL.
+import { createServer, connect, type Server, type Socket } from 'node:net';
+
+/** Direction of travel: `forward` is client → target, `back` is target → client. */
+export type Direction = 'forward' | 'back';
+
+export interface ProxyOptions {
+  /** Port to forward to on 127.0.0.1. */
+  targetPort: number;
+  /** Port to listen on (0: any free port). */
+  listenPort?: number;
+  /** One-way delay for the next chunk in a direction, microseconds. */
+  delayUs: (dir: Direction) => number;
+  /** Real time, milliseconds (injected so tests can read the same clock). */
+  nowMs?: () => number;
+}
+
+interface Pending {
+  atMs: number;
+  chunk: Buffer;
+}
+
+/** One direction of one connection: a FIFO of delayed chunks. */
+class Pipe {
+  private readonly queue: Pending[] = [];
+  private head = 0;
+  private lastAtMs = -Infinity;
+  private timer: NodeJS.Timeout | undefined;
+  held = false;
+  /** Set when the sending side has closed: deliver what is queued, then end the receiver. */
+  private onDrained: (() => void) | undefined;
+
+  constructor(
+    private readonly to: Socket,
+    private readonly delayMs: () => number,
+    private readonly nowMs: () => number,
+  ) {}
+
+  push(chunk: Buffer): void {
+    // FIFO: a chunk that draws a shorter delay waits for the one before it.
+    const at = Math.max(this.nowMs() + this.delayMs(), this.lastAtMs);
+    this.lastAtMs = at;
+    this.queue.push({ atMs: at, chunk });
+    this.arm();
+  }
+
+  /** Schedules delivery of the head of the queue. */
+  arm(): void {
+    if (this.timer || this.held || this.head >= this.queue.length) return;
+    const wait = (this.queue[this.head] as Pending).atMs - this.nowMs();
+    this.timer = setTimeout(() => this.flush(), Math.max(0, wait));
+  }
+
+  private flush(): void {
+    this.timer = undefined;
+    if (this.held) return;
+    const now = this.nowMs();
+    while (this.head < this.queue.length && (this.queue[this.head] as Pending).atMs <= now + 0.05) {
+      const p = this.queue[this.head++] as Pending;
+      if (!this.to.destroyed) this.to.write(p.chunk);
+    }
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue.splice(0, this.head);
+      this.head = 0;
+    }
+    if (this.head >= this.queue.length && this.onDrained) {
+      const done = this.onDrained;
+      this.onDrained = undefined;
+      done();
+      return;
+    }
+    this.arm();
+  }
+
+  /** The sender closed: what is already on the way is still delivered (a crashed host's sent bytes arrive), then `done`. */
+  drainThen(done: () => void): void {
+    this.onDrained = done;
+    if (this.head >= this.queue.length) {
+      this.onDrained = undefined;
+      done();
+    } else this.arm();
+  }
+
+  /** Held chunks go out after a one-way heal, no earlier than now. */
+  release(): void {
+    this.held = false;
+    const now = this.nowMs();
+    for (let i = this.head; i < this.queue.length; i++) {
+      const p = this.queue[i] as Pending;
+      if (p.atMs < now) p.atMs = now;
+    }
+    this.arm();
+  }
+
+  hold(): void {
+    this.held = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.queue.length = 0;
+    this.head = 0;
+    this.onDrained = undefined;
+  }
+
+  get inFlight(): number {
+    return this.queue.length - this.head;
+  }
+}
+
+interface Conn {
+  client: Socket;
+  server: Socket;
+  forward: Pipe;
+  back: Pipe;
+}
+
+export class DelayProxy {
+  private server: Server | undefined;
+  private readonly conns = new Set<Conn>();
+  private isCut = false;
+  private readonly heldDirs = new Set<Direction>();
+  /** Delay multiplier (slow link). */
+  factor = 1;
+  /** Connections accepted so far (for tests and diagnostics). */
+  accepted = 0;
+  port = 0;
+  private readonly nowMs: () => number;
+
+  constructor(private readonly o: ProxyOptions) {
+    this.nowMs = o.nowMs ?? (() => performance.now());
+  }
+
+  /** Starts listening on 127.0.0.1; resolves to the port. */
+  async start(): Promise<number> {
+    const server = createServer({ noDelay: true }, (client) => this.accept(client));
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.o.listenPort ?? 0, '127.0.0.1', () => resolve());
+    });
+    const addr = server.address();
+    this.port = typeof addr === 'object' && addr ? addr.port : 0;
+    return this.port;
+  }
+
+  private accept(client: Socket): void {
+    if (this.isCut) {
+      client.destroy();
+      return;
+    }
+    this.accepted++;
+    client.setNoDelay(true);
+    const server = connect({ host: '127.0.0.1', port: this.o.targetPort, noDelay: true });
+    const delay = (dir: Direction) => () => (this.o.delayUs(dir) * this.factor) / 1000;
+    const c: Conn = { client, server, forward: new Pipe(server, delay('forward'), this.nowMs), back: new Pipe(client, delay('back'), this.nowMs) };
+    if (this.heldDirs.has('forward')) c.forward.hold();
+    if (this.heldDirs.has('back')) c.back.hold();
+    this.conns.add(c);
+    client.on('data', (d: Buffer) => c.forward.push(d));
+    server.on('data', (d: Buffer) => c.back.push(d));
+    // One side closed (or died): the bytes it sent are still on the wire and arrive after their delay;
+    // then the other side sees the end. Nothing flows the other way any more.
+    let closing = false;
+    const closedBy = (side: 'client' | 'server') => () => {
+      if (closing || !this.conns.has(c)) return;
+      closing = true;
+      const pipe = side === 'server' ? c.back : c.forward;
+      const other = side === 'server' ? c.forward : c.back;
+      const receiver = side === 'server' ? client : server;
+      other.stop();
+      pipe.drainThen(() => {
+        // The receiver gets its last bytes, then the end of the stream.
+        if (this.conns.delete(c)) receiver.end();
+      });
+    };
+    client.on('error', closedBy('client'));
+    server.on('error', closedBy('server'));
+    client.on('close', closedBy('client'));
+    server.on('close', closedBy('server'));
+  }
+
+  private drop(c: Conn): void {
+    if (!this.conns.delete(c)) return;
+    c.forward.stop();
+    c.back.stop();
+    c.client.destroy();
+    c.server.destroy();
+  }
+
+  /** Cuts the link both ways: open connections die with what is in flight; new ones are refused. */
+  cut(): void {
+    this.isCut = true;
+    for (const c of [...this.conns]) this.drop(c);
+  }
+
+  /** Ends a cut and any one-way block. */
+  heal(): void {
+    this.isCut = false;
+    for (const d of [...this.heldDirs]) this.unblock(d);
+  }
+
+  /** One-way partition: chunks travelling in `dir` are held until `unblock`. */
+  block(dir: Direction): void {
+    this.heldDirs.add(dir);
+    for (const c of this.conns) c[dir].hold();
+  }
+
+  unblock(dir: Direction): void {
+    this.heldDirs.delete(dir);
+    for (const c of this.conns) c[dir].release();
+  }
+
+  get cutNow(): boolean {
+    return this.isCut;
+  }
+
+  get openConnections(): number {
+    return this.conns.size;
+  }
+
+  /** Chunks queued in both directions over all connections. */
+  get inFlight(): number {
+    let n = 0;
+    for (const c of this.conns) n += c.forward.inFlight + c.back.inFlight;
+    return n;
+  }
+
+  async close(): Promise<void> {
+    this.cut();
+    const s = this.server;
+    this.server = undefined;
+    if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+}
