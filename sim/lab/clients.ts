@@ -14,6 +14,8 @@ import type { Op, Topology, Workload } from '../workload/workload.ts';
 import type { Scheduler } from '../core/scheduler.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { PrimaryDns } from '../topology/dns.ts';
+import { DbNode } from '../db/node.ts';
+import { RngRoot } from '../core/rng.ts';
 
 /** What the clients need of a connection pool (ConnPool; an in-memory double in tests). */
 export interface Queryable {
@@ -74,9 +76,16 @@ export class LabClients implements Topology {
   /** Operations sent so far. */
   issued = 0;
   private readonly rowBytes: number[];
+  /**
+   * The model's stand-in for each region's real node: an ack names the node
+   * that gave it (sessions remember it); these hold no rows and apply nothing.
+   */
+  private readonly standIns: DbNode[];
 
   constructor(private readonly o: LabClientsOptions) {
     const c = o.cluster;
+    const never = new RngRoot(0).stream('lab/stand-in');
+    this.standIns = c.ids.map((_, region) => new DbNode({ region, rowCount: 0, applyTime: () => 0, applyRng: never, onApplied: () => undefined }));
     this.dns = new PrimaryDns(c.ids.length, c.primary, o.scenario.failover.dnsTtl);
     this.nodeEpoch = c.ids.map((_, r) => (r === c.primary ? 1 : 0));
     this.rowBytes = o.scenario.workload.tables.map((t) => t.rowBytes);
@@ -147,7 +156,7 @@ export class LabClients implements Topology {
           if (!op.done && ackUs - op.invokeUs <= this.o.scenario.workload.clientTimeout) {
             this.acked.push({ id, row: op.row, bytes: this.rowBytes[op.table] ?? 0, node: target, epoch, ackUs });
           }
-          w.writeAcked(op, ackUs, id, 0, epoch, target, zombie);
+          w.writeAcked(op, ackUs, { node: this.standIns[target] as DbNode, version: id, lsn: 0, epoch, commitUs: ackUs });
         },
         () => {
           const now = this.now();

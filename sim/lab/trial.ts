@@ -16,7 +16,7 @@ import { Scheduler } from '../core/scheduler.ts';
 import { RngRoot } from '../core/rng.ts';
 import { KeySpace } from '../workload/keys.ts';
 import { Workload, workloadOptions } from '../workload/workload.ts';
-import { Recorder } from '../measure/recorder.ts';
+import { labMeasurement } from './measure.ts';
 import { buildSummary } from '../measure/summary.ts';
 import { createLabRoot } from './cleanup.ts';
 import { LabCluster } from './cluster.ts';
@@ -67,8 +67,6 @@ export async function runTrial(o: TrialOptions): Promise<TrialResult> {
     const rng = new RngRoot(o.seed);
     const tables = sc.workload.tables;
     const keys = new KeySpace({ keyCount: sc.workload.keys.count, distribution: sc.workload.keys.distribution, s: sc.workload.keys.s, shares: tables.map((t) => t.share) });
-    // No node's state is visible to the checker's pruning here: it keeps every acknowledged write (bounded per row).
-    const recorder = new Recorder({ regionCount: n, sessionCount: n * sc.workload.sessions, warmupUs: sc.warmup, history: o.history, minVisible: () => 0 });
 
     let clock: RealClock = startClock();
     const pump = () => void sched.run(clock.nowUs());
@@ -77,7 +75,8 @@ export async function runTrial(o: TrialOptions): Promise<TrialResult> {
       openPool: (from, to, max) => new ConnPool({ port: cluster.proxies[from]![to]!.port, max, queryTimeoutMs: sc.workload.clientTimeout / 1000, name: `client-${ids[from]}` }),
     });
     await clients.prewarm();
-    const workload = new Workload(workloadOptions(sc, { sched, rng, ids, keys, endUs }, recorder));
+    const { recorder, judge, events } = labMeasurement({ regionCount: n, sessionCount: n * sc.workload.sessions, warmupUs: sc.warmup, currentEpoch: () => clients.epoch });
+    const workload = new Workload(workloadOptions(sc, { sched, rng, ids, keys, endUs }, events, o.history));
     clients.workload = workload;
     const setupMs = setupClock.nowUs() / 1000;
 
@@ -107,7 +106,7 @@ export async function runTrial(o: TrialOptions): Promise<TrialResult> {
         const rows = await cluster.sql(r, 'SELECT id::text AS id FROM wlog WHERE id = ANY($1::bigint[])', [recent]).catch(() => undefined);
         if (!rows) return;
         const kept = new Set(rows.map((x) => Number(x.id)));
-        for (const w of suspects.slice(-20_000)) if (!kept.has(w.id)) recorder.staleness.forget(w.row, w.id);
+        for (const w of suspects.slice(-20_000)) if (!kept.has(w.id)) judge.staleness.forget(w.row, w.id);
       },
       onRejoined: (r) => startProbe(r),
     });

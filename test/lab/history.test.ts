@@ -10,7 +10,7 @@ import { Scheduler } from '../../sim/core/scheduler.ts';
 import { RngRoot } from '../../sim/core/rng.ts';
 import { KeySpace } from '../../sim/workload/keys.ts';
 import { Workload, workloadOptions } from '../../sim/workload/workload.ts';
-import { Recorder } from '../../sim/measure/recorder.ts';
+import { labMeasurement } from '../../sim/lab/measure.ts';
 import type { HistoryRecord } from '../../sim/measure/history.ts';
 import { loadScenarioFromText } from '../../sim/scenario/loader.ts';
 import { LabClients, type Queryable } from '../../sim/lab/clients.ts';
@@ -61,7 +61,8 @@ describe('lab history recording', () => {
     const sched = new Scheduler();
     let nowUs = 0;
     const history: HistoryRecord[] = [];
-    const recorder = new Recorder({ regionCount: 2, sessionCount: 2, warmupUs: 0, history: { write: (r) => history.push(r) }, minVisible: () => 0 });
+    // No failover here: every ack is of epoch 1.
+    const { recorder, events } = labMeasurement({ regionCount: 2, sessionCount: 2, warmupUs: 0, currentEpoch: () => 1 });
     const keys = new KeySpace({ keyCount: 1, distribution: 'uniform', s: 0, shares: [1] });
     const fake = new FakeCluster(() => nowUs, 30_000);
     const clients = new LabClients({
@@ -69,7 +70,7 @@ describe('lab history recording', () => {
       openPool: (_from, to) => fake.pool(to),
       scenario: sc, sched, pump: () => void sched.run(nowUs),
     });
-    const workload = new Workload(workloadOptions(sc, { sched, rng: new RngRoot(1), ids: ['a', 'b'], keys, endUs: sc.duration }, recorder));
+    const workload = new Workload(workloadOptions(sc, { sched, rng: new RngRoot(1), ids: ['a', 'b'], keys, endUs: sc.duration }, events, { write: (r) => history.push(r) }));
     clients.workload = workload;
     workload.start(clients);
     // Real time stands still in the double: advance it by hand, 1 ms at a time, letting promises settle.
@@ -110,11 +111,12 @@ describe('lab history recording', () => {
   it('after a failover, a region whose DNS cache still names the old primary writes to it: a zombie (older epoch) ack', async () => {
     const sc = loadScenarioFromText(SCENARIO, 'lab-history.yaml').scenario;
     const sched = new Scheduler();
-    const recorder = new Recorder({ regionCount: 2, sessionCount: 2, warmupUs: 0, minVisible: () => 0 });
+    let clients: LabClients | undefined;
+    const { recorder, events } = labMeasurement({ regionCount: 2, sessionCount: 2, warmupUs: 0, currentEpoch: () => clients?.epoch ?? 1 });
     const fake = new FakeCluster(() => 0, 0);
-    const clients = new LabClients({ cluster: { ids: ['a', 'b'], primary: 0, oneWayUs: () => 35_000 }, openPool: (_f, to) => fake.pool(to), scenario: sc, sched, pump: () => undefined });
+    clients = new LabClients({ cluster: { ids: ['a', 'b'], primary: 0, oneWayUs: () => 35_000 }, openPool: (_f, to) => fake.pool(to), scenario: sc, sched, pump: () => undefined });
     const keys = new KeySpace({ keyCount: 1, distribution: 'uniform', s: 0, shares: [1] });
-    const workload = new Workload(workloadOptions(sc, { sched, rng: new RngRoot(1), ids: ['a', 'b'], keys, endUs: sc.duration }, recorder));
+    const workload = new Workload(workloadOptions(sc, { sched, rng: new RngRoot(1), ids: ['a', 'b'], keys, endUs: sc.duration }, events, undefined));
     clients.workload = workload;
     // b is promoted (epoch 2) but b's router caches a for dnsTtl (30 s): the write goes to a, which is still up.
     clients.promoted(1, 0);
