@@ -19,12 +19,12 @@
 // problem (issues.ts, wording.ts).
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { InputError } from '../cli/errors.ts';
+import { InputError } from '../errors.ts';
 import { refuseHostileTree, refuseOversized, toPlainValue } from './hostile.ts';
 import { problemsFromIssues } from './issues.ts';
 import { Locator, type Origin } from './locator.ts';
-import { applySet, isPlainObject } from './overrides.ts';
-import type { PathSegment } from './paths.ts';
+import { applySet } from './overrides.ts';
+import { isPlainObject, type PathSegment } from './paths.ts';
 import { sortLocated, unlocated, type Located } from './problems.ts';
 import { salvage, touchesRepaired } from './salvage.ts';
 import { ScenarioSchema, type Scenario } from './schema.ts';

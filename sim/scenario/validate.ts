@@ -6,8 +6,7 @@
 // it does not check that `expect` metric paths exist (the checker does).
 import { formatDurationUs } from '../core/units.ts';
 import { BoundSchema, type Scenario } from './schema.ts';
-import { isPlainObject } from './overrides.ts';
-import type { PathSegment } from './paths.ts';
+import { isPlainObject, type PathSegment } from './paths.ts';
 import type { Problem } from './problems.ts';
 import { didYouMean } from './wording.ts';
 

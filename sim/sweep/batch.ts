@@ -5,12 +5,11 @@
 // trailing partial line, and runs only what is missing.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../cli/errors.ts';
+import { InputError } from '../errors.ts';
 import type { GridItem } from './grid.ts';
 import type { Plan } from './plan.ts';
 import type { RunPool } from './pool.ts';
-import { createProgress } from '../cli/progress.ts';
-import { runGrid, type GridRunResult } from './runner.ts';
+import { runGrid, type GridRunResult, type Progress } from './runner.ts';
 import { formatShard, inShard, type Shard } from './shard.ts';
 import {
   keyOfLine, readResultsFile, readScenarioJson, RESULTS_FILE, ResultsAppender, writeResultsAtomic, writeScenarioJson,
@@ -27,8 +26,8 @@ export interface BatchOptions {
   refuseOverwrite?: boolean;
   stopOnError: boolean;
   skipFailedVariants?: boolean;
-  label: string;
-  quiet?: boolean;
+  /** Makes the progress reporter for the runs still to do (the CLI draws a bar); none: silent. */
+  progress?: ((total: number) => Progress) | undefined;
 }
 
 export interface BatchResult extends GridRunResult {
@@ -87,7 +86,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
       pool: o.pool,
       stopOnError: o.stopOnError,
       skipFailedVariants: o.skipFailedVariants ?? false,
-      progress: createProgress(todo.length, o.label, { quiet: o.quiet ?? false }),
+      ...(o.progress !== undefined ? { progress: o.progress(todo.length) } : {}),
       onLine: (item, line) => {
         appender?.append(line);
         fresh.set(item.key, line);

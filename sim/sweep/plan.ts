@@ -4,7 +4,7 @@
 // not a failure an hour into a sweep.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { InputError } from '../cli/errors.ts';
+import { InputError } from '../errors.ts';
 import { listVariants, loadScenario } from '../scenario/loader.ts';
 import { expandGrid, gridFingerprint, gridSize, seedRange, type GridItem, type GridSpec, type SweepParam } from './grid.ts';
 import type { ScenarioJson } from './store.ts';

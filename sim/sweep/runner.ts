@@ -7,7 +7,12 @@
 import type { GridItem } from './grid.ts';
 import type { RunOutcome } from './execute.ts';
 import type { RunPool } from './pool.ts';
-import type { Progress } from '../cli/progress.ts';
+
+/** Where a batch reports runs done (the CLI's progress bar implements it). */
+export interface Progress {
+  tick(): void;
+  stop(): void;
+}
 
 /** A grid item that did not produce a result. */
 export interface FailedRun {

@@ -4,8 +4,8 @@
 // by temp file + rename). Owns reading back a possibly interrupted file.
 import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../cli/errors.ts';
-import { writeFileAtomic } from '../cli/sinks.ts';
+import { InputError } from '../errors.ts';
+import { writeFileAtomic } from '../output/files.ts';
 import { runKey, type ParamValue, type SweepParam } from './grid.ts';
 
 export const RESULTS_FILE = 'results.jsonl';

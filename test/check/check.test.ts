@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { cli, tempWith } from './helpers.ts';
 import { baselineOf, compareBaseline, numericKind } from '../../sim/check/baseline.ts';
-import { runCase } from '../../sim/check/case.ts';
+import { runCase } from '../../sim/case.ts';
 
 describe('repsim check', () => {
   it('fails NEW without --update, records with it, then passes; a changed number fails clearly', async () => {
