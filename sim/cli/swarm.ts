@@ -38,7 +38,7 @@ export const swarmCommand: Command = {
     const raw = loaded.raw as { faults?: unknown[] };
     const target: SwarmTarget = { file, variant, variants, expect: sc.expect, ownFaults: raw.faults ?? [] };
     const first = (args.seed as number | undefined) ?? sc.seed;
-    if (first + seeds - 1 > SEED_MAX) throw new InputError(`--seed ${first} with --seeds ${seeds}: the last seed would pass 2^53-1 (${SEED_MAX})`);
+    if (seeds - 1 > SEED_MAX - first) throw new InputError(`--seed ${first} with --seeds ${seeds}: the last seed would pass 2^53-1 (${SEED_MAX})`);
     const draw = (seed: number) => drawFaults({ seed, regionIds: sc.regions.map((r) => r.id), durationMs: sc.duration / 1000, warmupMs: sc.warmup / 1000, kinds });
 
     let failed: { seed: number; faults: SwarmFault[] } | undefined;

@@ -25,7 +25,7 @@ export function parseVariantList(v: unknown): string[] | undefined {
 
 /** The first seed and the count, checked together: the last seed must still be exact (at most 2^53-1). */
 export function checkSeedRange(first: number | undefined, count: number): void {
-  if (first !== undefined && first + count - 1 > SEED_MAX) throw new InputError(`--seed ${first} with --seeds ${count}: the last seed would pass 2^53-1 (${SEED_MAX})`);
+  if (first !== undefined && count - 1 > SEED_MAX - first) throw new InputError(`--seed ${first} with --seeds ${count}: the last seed would pass 2^53-1 (${SEED_MAX})`);
 }
 
 export const sweepCommand: Command = {

@@ -17,7 +17,7 @@ import { InputError } from '../errors.ts';
 export function reasonOf(e: unknown): string {
   if (e instanceof Error) {
     const code = (e as NodeJS.ErrnoException).code;
-    const msg = e.message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
+    const msg = e.message.replace(/^[A-Z]+: /, '').replace(/, \w+( '.*')?$/, '');
     return code !== undefined ? `${code}: ${msg}` : msg;
   }
   return String(e);
