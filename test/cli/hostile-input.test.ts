@@ -89,6 +89,7 @@ const rows: Row[] = [
   },
   { defect: 'report on a summary without metrics', argv: ['report', 'r'], files: { 'r/summary.json': '{"scenario":"x","variant":"base","seed":1}\n' }, message: /^r\/summary\.json: not a run summary: missing object "metrics"$/ },
   { defect: 'YAML nested 800 deep', argv: ['validate', 'deep.yaml'], files: { 'deep.yaml': deepFlow }, message: /^deep\.yaml:2:\d+: YAML: nested too deeply to read/ },
+  { defect: 'a scenario that never ends (/dev/zero; used to hang)', argv: ['run', '/dev/zero'], message: /^\/dev\/zero: cannot read scenario: file is [\d.]+ MB; the limit is 10 MB$/ },
   { defect: 'one tab used for indentation (gave 8 lines)', argv: ['validate', 'tab.yaml'], files: { 'tab.yaml': '' }, message: /^tab\.yaml:24:1: YAML: Tabs are not allowed as indentation; indent with spaces$/ },
 ];
 
