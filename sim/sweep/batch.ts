@@ -3,7 +3,8 @@
 // results.jsonl in grid order; with `resume`, keeps the complete lines of an
 // earlier attempt of the same grid (same fingerprint and shard), drops a
 // trailing partial line, and runs only what is missing.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { makeDirs, reasonOf } from '../output/files.ts';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
 import type { GridItem } from './grid.ts';
@@ -49,7 +50,11 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   let resultsFile: string | undefined;
 
   if (o.outDir !== undefined) {
-    mkdirSync(o.outDir, { recursive: true });
+    try {
+      makeDirs(o.outDir);
+    } catch (e) {
+      throw new InputError(`${o.outDir}: cannot create directory: ${reasonOf(e)}`);
+    }
     resultsFile = join(o.outDir, RESULTS_FILE);
     const existing = readResultsFile(resultsFile);
     let keep = 0;

@@ -96,8 +96,14 @@ export async function runGrid(items: readonly GridItem[], opts: GridRunOptions):
           .run({ id: item.index, scenario: opts.scenario, variant: item.variant, seed: item.seed, sets: item.sets, params: item.params })
           .then((o) => {
             inFlight--;
-            settle(pos, item, o);
-            pump();
+            try {
+              settle(pos, item, o);
+              pump();
+            } catch (e) {
+              // onLine failed (e.g. the results file could not be written): stop dispatching and fail the batch.
+              stopped = true;
+              reject(e);
+            }
           }, reject);
       }
       if (inFlight === 0 && (stopped || nextToDispatch >= items.length)) resolve();

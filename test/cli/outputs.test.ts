@@ -35,6 +35,17 @@ describe('a write that fails during the run', () => {
   }, 130_000);
 });
 
+describe('a sweep whose results file cannot grow', () => {
+  it.skipIf(!onLinux)('stops with one message naming the file, exit 2, keeping the complete lines for --resume', () => {
+    const { dir, scenario } = tempWithScenario();
+    const cmd = `trap '' XFSZ; ulimit -f 12; exec ${q(process.execPath)} ${q(repsim)} sweep ${q(scenario)} --param failover.detectionTimeout=3s,5s,7s --seeds 1 --out sw`;
+    const r = spawnSync('sh', ['-c', cmd], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^sw\/results\.jsonl: write failed: EFBIG: .*kept for --resume$/);
+  }, 130_000);
+});
+
 describe('OutputSet', () => {
   it('renames every file together on commit, under the names asked for', () => {
     const dir = tempDir();
