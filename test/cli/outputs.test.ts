@@ -42,7 +42,7 @@ describe('a sweep whose results file cannot grow', () => {
     const r = spawnSync('sh', ['-c', cmd], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
     expect(r.status, r.stderr).toBe(2);
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^sw\/results\.jsonl: write failed: EFBIG: .*kept for --resume$/);
+    expect(r.stderr).toMatch(/^sw\/results\.jsonl: write failed: EFBIG: .*kept for --resume\)\n$/);
   }, 130_000);
 });
 
