@@ -3,7 +3,7 @@
 // contract: flags (yargs), then the scenario, then every output location,
 // and only then the run; the files appear together when everything is
 // written (sim/output/files.ts), and a failure anywhere leaves none of them.
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import type { Command } from './command.ts';
 import { loadCase, replayCommand, runLoadedCase, type CaseSpec } from '../case.ts';
@@ -50,6 +50,13 @@ export const runCommand: Command = {
     if (tracePath !== undefined) locations.push({ flag: '--trace', path: tracePath, kind: 'file' });
     if (historyPath !== undefined) locations.push({ flag: '--history', path: historyPath, kind: 'file' });
     checkOutputLocations(locations);
+    if (out !== undefined) {
+      // --out's charts directory is replaced as a whole: a trace or history inside it would be deleted.
+      const charts = resolve(out, CHARTS_DIR);
+      for (const [flag, p] of [['--trace', tracePath], ['--history', historyPath]] as const) {
+        if (p !== undefined && resolve(p).startsWith(`${charts}/`)) throw new InputError(`${flag} ${p}: inside ${join(out, CHARTS_DIR)}, which --out replaces on every run; write it elsewhere`);
+      }
+    }
 
     if (args['check-determinism'] === true) {
       const d = await checkDeterminism({ file: spec.file, seed: spec.seed, variant: spec.variant, sets: spec.sets });

@@ -71,6 +71,7 @@ const rows: Row[] = [
   { defect: 'a failing --out leaves no trace or history', argv: ['run', 's.yaml', '--trace', 't.jsonl', '--history', 'h.jsonl', '--out', 'afile'], message: /^--out afile: is a file, not a directory$/ },
   { defect: 'trace and history to the same file', argv: ['run', 's.yaml', '--trace', 'x.jsonl', '--history', 'x.jsonl'], message: /^--history x\.jsonl: the same path as --trace/ },
   { defect: '--trace to a device (would be replaced by a regular file)', argv: ['run', 's.yaml', '--trace', '/dev/null'], message: /^--trace \/dev\/null: exists and is not a regular file/ },
+  { defect: 'a trace inside the charts directory --out replaces', argv: ['run', 's.yaml', '--out', 'o', '--trace', 'o/charts/t.jsonl'], message: /^--trace o\/charts\/t\.jsonl: inside o\/charts, which --out replaces on every run; write it elsewhere$/ },
   { defect: 'check --junit in /proc', argv: ['check', 's.yaml', '--junit', '/proc/j.xml'], message: /^--junit \/proc\/j\.xml: cannot create files in \/proc/ },
   { defect: 'compare --out naming a file', argv: ['compare', 's.yaml', '--out', 'afile'], message: /^--out afile: is a file, not a directory$/ },
   { defect: 'report --out naming a file', argv: ['report', 'adir', '--out', 'afile'], message: /^--out afile: is a file, not a directory$/ },
