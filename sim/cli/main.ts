@@ -24,6 +24,15 @@ export async function main(argv: string[]): Promise<number> {
       if (err instanceof InputError || (err && err.name !== 'YError')) throw err;
       throw flagError(err?.message ?? msg);
     });
+  // yargs reads `--json=maybe` as false; a boolean flag given a value must be given true or false.
+  parser.middleware(() => {
+    // getOptions() is part of yargs' instance but missing from its type definitions.
+    const booleans = (parser as Argv & { getOptions(): { boolean: string[] } }).getOptions().boolean;
+    for (const raw of argv) {
+      const m = /^--([^=]+)=(.*)$/.exec(raw);
+      if (m && booleans.includes(m[1] as string) && m[2] !== 'true' && m[2] !== 'false') throw new InputError(`repsim: --${m[1]}: expected true or false, got "${m[2]}"`);
+    }
+  }, true);
   for (const c of commands) {
     parser.command(c.name, c.describe, c.builder, async (args: Record<string, unknown>) => {
       exitCode = await c.run(args);

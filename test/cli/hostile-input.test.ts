@@ -58,6 +58,7 @@ const rows: Row[] = [
   { defect: 'a flag given twice', argv: ['run', 's.yaml', '--out', 'o1', '--out', 'o2'], message: /^repsim: --out: given 2 times \(o1, o2\); give it once$/ },
   { defect: '--workers 0', argv: ['sweep', 's.yaml', '--workers', '0', '--out', 'o'], message: /^repsim: --workers: expected a whole number from 1 to 256, got 0$/ },
   { defect: '--seeds 0', argv: ['compare', 's.yaml', '--seeds', '0'], message: /^repsim: --seeds: expected a whole number from 1 to/ },
+  { defect: 'a boolean flag given a value it ignored (--json=maybe ran as false)', argv: ['run', 's.yaml', '--json=maybe'], message: /^repsim: --json: expected true or false, got "maybe"$/ },
   { defect: 'an unknown swarm fault kind', argv: ['swarm', 's.yaml', '--fault-kinds', 'meteor'], message: /^repsim: --fault-kinds: unknown kind meteor; choose from/ },
 
   // Item 3: output locations are checked before the run.
