@@ -15,7 +15,7 @@ async function timed(workers: number): Promise<{ seconds: number; lines: string[
   const t0 = performance.now();
   const pool = createPool(workers);
   try {
-    const r = await runBatch({ plan, pool, stopOnError: true, label: `workers ${workers}`, quiet: true });
+    const r = await runBatch({ plan, pool, stopOnError: true });
     if (r.failures.length > 0) throw new Error(r.failures[0]?.problems.join('; '));
     return { seconds: (performance.now() - t0) / 1000, lines: r.lines };
   } finally {

@@ -16,7 +16,7 @@
 // complete). A key present on one side only is a difference.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import { writeFileAtomic } from '../cli/sinks.ts';
+import { writeFileAtomic } from '../output/files.ts';
 import type { Summary } from '../measure/summary-types.ts';
 
 /** What a baseline file holds. */

@@ -2,9 +2,9 @@
 // trace; posts the summary and the trace digest (or the bad-input problems).
 import { parentPort, workerData } from 'node:worker_threads';
 import { createHash } from 'node:crypto';
-import { runCase } from './case.ts';
+import { runCase } from '../case.ts';
 import { HashingTrace } from './trace-hash.ts';
-import { InputError } from '../cli/errors.ts';
+import { InputError } from '../errors.ts';
 import type { WorkerInput, WorkerOutput } from './determinism.ts';
 
 const input = workerData as WorkerInput;

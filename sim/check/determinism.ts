@@ -9,9 +9,9 @@
 // in the thread and imports determinism-worker.ts.
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
-import { InputError } from '../cli/errors.ts';
+import { InputError } from '../errors.ts';
 import type { Summary } from '../measure/summary-types.ts';
-import type { CaseSpec } from './case.ts';
+import type { CaseSpec } from '../case.ts';
 import { CHECKPOINT_EVERY, firstDivergentEvent, firstDivergentWindow, type TraceDigest } from './trace-hash.ts';
 import { baselineOf, compareBaseline } from './baseline.ts';
 

@@ -11,7 +11,7 @@
 // a boolean (a number metric is true when non-zero), or {min, max, equals}
 // (inclusive; any subset, at least one). A path that names no metric is bad
 // input (InputError, exit 2) — never a vacuous pass.
-import { InputError } from '../cli/errors.ts';
+import { InputError } from '../errors.ts';
 import type { Summary } from '../measure/summary-types.ts';
 
 /** A bound on one metric. */

@@ -1,7 +1,7 @@
 // One swarm run judged: the scenario plus a drawn fault mix, run, then its
 // invariants and `expect:` block checked. Returns the failure lines (empty
 // when it passed). Throws InputError for bad input (unknown metric, ...).
-import { runCase } from './case.ts';
+import { runCase } from '../case.ts';
 import { evaluateExpect } from './expect.ts';
 import { faultsSet, type SwarmFault } from './swarm.ts';
 

@@ -9,8 +9,12 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import type { Command } from './command.ts';
-import { InputError } from './errors.ts';
-import { writeFileAtomic } from './sinks.ts';
+import { InputError } from '../errors.ts';
+import { writeFileAtomic } from '../output/files.ts';
+import { checkOutputLocations, type OutputLocation } from '../output/locations.ts';
+import { listVariants, loadScenario } from '../scenario/loader.ts';
+import { countOption, valueOption } from './options.ts';
+import { runsProgress, showsProgress } from './progress.ts';
 import { checkScenarios } from '../check/checker.ts';
 import { caseName, exitCodeOf, type CaseOutcome } from '../check/outcome.ts';
 import { toJunit } from '../check/junit.ts';
@@ -32,31 +36,58 @@ export const checkCommand: Command = {
     y
       .positional('scenario', { type: 'string', array: true, describe: 'scenario YAML files (default: scenarios/*.yaml)' })
       .option('update', { type: 'boolean', default: false, describe: 'rewrite baselines (atomic writes) instead of comparing' })
-      .option('junit', { type: 'string', describe: 'write JUnit XML to FILE (one testcase per scenario × variant × seed)' })
-      .option('summary', { type: 'string', describe: 'write a Markdown summary to FILE (for CI job pages)' })
-      .option('seeds', { type: 'number', describe: "seeds per variant (default: each scenario's check.seeds)" })
-      .option('baselines', { type: 'string', describe: 'baselines directory (default: <scenario dir>/baselines)' })
+      .option('junit', valueOption('junit', 'write JUnit XML to FILE (one testcase per scenario × variant × seed)'))
+      .option('summary', valueOption('summary', 'write a Markdown summary to FILE (for CI job pages)'))
+      .option('seeds', countOption('seeds', 1, 10_000, "seeds per variant (default: each scenario's check.seeds)"))
+      .option('baselines', valueOption('baselines', 'baselines directory (default: <scenario dir>/baselines)'))
       .option('check-determinism', { type: 'boolean', default: false, describe: 'run every case twice in worker threads and compare the trace hashes' }) as unknown as Argv,
   async run(args) {
     const seeds = args.seeds as number | undefined;
-    if (seeds !== undefined && (!Number.isInteger(seeds) || seeds < 1)) throw new InputError(`--seeds: expected a positive integer, got ${String(args.seeds)}`);
     const given = (args.scenario as string[] | undefined) ?? [];
     const files = given.length > 0 ? given : defaultScenarios();
     if (files.length === 0) throw new InputError('check: no scenarios given and scenarios/*.yaml matched nothing');
-    const outcomes = await checkScenarios(files, {
-      clockMs: () => performance.now(),
-      update: args.update === true, seeds, baselines: args.baselines as string | undefined,
-      checkDeterminism: args['check-determinism'] === true,
-      onCase: (o) => {
-        process.stdout.write(`${STATUS[o.status]} ${o.scenario} ${caseName(o)} (${o.seconds.toFixed(1)}s)\n`);
-        const stream = o.status === 'pass' || o.status === 'updated' ? process.stdout : process.stderr;
-        for (const m of o.messages) stream.write(`  ${m}\n`);
-      },
-    });
-    if (typeof args.junit === 'string') writeFileAtomic(args.junit, toJunit(outcomes));
-    if (typeof args.summary === 'string') writeFileAtomic(args.summary, toMarkdown(outcomes));
+    const junit = args.junit as string | undefined;
+    const summaryFile = args.summary as string | undefined;
+    const locations: OutputLocation[] = [];
+    if (junit !== undefined) locations.push({ flag: '--junit', path: junit, kind: 'file' });
+    if (summaryFile !== undefined) locations.push({ flag: '--summary', path: summaryFile, kind: 'file' });
+    checkOutputLocations(locations);
+    const bar = runsProgress(showsProgress() ? countCases(files, seeds) : 0, 'check');
+    let outcomes: CaseOutcome[];
+    try {
+      outcomes = await checkScenarios(files, {
+        clockMs: () => performance.now(),
+        update: args.update === true, seeds, baselines: args.baselines as string | undefined,
+        checkDeterminism: args['check-determinism'] === true,
+        onCase: (o) => {
+          bar.interrupt();
+          process.stdout.write(`${STATUS[o.status]} ${o.scenario} ${caseName(o)} (${o.seconds.toFixed(1)}s)\n`);
+          const stream = o.status === 'pass' || o.status === 'updated' ? process.stdout : process.stderr;
+          for (const m of o.messages) stream.write(`  ${m}\n`);
+          bar.tick();
+        },
+      });
+    } finally {
+      bar.stop();
+    }
+    if (junit !== undefined) writeFileAtomic(junit, toJunit(outcomes), `--junit ${junit}`);
+    if (summaryFile !== undefined) writeFileAtomic(summaryFile, toMarkdown(outcomes), `--summary ${summaryFile}`);
     const n = (s: CaseOutcome['status']) => outcomes.filter((o) => o.status === s).length;
     process.stdout.write(`check: ${outcomes.length} runs: ${n('pass')} passed, ${n('fail')} failed, ${n('new')} new, ${n('updated')} updated, ${n('error')} errors\n`);
     return exitCodeOf(outcomes);
   },
 };
+
+/** How many cases check will run (for the progress bar; a scenario that does not load counts once per variant it names). */
+function countCases(files: readonly string[], seeds: number | undefined): number {
+  let n = 0;
+  for (const file of files) {
+    try {
+      const variants = Math.max(1, listVariants(file).length);
+      n += variants * (seeds ?? loadScenario(file).scenario.check.seeds);
+    } catch {
+      n += 1;
+    }
+  }
+  return n;
+}

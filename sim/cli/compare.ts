@@ -14,7 +14,10 @@ import type { RunResult } from '../report/runs.ts';
 import { planGrid } from '../sweep/plan.ts';
 import { createPool, type RunPool } from '../sweep/pool.ts';
 import { runBatch } from '../sweep/batch.ts';
-import { parsePositiveInt, parseVariantList, parseWorkers } from './sweep.ts';
+import { checkSeedRange, parseVariantList } from './sweep.ts';
+import { checkOutputLocations } from '../output/locations.ts';
+import { countOption, listOption, MAX_SEEDS, MAX_WORKERS, seedOption, valueOption } from './options.ts';
+import { runsProgress } from './progress.ts';
 
 /** The rows of compare's table (all lower-is-better), by comparison metric id. */
 export const COMPARE_METRIC_IDS = ['stalenessP99', 'staleFraction', 'writeLatencyP50', 'writeLatencyP99', 'rpoLostWrites', 'rtoMax', 'splitBrain', 'conflicts', 'lostUpdates'];
@@ -46,7 +49,8 @@ export interface CompareResult {
 export async function runComparison(o: CompareOptions): Promise<CompareResult> {
   const plan = planGrid({ scenario: o.scenario, params: [], variants: o.variants, seeds: o.seeds, firstSeed: o.firstSeed, sets: o.sets, workers: o.pool.size });
   if (o.quiet !== true) for (const w of plan.warnings) process.stderr.write(`warning: ${w}\n`);
-  const r = await runBatch({ plan, pool: o.pool, outDir: o.outDir, stopOnError: false, skipFailedVariants: true, label: o.label ?? 'compare', quiet: o.quiet ?? false });
+  const label = o.label ?? 'compare';
+  const r = await runBatch({ plan, pool: o.pool, outDir: o.outDir, stopOnError: false, skipFailedVariants: true, progress: (n) => runsProgress(n, label, { quiet: o.quiet ?? false }) });
   const crash = r.failures.find((f) => !f.input);
   if (crash) throw new Error(`run ${crash.item.key} crashed: ${crash.problems.join('; ')}\n${crash.stack ?? ''}`);
   const skipped = new Map<string, string>();
@@ -101,19 +105,21 @@ export const compareCommand: Command = {
   builder: (y: Argv) =>
     y
       .positional('scenario', { type: 'string', describe: 'scenario YAML file', demandOption: true })
-      .option('variants', { type: 'string', describe: 'comma-separated variant names (default: all)' })
-      .option('seeds', { type: 'number', describe: 'seeds per variant: seed, seed+1, ... (default 10)' })
-      .option('seed', { type: 'number', describe: "first seed (default: the scenario's seed)" })
-      .option('set', { type: 'string', array: true, describe: 'override for every run: path=value (repeatable)' })
+      .option('variants', valueOption('variants', 'comma-separated variant names (default: all)'))
+      .option('seeds', countOption('seeds', 1, MAX_SEEDS, 'seeds per variant: seed, seed+1, ... (default 10)'))
+      .option('seed', seedOption("first seed (default: the scenario's seed)"))
+      .option('set', listOption('set', 'override for every run: path=value (repeatable)'))
       .option('json', { type: 'boolean', default: false, describe: 'print the table as JSON on stdout' })
-      .option('out', { type: 'string', describe: 'write results.jsonl, scenario.json and the report (charts, index.html) to DIR' })
-      .option('workers', { type: 'number', describe: 'parallel worker threads (default 1)' })
+      .option('out', valueOption('out', 'write results.jsonl, scenario.json and the report (charts, index.html) to DIR'))
+      .option('workers', countOption('workers', 1, MAX_WORKERS, 'parallel worker threads (default 1)'))
       .example('$0 compare scenarios/github-2018-partition.yaml --seeds 5 --workers 2', '') as unknown as Argv,
   async run(args) {
-    const out = args.out;
-    if (out !== undefined && (typeof out !== 'string' || out === '')) throw new InputError('compare: --out needs a directory');
-    const workers = parseWorkers(args.workers);
-    const seeds = parsePositiveInt('seeds', args.seeds, 10);
+    const out = args.out as string | undefined;
+    const workers = (args.workers as number | undefined) ?? 1;
+    const seeds = (args.seeds as number | undefined) ?? 10;
+    const firstSeed = args.seed as number | undefined;
+    checkSeedRange(firstSeed, seeds);
+    if (out !== undefined) checkOutputLocations([{ flag: '--out', path: out, kind: 'dir' }]);
     const pool = createPool(workers);
     let r: CompareResult;
     try {
@@ -121,10 +127,11 @@ export const compareCommand: Command = {
         scenario: args.scenario as string,
         variants: parseVariantList(args.variants),
         seeds,
-        firstSeed: args.seed as number | undefined,
-        sets: ((args.set as string[] | undefined) ?? []).map(String),
-        outDir: typeof out === 'string' ? out : undefined,
+        firstSeed,
+        sets: (args.set as string[] | undefined) ?? [],
+        outDir: out,
         pool,
+        quiet: args.json === true,
       });
     } finally {
       await pool.close();

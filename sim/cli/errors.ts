@@ -1,26 +1,3 @@
-// Errors the CLI reports without a stack trace. Bad input (exit 2) and a
-// failed check or invariant (exit 1) are ordinary outcomes, not crashes.
-
-/** Bad input: unreadable or invalid scenario, bad flag. Exit code 2. */
-export class InputError extends Error {
-  /** One line per problem, already located (file:line:col: field: message). */
-  readonly problems: string[];
-  constructor(problems: string | string[]) {
-    const list = Array.isArray(problems) ? problems : [problems];
-    super(list.join('\n'));
-    this.name = 'InputError';
-    this.problems = list;
-  }
-}
-
-/** A check, expectation or invariant failed. Exit code 1. */
-export class CheckFailure extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CheckFailure';
-  }
-}
-
-export const EXIT_OK = 0;
-export const EXIT_CHECK_FAILED = 1;
-export const EXIT_BAD_INPUT = 2;
+// The CLI's error classes and exit codes live in sim/errors.ts (the library
+// throws them too); re-exported here for the command files.
+export { CheckFailure, EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK, InputError } from '../errors.ts';

@@ -11,23 +11,25 @@ import { EXIT_OK, InputError } from './errors.ts';
 import type { SiteIndexEntry } from '../report/site-index.ts';
 import { createPool } from '../sweep/pool.ts';
 import { formatComparison, runComparison } from './compare.ts';
-import { parsePositiveInt, parseWorkers } from './sweep.ts';
+import { checkOutputLocations } from '../output/locations.ts';
+import { countOption, MAX_SEEDS, MAX_WORKERS, valueOption } from './options.ts';
 
 export const mainJobCommand: Command = {
   name: 'main',
   describe: 'The npm start job: compare every bundled scenario and write reports/index.html',
   builder: (y: Argv) =>
     y
-      .option('scenarios', { type: 'string', default: 'scenarios', describe: 'directory of scenario YAML files' })
-      .option('out', { type: 'string', default: 'reports', describe: 'output directory' })
-      .option('seeds', { type: 'number', default: 3, describe: 'seeds per variant' })
-      .option('workers', { type: 'number', default: 2, describe: 'parallel worker threads' }) as unknown as Argv,
+      .option('scenarios', valueOption('scenarios', 'directory of scenario YAML files (default scenarios)'))
+      .option('out', valueOption('out', 'output directory (default reports)'))
+      .option('seeds', countOption('seeds', 1, MAX_SEEDS, 'seeds per variant (default 3)'))
+      .option('workers', countOption('workers', 1, MAX_WORKERS, 'parallel worker threads (default 2)')) as unknown as Argv,
   async run(args) {
     const { writeReport, writeSiteIndex } = await import('../report/index.ts');
-    const dir = String(args.scenarios);
-    const outRoot = String(args.out);
-    const seeds = parsePositiveInt('seeds', args.seeds, 3);
-    const workers = parseWorkers(args.workers);
+    const dir = (args.scenarios as string | undefined) ?? 'scenarios';
+    const outRoot = (args.out as string | undefined) ?? 'reports';
+    const seeds = (args.seeds as number | undefined) ?? 3;
+    const workers = (args.workers as number | undefined) ?? 2;
+    checkOutputLocations([{ flag: '--out', path: outRoot, kind: 'dir' }]);
     let files: string[];
     try {
       files = readdirSync(dir).filter((f) => f.endsWith('.yaml') || f.endsWith('.yml')).sort().map((f) => join(dir, f));

@@ -6,7 +6,9 @@
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import type { Command } from './command.ts';
-import { EXIT_OK, InputError } from './errors.ts';
+import { EXIT_OK, InputError } from '../errors.ts';
+import { checkOutputLocations } from '../output/locations.ts';
+import { valueOption } from './options.ts';
 import { expandGrid } from '../sweep/grid.ts';
 import { keyOfLine, readResultsFile, readScenarioJson, RESULTS_FILE, writeResultsAtomic, writeScenarioJson, type ScenarioJson } from '../sweep/store.ts';
 
@@ -55,12 +57,12 @@ export const mergeCommand: Command = {
   builder: (y: Argv) =>
     y
       .positional('dirs', { type: 'string', array: true, describe: 'shard output directories' })
-      .option('out', { type: 'string', describe: 'output directory (required)' })
+      .option('out', { ...valueOption('out', 'output directory'), demandOption: true })
       .example('$0 merge out/s0 out/s1 --out out/all', '') as unknown as Argv,
   async run(args) {
-    const out = args.out;
-    if (typeof out !== 'string' || out === '') throw new InputError('merge: --out DIR is required');
+    const out = args.out as string;
     const dirs = (Array.isArray(args.dirs) ? args.dirs : [args.dirs]).map(String);
+    checkOutputLocations([{ flag: '--out', path: out, kind: 'dir' }]);
     const n = mergeShards(dirs, out);
     process.stdout.write(`merged ${dirs.length} shard(s): ${n} runs to ${join(out, RESULTS_FILE)}\n`);
     return EXIT_OK;

@@ -2,7 +2,9 @@
 // (Vega-Lite specs, SVG, PNG) and a self-contained index.html.
 import type { Argv } from 'yargs';
 import type { Command } from './command.ts';
-import { EXIT_OK, InputError } from './errors.ts';
+import { EXIT_OK } from '../errors.ts';
+import { checkOutputLocations } from '../output/locations.ts';
+import { valueOption } from './options.ts';
 
 export const reportCommand: Command = {
   name: 'report <dir>',
@@ -11,23 +13,20 @@ export const reportCommand: Command = {
     y
       .positional('dir', {
         type: 'string',
+        demandOption: true,
         describe: 'Results directory written by run/compare/sweep --out (results.jsonl or summary.json, optional scenario.json)',
       })
-      .option('out', {
-        type: 'string',
-        describe: 'Directory to write index.html and charts/ into (default: the results directory)',
-      })
+      .option('out', valueOption('out', 'Directory to write index.html and charts/ into (default: the results directory)'))
       .example('$0 report out/partition', 'writes out/partition/index.html and out/partition/charts/')
       .example('$0 report out/partition --out reports/partition', 'writes the report elsewhere'),
   run: async (args) => {
-    const dir = args.dir;
-    if (typeof dir !== 'string' || dir === '') throw new InputError('report: name a results directory');
-    const out = args.out;
-    if (out !== undefined && (typeof out !== 'string' || out === '')) throw new InputError('report: --out needs a directory');
+    const dir = args.dir as string;
+    const out = args.out as string | undefined;
+    checkOutputLocations([{ flag: out !== undefined ? '--out' : 'report', path: out ?? dir, kind: 'dir' }]);
     const started = performance.now();
     // The renderer (vega, resvg) loads only when it is needed.
     const { writeReport } = await import('../report/index.ts');
-    const result = await writeReport(dir, typeof out === 'string' ? out : dir);
+    const result = await writeReport(dir, out ?? dir);
     const charts = result.charts.filter((f) => f.endsWith('.png')).length;
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     process.stdout.write(`wrote ${result.indexHtml} (${charts} charts, ${seconds} s)\n`);

@@ -10,15 +10,10 @@ import { parseParams } from '../sweep/grid.ts';
 import { planGrid } from '../sweep/plan.ts';
 import { createPool } from '../sweep/pool.ts';
 import { describeFailures, runBatch } from '../sweep/batch.ts';
-import { formatShard, parseShard } from '../sweep/shard.ts';
-
-/** Parses --workers (default 1). */
-export function parseWorkers(v: unknown): number {
-  if (v === undefined) return 1;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 256) throw new InputError(`--workers: expected an integer from 1 to 256, got ${String(v)}`);
-  return n;
-}
+import { formatShard, parseShard, type Shard } from '../sweep/shard.ts';
+import { checkOutputLocations } from '../output/locations.ts';
+import { countOption, listOption, MAX_SEEDS, MAX_WORKERS, SEED_MAX, seedOption, valueCoerce, valueOption } from './options.ts';
+import { runsProgress } from './progress.ts';
 
 /** Parses --variants a,b (or repeated). */
 export function parseVariantList(v: unknown): string[] | undefined {
@@ -28,12 +23,9 @@ export function parseVariantList(v: unknown): string[] | undefined {
   return list;
 }
 
-/** Parses a positive integer flag. */
-export function parsePositiveInt(flag: string, v: unknown, dflt: number): number {
-  if (v === undefined) return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InputError(`--${flag}: expected a positive integer, got ${String(v)}`);
-  return n;
+/** The first seed and the count, checked together: the last seed must still be exact (at most 2^53-1). */
+export function checkSeedRange(first: number | undefined, count: number): void {
+  if (first !== undefined && count - 1 > SEED_MAX - first) throw new InputError(`--seed ${first} with --seeds ${count}: the last seed would pass 2^53-1 (${SEED_MAX})`);
 }
 
 export const sweepCommand: Command = {
@@ -42,38 +34,32 @@ export const sweepCommand: Command = {
   builder: (y: Argv) =>
     y
       .positional('scenario', { type: 'string', describe: 'scenario YAML file', demandOption: true })
-      .option('param', { type: 'string', array: true, describe: 'swept field: path=v1,v2,... (repeatable; the first is the outermost loop)' })
-      .option('variants', { type: 'string', describe: 'comma-separated variant names (default: all)' })
-      .option('set', { type: 'string', array: true, describe: 'fixed override for every run: path=value (repeatable)' })
-      .option('seeds', { type: 'number', describe: 'seeds per point: seed, seed+1, ... (default 3)' })
-      .option('seed', { type: 'number', describe: "first seed (default: the scenario's seed)" })
-      .option('workers', { type: 'number', describe: 'parallel worker threads (default 1)' })
-      .option('shard', { type: 'string', describe: 'run only shard i of n: grid items with index % n == i (i from 0)' })
+      .option('param', listOption('param', 'swept field: path=v1,v2,... (repeatable; the first is the outermost loop)'))
+      .option('variants', valueOption('variants', 'comma-separated variant names (default: all)'))
+      .option('set', listOption('set', 'fixed override for every run: path=value (repeatable)'))
+      .option('seeds', countOption('seeds', 1, MAX_SEEDS, 'seeds per point: seed, seed+1, ... (default 3)'))
+      .option('seed', seedOption("first seed (default: the scenario's seed)"))
+      .option('workers', countOption('workers', 1, MAX_WORKERS, 'parallel worker threads (default 1)'))
+      .option('shard', { ...valueOption('shard', 'run only shard i of n: grid items with index % n == i (i from 0)'), coerce: (v: unknown) => parseShard(String(valueCoerce('shard', v))) })
       .option('resume', { type: 'boolean', default: false, describe: 'continue an interrupted sweep in --out, skipping finished runs' })
-      .option('out', { type: 'string', describe: 'output directory (required)' })
+      .option('out', { ...valueOption('out', 'output directory'), demandOption: true })
       .example('$0 sweep s.yaml --param topology.replication.shipInterval=0ms,10ms,50ms --seeds 5 --workers 2 --out out/ship', '')
       .example('$0 sweep s.yaml --param failover.detectionTimeout=5s,10s --shard 0/2 --out out/s0', 'first of two shards; join with repsim merge') as unknown as Argv,
   async run(args) {
-    const out = args.out;
-    if (typeof out !== 'string' || out === '') throw new InputError('sweep: --out DIR is required');
-    const params = parseParams(((args.param as string[] | undefined) ?? []).map(String));
-    const shard = args.shard === undefined ? undefined : parseShard(String(args.shard));
-    const workers = parseWorkers(args.workers);
-    const plan = planGrid({
-      scenario: args.scenario as string,
-      params,
-      variants: parseVariantList(args.variants),
-      seeds: parsePositiveInt('seeds', args.seeds, 3),
-      firstSeed: args.seed as number | undefined,
-      sets: ((args.set as string[] | undefined) ?? []).map(String),
-      workers,
-      shardCount: shard?.count,
-    });
+    const out = args.out as string;
+    const params = parseParams((args.param as string[] | undefined) ?? []);
+    const shard = args.shard as Shard | undefined;
+    const workers = (args.workers as number | undefined) ?? 1;
+    const seeds = (args.seeds as number | undefined) ?? 3;
+    const firstSeed = args.seed as number | undefined;
+    checkSeedRange(firstSeed, seeds);
+    const plan = planGrid({ scenario: args.scenario as string, params, variants: parseVariantList(args.variants), seeds, firstSeed, sets: (args.set as string[] | undefined) ?? [], workers, shardCount: shard?.count });
+    checkOutputLocations([{ flag: '--out', path: out, kind: 'dir' }]);
     for (const w of plan.warnings) process.stderr.write(`warning: ${w}\n`);
     const pool = createPool(workers);
     let r;
     try {
-      r = await runBatch({ plan, pool, outDir: out, shard, resume: args.resume === true, refuseOverwrite: true, stopOnError: true, label: 'sweep' });
+      r = await runBatch({ plan, pool, outDir: out, shard, resume: args.resume === true, refuseOverwrite: true, stopOnError: true, progress: (n) => runsProgress(n, 'sweep') });
     } finally {
       await pool.close();
     }

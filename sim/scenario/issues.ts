@@ -5,8 +5,8 @@
 // in the source. It does not define the schema (schema.ts) or check rules
 // across fields (validate.ts).
 import type { z } from 'zod';
-import { isPlainObject, schemaFormsAt, schemaKeysAt } from './overrides.ts';
-import { showPath, toSegment, valueAt, type PathSegment } from './paths.ts';
+import { schemaFormsAt, schemaKeysAt } from './overrides.ts';
+import { isPlainObject, showPath, toSegment, valueAt, type PathSegment } from './paths.ts';
 import type { Problem } from './problems.ts';
 import { closest, describeValue, didYouMean, orList } from './wording.ts';
 

@@ -18,13 +18,13 @@
 // rules (validate.ts), the override syntax (overrides.ts) or the wording of a
 // problem (issues.ts, wording.ts).
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
-import { InputError } from '../cli/errors.ts';
-import { refuseHostileTree, refuseOversized, toPlainValue } from './hostile.ts';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { InputError } from '../errors.ts';
+import { MAX_SCENARIO_BYTES, refuseHostileTree, refuseOversized, toPlainValue } from './hostile.ts';
 import { problemsFromIssues } from './issues.ts';
 import { Locator, type Origin } from './locator.ts';
-import { applySet, isPlainObject } from './overrides.ts';
-import type { PathSegment } from './paths.ts';
+import { applySet } from './overrides.ts';
+import { isPlainObject, type PathSegment } from './paths.ts';
 import { sortLocated, unlocated, type Located, type Problem } from './problems.ts';
 import { salvage, touchesRepaired } from './salvage.ts';
 import { ScenarioSchema, type Scenario } from './schema.ts';
@@ -182,10 +182,31 @@ function readScenarioText(file: string): string {
     const st = statSync(file);
     if (st.isDirectory()) throw new InputError(`${file}: cannot read scenario: it is a directory`);
     refuseOversized(st.size, file);
-    return readFileSync(file, 'utf8');
+    if (st.isFile()) return readFileSync(file, 'utf8');
+    // A pipe or a device (/dev/stdin, /dev/zero) has no size: read at most one byte past the limit.
+    return readBounded(file);
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw new InputError(`${file}: cannot read scenario: ${readFailure(e)}`);
+  }
+}
+
+function readBounded(file: string): string {
+  const fd = openSync(file, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const buf = Buffer.alloc(64 * 1024);
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      chunks.push(buf.subarray(0, n));
+      total += n;
+      if (total > MAX_SCENARIO_BYTES) refuseOversized(total, file);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  } finally {
+    closeSync(fd);
   }
 }
 

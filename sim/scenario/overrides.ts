@@ -6,8 +6,9 @@
 // alias limit are hostile.ts's.
 import { parseDocument, isCollection } from 'yaml';
 import { z } from 'zod';
-import { InputError } from '../cli/errors.ts';
+import { InputError } from '../errors.ts';
 import { MAX_ALIAS_COUNT, isForbiddenKey } from './hostile.ts';
+import { isPlainObject } from './paths.ts';
 import { ScenarioSchema } from './schema.ts';
 
 /** One parsed `--set`: the dotted path split into segments, and the value. */
@@ -85,11 +86,6 @@ function findForbiddenKey(v: unknown): string | undefined {
     }
   }
   return undefined;
-}
-
-/** A non-null, non-array object. */
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /**

@@ -1,8 +1,13 @@
 // Field paths: the `['faults', 0, 'at']` that names a value in a scenario.
 // Owns how a path is shown in messages, prefix tests, and reading the value a
 // path names in a plain object. It does not write values (overrides.ts) or
-// find a path's node in the YAML source (source.ts).
-import { isPlainObject } from './overrides.ts';
+// find a path's node in the YAML source (source.ts). Imports nothing, so
+// every other scenario module can use it without a cycle.
+
+/** A non-null, non-array object (a YAML mapping once parsed). */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
 
 /** One segment of a field path: a mapping key or a list index. */
 export type PathSegment = string | number;

@@ -5,8 +5,7 @@
 // as artefacts of that repair. It does not report the schema's own problems
 // (issues.ts) or define the checks (validate.ts).
 import type { z } from 'zod';
-import { isPlainObject } from './overrides.ts';
-import { isPrefix, showPath, toSegment, valueAt, type PathSegment } from './paths.ts';
+import { isPlainObject, isPrefix, showPath, toSegment, valueAt, type PathSegment } from './paths.ts';
 import type { Problem } from './problems.ts';
 import { ScenarioSchema, type Scenario } from './schema.ts';
 

@@ -4,12 +4,10 @@
 // document into a plain value, or decide which node a problem points at when
 // overrides are involved (locator.ts).
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
-import { InputError } from '../cli/errors.ts';
+import { InputError } from '../errors.ts';
 import { showPath, type PathSegment } from './paths.ts';
 import type { Located } from './problems.ts';
 
-/** YAML syntax errors reported per file (one typo can cascade). */
-const MAX_SYNTAX_ERRORS = 20;
 
 /** A parsed YAML document and the way back from its nodes to `file:line:col`. */
 export interface SourceMap {
@@ -29,8 +27,9 @@ export interface Source extends SourceMap {
 
 /**
  * Parses YAML text (YAML 1.2, unique keys). Throws InputError for an empty
- * file, for syntax errors (each located, at most 20 shown) and for a file of
- * several documents.
+ * file, for a syntax error (the first one, located: the ones after it are
+ * almost always its echoes, e.g. one tab used for indentation gives eight)
+ * and for a file of several documents.
  */
 export function parseYaml(text: string, label: string): SourceMap {
   const lines = new LineCounter();
@@ -42,6 +41,7 @@ export function parseYaml(text: string, label: string): SourceMap {
   try {
     docs = [...parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, version: '1.2' })];
   } catch (e) {
+    if (e instanceof RangeError) throw new InputError(`${label}: (root): ${tooDeep()}`);
     throw new InputError(`${label}: cannot parse scenario: ${e instanceof Error ? e.message : String(e)}`);
   }
   const doc = docs[0];
@@ -50,14 +50,11 @@ export function parseYaml(text: string, label: string): SourceMap {
   for (const d of docs) {
     for (const err of [...d.errors, ...d.warnings]) {
       const p = posAt(err.pos[0]);
-      syntax.push({ ...p, text: `${p.where}: YAML: ${firstLine(err.message)}` });
+      syntax.push({ ...p, text: `${p.where}: YAML: ${plainSyntaxMessage(err.message)}` });
     }
   }
-  if (syntax.length > 0) {
-    const shown = syntax.slice(0, MAX_SYNTAX_ERRORS).map((s) => s.text);
-    if (syntax.length > MAX_SYNTAX_ERRORS) shown.push(`${label}: ${syntax.length - MAX_SYNTAX_ERRORS} more YAML errors not shown`);
-    throw new InputError(shown);
-  }
+  const first = syntax.sort((a, b) => a.line - b.line || a.col - b.col)[0];
+  if (first !== undefined) throw new InputError(first.text);
   if (docs.length > 1) {
     const second = docs[1] as Document.Parsed;
     throw new InputError(`${posAt(second.range[0]).where}: (root): a scenario file holds one YAML document; found ${docs.length} (remove the "---" separators)`);
@@ -76,8 +73,16 @@ export function parseYaml(text: string, label: string): SourceMap {
   };
 }
 
-function firstLine(s: string): string {
-  return (s.split('\n')[0] ?? s).trim();
+function tooDeep(): string {
+  return 'nested too deeply to read (the YAML reader ran out of stack on [ ] or { } inside each other); a scenario nests a handful of levels';
+}
+
+/** The parser's message in plain words: its first line, with a hint where the parser's own is cryptic. */
+function plainSyntaxMessage(message: string): string {
+  const line = (message.split('\n')[0] ?? message).trim();
+  if (/Maximum call stack size exceeded/.test(line)) return tooDeep();
+  if (/^Tabs are not allowed as indentation/.test(line)) return `${line}; indent with spaces`;
+  return line;
 }
 
 /** Where findNode got to. */

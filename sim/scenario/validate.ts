@@ -3,13 +3,13 @@
 // sum to 1, warmup < duration, ...). Pure: takes the parsed scenario, returns
 // problems and warnings with their field paths. It does not read YAML or
 // locate problems in the source (locator.ts maps paths to file:line:col), and
-// it does not check that `expect` metric paths exist (the checker does).
+// `expect` metric paths are checked against the summary's shape (metrics.ts).
 import { formatDurationUs } from '../core/units.ts';
 import { BoundSchema, type Scenario } from './schema.ts';
-import { isPlainObject } from './overrides.ts';
-import type { PathSegment } from './paths.ts';
+import { isPlainObject, type PathSegment } from './paths.ts';
 import type { Problem } from './problems.ts';
 import { didYouMean } from './wording.ts';
+import { metricPathProblem } from './metrics.ts';
 
 /** What validateScenario found. Warnings do not make a scenario invalid. */
 export interface ValidationResult {
@@ -248,6 +248,11 @@ function checkExpect(expect: Record<string, unknown>, variants: Set<string>, out
 function checkBound(path: PathSegment[], metric: string, bound: unknown, out: ValidationResult): void {
   if (!METRIC_PATH.test(metric)) {
     out.errors.push({ path, message: `"${metric}" is neither a variant name nor a metric path (like splitBrain.occurrences)`, anchor: 'key' });
+    return;
+  }
+  const unknown = metricPathProblem(metric);
+  if (unknown !== undefined) {
+    out.errors.push({ path, message: unknown, anchor: 'key' });
     return;
   }
   const r = BoundSchema.safeParse(bound);

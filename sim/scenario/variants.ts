@@ -5,10 +5,10 @@
 // (overrides.ts), and does not check variant names for duplicates
 // (validate.ts).
 import { isMap, isScalar, type Node } from 'yaml';
-import { InputError } from '../cli/errors.ts';
+import { InputError } from '../errors.ts';
 import type { Origin } from './locator.ts';
-import { isPlainObject, schemaHasPath, setAtPath, splitPath } from './overrides.ts';
-import type { PathSegment } from './paths.ts';
+import { schemaHasPath, setAtPath, splitPath } from './overrides.ts';
+import { isPlainObject, type PathSegment } from './paths.ts';
 import type { Located } from './problems.ts';
 import { findNode, type Source } from './source.ts';
 import { didYouMean } from './wording.ts';

@@ -3,14 +3,14 @@
 // results.jsonl in grid order; with `resume`, keeps the complete lines of an
 // earlier attempt of the same grid (same fingerprint and shard), drops a
 // trailing partial line, and runs only what is missing.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { makeDirs, reasonOf } from '../output/files.ts';
 import { join } from 'node:path';
-import { InputError } from '../cli/errors.ts';
+import { InputError } from '../errors.ts';
 import type { GridItem } from './grid.ts';
 import type { Plan } from './plan.ts';
 import type { RunPool } from './pool.ts';
-import { createProgress } from '../cli/progress.ts';
-import { runGrid, type GridRunResult } from './runner.ts';
+import { runGrid, type GridRunResult, type Progress } from './runner.ts';
 import { formatShard, inShard, type Shard } from './shard.ts';
 import {
   keyOfLine, readResultsFile, readScenarioJson, RESULTS_FILE, ResultsAppender, writeResultsAtomic, writeScenarioJson,
@@ -27,8 +27,8 @@ export interface BatchOptions {
   refuseOverwrite?: boolean;
   stopOnError: boolean;
   skipFailedVariants?: boolean;
-  label: string;
-  quiet?: boolean;
+  /** Makes the progress reporter for the runs still to do (the CLI draws a bar); none: silent. */
+  progress?: ((total: number) => Progress) | undefined;
 }
 
 export interface BatchResult extends GridRunResult {
@@ -51,7 +51,11 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   let resultsFile: string | undefined;
 
   if (o.outDir !== undefined) {
-    mkdirSync(o.outDir, { recursive: true });
+    try {
+      makeDirs(o.outDir);
+    } catch (e) {
+      throw new InputError(`${o.outDir}: cannot create directory: ${reasonOf(e)}`);
+    }
     resultsFile = join(o.outDir, RESULTS_FILE);
     const existing = readResultsFile(resultsFile);
     let keep = 0;
@@ -88,7 +92,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
       pool: o.pool,
       stopOnError: o.stopOnError,
       skipFailedVariants: o.skipFailedVariants ?? false,
-      progress: createProgress(todo.length, o.label, { quiet: o.quiet ?? false }),
+      ...(o.progress !== undefined ? { progress: o.progress(todo.length) } : {}),
       onLine: (item, line) => {
         appender?.append(line);
         fresh.set(item.key, line);

@@ -1,8 +1,8 @@
 // One grid run, as a plain message in and a plain message out, so the same
 // code serves the main thread (--workers 1) and the worker threads. The
 // results line is serialised here, once, so it is byte-identical wherever it ran.
-import { InputError } from '../cli/errors.ts';
-import { runOnce } from '../cli/run.ts';
+import { InputError } from '../errors.ts';
+import { runCase } from '../case.ts';
 import type { ParamValue } from './grid.ts';
 
 /** What to run. */
@@ -28,7 +28,7 @@ export function resultLine(summary: object, params: Record<string, ParamValue>):
 /** Runs one task; never throws (failures come back as outcomes). */
 export function executeTask(task: RunTask): RunOutcome {
   try {
-    const { summary, warnings } = runOnce({ scenario: task.scenario, seed: task.seed, variant: task.variant, set: task.sets });
+    const { summary, warnings } = runCase({ file: task.scenario, seed: task.seed, variant: task.variant, sets: task.sets });
     return { id: task.id, ok: true, line: resultLine(summary, task.params), warnings, invariantViolations: summary.invariantViolations.length };
   } catch (e) {
     if (e instanceof InputError) return { id: task.id, ok: false, input: true, problems: e.problems, message: e.message };

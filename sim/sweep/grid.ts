@@ -6,7 +6,7 @@
 // then variants (in the order given), then seeds (innermost). Item i of that
 // order is the run with grid index i; shards and results.jsonl use it.
 import { createHash } from 'node:crypto';
-import { InputError } from '../cli/errors.ts';
+import { InputError } from '../errors.ts';
 import { parseSet, schemaHasPath, splitPath } from '../scenario/overrides.ts';
 import { REPSIM_VERSION } from '../version.ts';
 

@@ -7,7 +7,12 @@
 import type { GridItem } from './grid.ts';
 import type { RunOutcome } from './execute.ts';
 import type { RunPool } from './pool.ts';
-import type { Progress } from '../cli/progress.ts';
+
+/** Where a batch reports runs done (the CLI's progress bar implements it). */
+export interface Progress {
+  tick(): void;
+  stop(): void;
+}
 
 /** A grid item that did not produce a result. */
 export interface FailedRun {
@@ -91,8 +96,14 @@ export async function runGrid(items: readonly GridItem[], opts: GridRunOptions):
           .run({ id: item.index, scenario: opts.scenario, variant: item.variant, seed: item.seed, sets: item.sets, params: item.params })
           .then((o) => {
             inFlight--;
-            settle(pos, item, o);
-            pump();
+            try {
+              settle(pos, item, o);
+              pump();
+            } catch (e) {
+              // onLine failed (e.g. the results file could not be written): stop dispatching and fail the batch.
+              stopped = true;
+              reject(e);
+            }
           }, reject);
       }
       if (inFlight === 0 && (stopped || nextToDispatch >= items.length)) resolve();

@@ -4,8 +4,8 @@
 // by temp file + rename). Owns reading back a possibly interrupted file.
 import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../cli/errors.ts';
-import { writeFileAtomic } from '../cli/sinks.ts';
+import { InputError } from '../errors.ts';
+import { reasonOf, writeFileAtomic } from '../output/files.ts';
 import { runKey, type ParamValue, type SweepParam } from './grid.ts';
 
 export const RESULTS_FILE = 'results.jsonl';
@@ -90,18 +90,30 @@ export function writeScenarioJson(dir: string, info: ScenarioJson): void {
   writeFileAtomic(join(dir, SCENARIO_FILE), JSON.stringify(info, null, 2) + '\n');
 }
 
-/** Appends complete lines to results.jsonl, each with one write (a crash leaves at most one partial trailing line). */
+/**
+ * Appends complete lines to results.jsonl, each with one write (a crash
+ * leaves at most one partial trailing line, which --resume drops). A failed
+ * write is an InputError naming the file (the lines before it stay, for --resume).
+ */
 export class ResultsAppender {
   private readonly fd: number;
-  constructor(path: string, opts: { truncateTo?: number } = {}) {
-    this.fd = openSync(path, opts.truncateTo === undefined ? 'w' : 'r+');
-    if (opts.truncateTo !== undefined) ftruncateSync(this.fd, opts.truncateTo);
+  private position: number;
+  constructor(private readonly path: string, opts: { truncateTo?: number } = {}) {
+    try {
+      this.fd = openSync(path, opts.truncateTo === undefined ? 'w' : 'r+');
+      if (opts.truncateTo !== undefined) ftruncateSync(this.fd, opts.truncateTo);
+    } catch (e) {
+      throw new InputError(`${path}: cannot write: ${reasonOf(e)}`);
+    }
     this.position = opts.truncateTo ?? 0;
   }
-  private position: number;
   append(line: string): void {
     const bytes = Buffer.from(line + '\n', 'utf8');
-    writeSync(this.fd, bytes, 0, bytes.length, this.position);
+    try {
+      writeSync(this.fd, bytes, 0, bytes.length, this.position);
+    } catch (e) {
+      throw new InputError(`${this.path}: write failed: ${reasonOf(e)} (the complete lines before it are kept for --resume)`);
+    }
     this.position += bytes.length;
   }
   close(): void {

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { cli, tempWith } from './helpers.ts';
 import { baselineOf, compareBaseline, numericKind } from '../../sim/check/baseline.ts';
-import { runCase } from '../../sim/check/case.ts';
+import { runCase } from '../../sim/case.ts';
 
 describe('repsim check', () => {
   it('fails NEW without --update, records with it, then passes; a changed number fails clearly', async () => {
@@ -40,13 +40,13 @@ describe('repsim check', () => {
     expect(readFileSync(junit, 'utf8')).toContain('metrics.writes.acked: baseline');
   });
 
-  it('exits 2 for an unknown metric in expect, naming file and path', async () => {
+  it('exits 2 for an unknown metric in expect, naming file:line:col and path, before running anything', async () => {
     const dir = tempWith('small.yaml');
     const file = path.join(dir, 'small.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('splitBrain.occurrences: 0', 'splitBrain.count: 0'));
     const r = await cli(['check', file, '--seeds', '1', '--update']);
     expect(r.code).toBe(2);
-    expect(r.err).toContain(`${file}: expect.splitBrain.count: unknown metric "splitBrain.count"`);
+    expect(r.err).toMatch(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: expect\\.splitBrain\\.count: unknown metric "splitBrain\\.count"`));
     expect(existsSync(path.join(dir, 'baselines'))).toBe(false);
   });
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { runCase } from '../../sim/check/case.ts';
+import { runCase } from '../../sim/case.ts';
 import type { HistoryRecord } from '../../sim/measure/history.ts';
 import { toJepsenEdn } from '../../sim/measure/history-format.ts';
 import { cli, fixtures, tempWith } from './helpers.ts';

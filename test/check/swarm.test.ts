@@ -6,7 +6,7 @@ import path from 'node:path';
 import { drawFaults, replayCommand, SWARM_DEFAULT_KINDS, type SwarmKind } from '../../sim/check/swarm.ts';
 import { judgeSwarmRun, type SwarmTarget } from '../../sim/check/swarm-run.ts';
 import { shrinkFaults } from '../../sim/check/shrink.ts';
-import { runCase } from '../../sim/check/case.ts';
+import { runCase } from '../../sim/case.ts';
 import { cli, fixtures } from './helpers.ts';
 
 const file = path.join(fixtures, 'unfenced.yaml');

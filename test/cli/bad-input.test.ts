@@ -21,7 +21,7 @@ describe('bad input: exit 2, one line, no stack trace', () => {
     ['a value the field rejects', () => ['sweep', scenario, '--param', 'topology.replication.mode=async,semi-synk', '--out', join(dir, 'x')], /semi-synk/],
     ['unknown variant', () => ['sweep', scenario, '--variants', 'stonith,nope', '--out', join(dir, 'x')], /unknown variant "nope"; variants are stonith, nofence/],
     ['malformed --shard', () => ['sweep', scenario, '--shard', '2/2', '--out', join(dir, 'x')], /--shard 2\/2: expected i\/n/],
-    ['--out missing', () => ['sweep', scenario], /--out DIR is required/],
+    ['--out missing', () => ['sweep', scenario], /--out is required/],
     ['bad --workers', () => ['sweep', scenario, '--workers', '0', '--out', join(dir, 'x')], /--workers/],
     ['compare: unknown variant', () => ['compare', scenario, '--variants', 'nofense', '--seeds', '1'], /unknown variant "nofense"/],
     ['compare: bad --set', () => ['compare', scenario, '--set', 'failover.fencing=maybe', '--seeds', '1'], /maybe/],

@@ -1,7 +1,7 @@
 // Shared paths and helpers for the scenario tests.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputError } from '../../sim/cli/errors.ts';
+import { InputError } from '../../sim/errors.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The repository root. */
