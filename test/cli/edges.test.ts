@@ -78,8 +78,7 @@ describe('module edges', () => {
   });
 
   it('no import cycles', () => {
-    // sim/db's node ↔ cdc-receiver cycle belongs to the model restructure (issue 12, items 1–3); drop this filter once it is gone.
-    const found = cycles(g).filter((c) => !c.every((f) => f.startsWith('sim/db/')));
+    const found = cycles(g);
     expect(found).toEqual([]);
   });
 
