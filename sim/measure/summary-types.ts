@@ -108,6 +108,7 @@ export interface Summary {
     /** consensus topology only (SPEC §6): elections, leader changes, highest term, commit latency per leader region. */
     consensus?: {
       elections: number;
+      preVotes: number;
       leaderChanges: number;
       maxTerm: number;
       commitLatencyMs: Record<string, Percentiles>;

@@ -39,6 +39,8 @@ export interface ConsensusRunOptions {
 /** metrics.consensus of the summary. */
 export interface ConsensusMetrics {
   elections: number;
+  /** Pre-vote rounds started (each real election with pre-vote on follows one; failed ones end there). */
+  preVotes: number;
   leaderChanges: number;
   maxTerm: number;
   /** Proposal → majority durable at the leader, per region of the leader (regions that led). */
@@ -121,11 +123,11 @@ export function assembleConsensus(sc: Scenario, opts: ConsensusRunOptions): Cons
   const crashed = ids.map(() => 0);
   const paused = ids.map(() => 0);
   const nodesIn = ids.map((_, r) => g.nodes.filter((x) => x.region === r));
-  /** Cut off from at least half of the other regions. */
+  /** Cut off from more than half of the other regions. */
   const isolated = (r: number) => {
     let cut = 0;
     for (let b = 0; b < n; b++) if (b !== r && (!net.isUp(r, b) || !net.isUp(b, r))) cut++;
-    return n > 1 && cut * 2 >= n - 1;
+    return n > 1 && cut * 2 > n - 1;
   };
   function stateChanged(r: number): void {
     const xs = nodesIn[r] ?? [];
@@ -232,7 +234,7 @@ export function assembleConsensus(sc: Scenario, opts: ConsensusRunOptions): Cons
       const commitLatencyMs: Record<string, Percentiles> = {};
       g.commitLatency.forEach((h, r) => { if (h.count > 0) commitLatencyMs[ids[r] as string] = h.summaryMs(); });
       const consensus: ConsensusMetrics = {
-        elections: g.elections, leaderChanges: g.leaderChanges, maxTerm: g.maxTerm, commitLatencyMs,
+        elections: g.elections, preVotes: g.preVotes, leaderChanges: g.leaderChanges, maxTerm: g.maxTerm, commitLatencyMs,
         leaseReadsBeyondClockBound: g.invariants.leaseReadsBeyondClockBound,
       };
       summary.metrics.consensus = consensus;

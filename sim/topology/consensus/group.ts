@@ -76,6 +76,7 @@ export class RaftGroup implements RaftHost {
   listener: GroupListener | undefined;
 
   elections = 0;
+  preVotes = 0;
   leaderChanges = 0;
   maxTerm = 0;
   readonly changes: LeaderChange[] = [];
@@ -173,7 +174,8 @@ export class RaftGroup implements RaftHost {
   }
 
   electionStarted(n: RaftNode, pre: boolean): void {
-    if (!pre) this.elections++;
+    if (pre) this.preVotes++;
+    else this.elections++;
     if (n.term > this.maxTerm) this.maxTerm = n.term;
   }
 

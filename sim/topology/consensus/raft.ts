@@ -101,6 +101,8 @@ interface Progress {
   probe: boolean;
   probeSentUs: number;
   lastHeardUs: number;
+  /** Last answer from this replica in this term (−∞: none yet). */
+  lastAnswerUs: number;
   lastMatchUs: number;
   leaseAck: number;
 }
@@ -165,6 +167,7 @@ export class RaftNode {
   private readonly rounds = new Map<number, ReadRound>();
   private transferTarget = -1;
   private transferDeadlineUs = 0;
+  private transferSent = false;
   private yieldedAtLocal = Infinity;
   private hbGen = 0;
   private checkAtUs = Infinity;
@@ -367,7 +370,7 @@ export class RaftNode {
     this.lastHeardLeaderUs = this.now;
     this.progress = [];
     for (let i = 0; i < this.host.nodeCount; i++) {
-      this.progress.push({ match: 0, next: this.log.lastIndex + 1, probe: true, probeSentUs: -Infinity, lastHeardUs: this.now, lastMatchUs: this.now, leaseAck: -Infinity });
+      this.progress.push({ match: 0, next: this.log.lastIndex + 1, probe: true, probeSentUs: -Infinity, lastHeardUs: this.now, lastAnswerUs: -Infinity, lastMatchUs: this.now, leaseAck: -Infinity });
     }
     const waitBase = this.transferLeaseEnd ?? Math.max(this.voteLeaseExpiry, this.knownLeaseExpiry);
     this.leaseWaitUntilLocal = cfg.leaseDurationUs > 0 && waitBase > -Infinity ? waitBase + cfg.maxClockOffsetUs : -Infinity;
@@ -567,7 +570,13 @@ export class RaftNode {
     }
   }
 
-  /** Returns leadership to the preferred region when a voter there is healthy and caught up. */
+  /**
+   * Returns leadership to the preferred region when a voter there is up and
+   * heard from: the leader stops taking writes and serving under its lease,
+   * brings the target up to date, then tells it to campaign at once
+   * (TimeoutNow), handing over the moment its lease ended. An unfinished
+   * transfer is abandoned after an election timeout.
+   */
   private maybeTransfer(): void {
     const cfg = this.host.cfg;
     if (this.transferTarget >= 0) {
@@ -582,14 +591,20 @@ export class RaftNode {
     const t = this.host.preferredTarget(this);
     if (t < 0) return;
     const pr = this.progress[t] as Progress;
-    if (this.now - pr.lastHeardUs > cfg.heartbeatIntervalUs * 2) return;
-    if (pr.match < this.log.lastIndex) {
-      this.sendAppend(t);
-      return;
-    }
+    if (this.now - pr.lastAnswerUs > cfg.heartbeatIntervalUs * 2) return;
     this.transferTarget = t;
+    this.transferSent = false;
     this.transferDeadlineUs = this.now + cfg.electionTimeoutUs;
     this.yieldedAtLocal = this.local();
+    this.continueTransfer();
+  }
+
+  private continueTransfer(): void {
+    const t = this.transferTarget;
+    if (t < 0 || this.transferSent) return;
+    const pr = this.progress[t] as Progress;
+    if (pr.match < this.log.lastIndex) return this.sendAppend(t);
+    this.transferSent = true;
     this.host.sendDatagram(this, t, { t: 'timeoutNow', term: this.term, from: this.id, leaseEnd: this.yieldedAtLocal });
   }
 
@@ -716,6 +731,7 @@ export class RaftNode {
     if (this.role !== 'leader') return;
     const pr = this.progress[m.from] as Progress;
     pr.lastHeardUs = this.now;
+    pr.lastAnswerUs = this.now;
     if (m.leaseStart > pr.leaseAck) {
       pr.leaseAck = m.leaseStart;
       this.recomputeLease();
@@ -728,6 +744,8 @@ export class RaftNode {
       if (pr.next <= pr.match) pr.next = pr.match + 1;
       pr.probe = false;
       this.maybeCommit();
+      if (this.role !== 'leader') return;
+      if (m.from === this.transferTarget) this.continueTransfer();
       if (pr.next <= this.log.lastIndex) this.sendAppend(m.from);
     } else if (!pr.probe || m.rejectIndex === pr.next - 1) {
       pr.probe = true;
@@ -741,6 +759,7 @@ export class RaftNode {
     if (this.role !== 'leader') return;
     const pr = this.progress[m.from] as Progress;
     pr.lastHeardUs = this.now;
+    pr.lastAnswerUs = this.now;
     if (m.leaseStart > pr.leaseAck) {
       pr.leaseAck = m.leaseStart;
       this.recomputeLease();
