@@ -230,7 +230,7 @@ export class ConsensusTopology implements Topology, GroupListener {
       case 'read-index':
         return this.readIndex(req, n);
       case 'follower':
-        if (n.closedTs >= req.readTs) return this.reply(req, n, 'ok', this.history.asOf(op.row, req.readTs), 0);
+        if (n.closedTsNow() >= req.readTs) return this.reply(req, n, 'ok', this.history.asOf(op.row, req.readTs), 0);
         return this.reply(req, n, 'fallback', 0, 0);
       case 'local-unsafe':
         return this.reply(req, n, 'ok', n.rowVersion[op.row] as number, 0);

@@ -476,6 +476,11 @@ export class RaftNode {
     return c;
   }
 
+  /** Follower reads: a timestamp at or below which this replica has applied every write (a leader, which applies as it commits, knows its own). */
+  closedTsNow(): number {
+    return this.role === 'leader' && this.status === 'up' ? this.closedTimestamp() : this.closedTs;
+  }
+
   /** Every entry with a timestamp at or below this is committed at or below the commit index. */
   private closedTimestamp(): number {
     const next = this.commitIndex + 1;
