@@ -24,7 +24,8 @@
 import type { Scheduler } from '../../core/scheduler.ts';
 import type { Network } from '../../world/network.ts';
 import type { WallClock } from '../../world/clock.ts';
-import type { Op, Topology, Workload } from '../../workload/workload.ts';
+import type { Op, Topology } from '../../workload/op.ts';
+import type { Workload } from '../../workload/workload.ts';
 import type { RaftGroup, GroupListener } from './group.ts';
 import type { RaftNode } from './raft.ts';
 import { CommittedHistory } from './history.ts';
@@ -68,6 +69,8 @@ interface Reply {
   kind: ReplyKind;
   version: number;
   index: number;
+  /** Writes: when the leader committed it, µs. */
+  commitUs: number;
   term: number;
   region: number;
   hint: number;
@@ -182,7 +185,7 @@ export class ConsensusTopology implements Topology, GroupListener {
       case 'ok':
         if (req.mode === 'write') {
           const inTime = now - op.invokeUs <= this.o.clientTimeoutUs;
-          this.o.workload.writeAcked(op, now, r.version, r.index, r.term, r.region);
+          this.o.workload.writeAcked(op, now, { node: { region: r.region }, version: r.version, lsn: r.index, epoch: r.term, commitUs: r.commitUs });
           if (inTime) {
             this.o.group.ackReceived(r.term, now);
             this.o.onAcked?.(r.version, r.index, r.term, r.region, now);
@@ -247,7 +250,7 @@ export class ConsensusTopology implements Topology, GroupListener {
   }
 
   private reply(req: Req, n: RaftNode, kind: ReplyKind, version: number, index: number): void {
-    const r: Reply = { req, kind, version, index, term: n.term, region: n.region, hint: kind === 'redirect' ? n.leader : -1 };
+    const r: Reply = { req, kind, version, index, commitUs: this.o.sched.now, term: n.term, region: n.region, hint: kind === 'redirect' ? n.leader : -1 };
     this.o.net.datagram(n.region, req.op.region, this.replyBound, r);
   }
 

@@ -243,7 +243,17 @@ export class RaftNode {
     if (this.status === 'up') this.status = 'paused';
   }
 
+  // --- the fault verbs' view of a node (NodeProcess) ---------------------------
+
+  /** Crash (or power-off) or pause the replica's process. */
+  stop(status: 'crashed' | 'paused' | 'off'): void {
+    if (status === 'paused') this.pause();
+    else this.crash();
+  }
+
+  /** A crashed replica restarts; a paused one wakes and handles what queued up while it slept. */
   resume(): void {
+    if (this.status === 'crashed') return this.restart();
     if (this.status !== 'paused') return;
     this.status = 'up';
     const q = this.inbox;
@@ -258,7 +268,7 @@ export class RaftNode {
   }
 
   /** The disk writes entries `factor` × slower (slow-apply fault). */
-  setDiskFactor(factor: number): void {
+  setApplyFactor(factor: number): void {
     this.diskFactor = factor;
   }
 
