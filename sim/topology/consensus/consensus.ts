@@ -14,13 +14,20 @@
 //   deposed leader too) — the stale read Jepsen found in etcd 0.4.1.
 //
 // A replica that is not the leader answers with the leader it knows; the
-// gateway follows that hint at once, or else waits RETRY_BACKOFF_US and
-// tries the next voter, nearest first, until the client's timeout. A
+// gateway follows that hint at once (at most MAX_HOPS times in a row), or
+// else waits a backoff and tries the next voter, nearest first, until the
+// client's timeout. A
 // crashed replica refuses at once; a dropped request counts as a refusal
 // (the connection broke). A leader that may not serve yet (lease wait, lease
 // lapsed, transfer) holds requests until it may, or redirects them when it
 // steps down; writes it had proposed then get no answer (the client times
 // out: the outcome is ambiguous to it).
+//
+// Cost: a request to a replica in the gateway's own region is served the
+// moment it is issued, and a successful answer reaches the client half an
+// intra-region round trip later (as for the other topologies); client
+// timeouts are found by one sweep per gateway every TIMEOUT_SWEEP_US, not
+// one event per operation (a timed-out client is told at most that late).
 import type { Scheduler } from '../../core/scheduler.ts';
 import type { Network } from '../../world/network.ts';
 import type { WallClock } from '../../world/clock.ts';
@@ -35,6 +42,10 @@ export type ReadStrategy = 'leaseholder' | 'read-index' | 'follower' | 'local-un
 /** How long a gateway first waits before trying the next replica when none named a leader, µs; doubled per attempt up to RETRY_BACKOFF_MAX_US. */
 export const RETRY_BACKOFF_US = 50_000;
 export const RETRY_BACKOFF_MAX_US = 1_000_000;
+/** Redirects a request follows at once before the gateway backs off (two replicas naming each other). */
+export const MAX_HOPS = 3;
+/** Granularity of the client-timeout sweep, µs. */
+export const TIMEOUT_SWEEP_US = 100_000;
 
 export interface ConsensusOptions {
   sched: Scheduler;
@@ -60,6 +71,8 @@ interface Req {
   readTs: number;
   /** Retries after backoff so far. */
   attempts: number;
+  /** Redirects followed at once since the last backoff. */
+  hops: number;
 }
 
 type ReplyKind = 'ok' | 'redirect' | 'refused' | 'fallback';
@@ -120,26 +133,65 @@ export class ConsensusTopology implements Topology, GroupListener {
   // --- Topology ------------------------------------------------------------------
 
   write(op: Op): void {
-    this.o.workload.armTimeout(op);
-    this.send({ op, target: this.leaderCache[op.region] as number, mode: 'write', readTs: 0, attempts: 0 });
+    this.watch(op);
+    this.send({ op, target: this.leaderCache[op.region] as number, mode: 'write', readTs: 0, attempts: 0, hops: 0 });
   }
 
   read(op: Op): void {
     const mode = this.o.reads[op.region] ?? 'leaseholder';
-    this.o.workload.armTimeout(op);
+    this.watch(op);
     if (mode === 'follower' || mode === 'local-unsafe') {
       const readTs = mode === 'follower' ? (this.o.clocks[op.region] as WallClock).readUs(this.o.sched.now) - this.o.followerReadLagUs : 0;
-      this.send({ op, target: (this.replicasByDistance[op.region] as number[])[0] as number, mode, readTs, attempts: 0 });
+      this.send({ op, target: (this.replicasByDistance[op.region] as number[])[0] as number, mode, readTs, attempts: 0, hops: 0 });
     } else {
-      this.send({ op, target: this.leaderCache[op.region] as number, mode, readTs: 0, attempts: 0 });
+      this.send({ op, target: this.leaderCache[op.region] as number, mode, readTs: 0, attempts: 0, hops: 0 });
     }
   }
 
   // --- gateway ---------------------------------------------------------------------
 
+  /** Operations by issue time (= deadline order), for the timeout sweep. */
+  private deadlines: Op[] = [];
+  private deadlineHead = 0;
+  private sweepAtUs = Infinity;
+  private readonly sweepBound = () => this.sweep();
+
+  private watch(op: Op): void {
+    this.deadlines.push(op);
+    if (this.sweepAtUs === Infinity) this.armSweep(op.invokeUs + this.o.clientTimeoutUs);
+  }
+
+  private armSweep(atUs: number): void {
+    this.sweepAtUs = Math.max(atUs, this.o.sched.now + TIMEOUT_SWEEP_US);
+    this.o.sched.at(this.sweepAtUs, this.sweepBound, undefined);
+  }
+
+  /** Hands every operation past its client timeout and still unanswered to the workload's timeout. */
+  private sweep(): void {
+    this.sweepAtUs = Infinity;
+    const now = this.o.sched.now;
+    const q = this.deadlines;
+    let h = this.deadlineHead;
+    while (h < q.length) {
+      const op = q[h] as Op;
+      if (op.invokeUs + this.o.clientTimeoutUs > now) break;
+      h++;
+      if (!op.done) this.o.workload.armTimeout(op);
+    }
+    if (h > 4096 && h * 2 > q.length) {
+      this.deadlines = q.slice(h);
+      h = 0;
+    }
+    this.deadlineHead = h;
+    const next = this.deadlines[h];
+    if (next) this.armSweep(next.invokeUs + this.o.clientTimeoutUs);
+  }
+
   private send(req: Req): void {
     if (req.op.done) return;
     const t = this.o.group.nodes[req.target] as RaftNode;
+    // Same region: served the moment it is issued (the answer pays the round trip).
+    if (t.region === req.op.region) return this.arrive(req);
     this.o.net.datagram(req.op.region, t.region, this.arriveBound, req, this.droppedBound);
   }
 
@@ -153,10 +205,17 @@ export class ConsensusTopology implements Topology, GroupListener {
       this.backoff(req);
       return;
     }
+    if (hint >= 0 && hint !== req.target && req.hops < MAX_HOPS) {
+      this.leaderCache[g] = hint;
+      req.target = hint;
+      req.hops++;
+      this.send(req);
+      return;
+    }
     if (hint >= 0 && hint !== req.target) {
       this.leaderCache[g] = hint;
       req.target = hint;
-      this.send(req);
+      this.backoff(req);
       return;
     }
     const n = next(this.votersByDistance[g] as number[], req.target);
@@ -166,6 +225,7 @@ export class ConsensusTopology implements Topology, GroupListener {
   }
 
   private backoff(req: Req): void {
+    req.hops = 0;
     const wait = Math.min(RETRY_BACKOFF_MAX_US, RETRY_BACKOFF_US * 2 ** req.attempts++);
     this.o.sched.after(wait, this.sendBound, req);
   }
@@ -176,11 +236,11 @@ export class ConsensusTopology implements Topology, GroupListener {
     this.send(req);
   }
 
-  private replyArrived(r: Reply): void {
+  private replyArrived(r: Reply, atUs = this.o.sched.now): void {
     const { req } = r;
     const op = req.op;
     if (op.done) return;
-    const now = this.o.sched.now;
+    const now = atUs;
     switch (r.kind) {
       case 'ok':
         if (req.mode === 'write') {
@@ -251,6 +311,12 @@ export class ConsensusTopology implements Topology, GroupListener {
 
   private reply(req: Req, n: RaftNode, kind: ReplyKind, version: number, index: number): void {
     const r: Reply = { req, kind, version, index, commitUs: this.o.sched.now, term: n.term, region: n.region, hint: kind === 'redirect' ? n.leader : -1 };
+    if (kind === 'ok' && n.region === req.op.region) {
+      // Same region: the answer reaches the client half an intra-region round trip later.
+      const half = this.o.net.rttUs(n.region, n.region) / 2;
+      this.replyArrived(r, Math.max(this.o.sched.now, req.op.invokeUs + half) + half);
+      return;
+    }
     this.o.net.datagram(n.region, req.op.region, this.replyBound, r);
   }
 
