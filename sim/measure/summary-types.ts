@@ -105,13 +105,15 @@ export interface Summary {
     availability: { writes: number; reads: number };
     failovers: FailoverSummary[];
     failoversRefused: number;
-    /** consensus topology only (SPEC §6): elections, leader changes, highest term, commit latency per leader region. */
+    /** consensus topology only (SPEC §6): elections, pre-vote rounds, leader changes, highest term, commit latency per leader region, read unavailability per region, lease hazards beyond the clock bound. */
     consensus?: {
       elections: number;
       preVotes: number;
       leaderChanges: number;
       maxTerm: number;
       commitLatencyMs: Record<string, Percentiles>;
+      /** Per client region: seconds weighted by the share of reads that failed, ms (as rto.writeUnavailableMs for writes). */
+      readUnavailableMs: Record<string, number>;
       leaseReadsBeyondClockBound: number;
     };
   };

@@ -67,7 +67,7 @@ export const consensusModule: TopologyModule = {
     const acked = new AckedWrites();
     const gateways = new ConsensusTopology({
       sched, net, group, workload: ctx.workload, clocks, reads: readsOf(sc, ids), followerReadLagUs: c.followerReadLag,
-      clientTimeoutUs: sc.workload.clientTimeout,
+      clientTimeoutUs: sc.workload.clientTimeout, warmupUs: sc.warmup,
       onAcked: (id, index, term, region, ackUs) => acked.add(id, index, term, region, ackUs),
     });
     const nodesIn = ids.map((_, r) => group.nodes.filter((x) => x.region === r));
@@ -129,14 +129,14 @@ export const consensusModule: TopologyModule = {
         // Replicas apply entries as they learn they are committed: nothing is pending.
       },
       summarize(s: Summary) {
-        summarize(s, group, acked, ids);
+        summarize(s, group, gateways, acked, ids);
       },
     };
   },
 };
 
 /** Adds the group's own books to the summary. */
-function summarize(s: Summary, g: RaftGroup, acked: AckedWrites, ids: readonly string[]): void {
+function summarize(s: Summary, g: RaftGroup, gateways: ConsensusTopology, acked: AckedWrites, ids: readonly string[]): void {
   const m = s.metrics;
   const lost = acked.lostOn(g.nodes);
   m.rpo = {
@@ -170,9 +170,11 @@ function summarize(s: Summary, g: RaftGroup, acked: AckedWrites, ids: readonly s
   g.commitLatency.forEach((h, r) => {
     if (h.count > 0) commitLatencyMs[ids[r] as string] = h.summaryMs();
   });
+  const readUnavailableMs: Record<string, number> = {};
+  ids.forEach((id, r) => (readUnavailableMs[id] = round3(gateways.readUnavailableUs(r) / 1000)));
   m.consensus = {
     elections: g.elections, preVotes: g.preVotes, leaderChanges: g.leaderChanges, maxTerm: g.maxTerm, commitLatencyMs,
-    leaseReadsBeyondClockBound: g.invariants.leaseReadsBeyondClockBound,
+    readUnavailableMs, leaseReadsBeyondClockBound: g.invariants.leaseReadsBeyondClockBound,
   };
   for (const v of g.invariants.violations) if (s.invariantViolations.length < 20) s.invariantViolations.push(v);
 }

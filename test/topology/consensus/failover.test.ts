@@ -105,6 +105,13 @@ describe('consensus failover', () => {
       expect(f.rtoMs, why).toBeLessThanOrEqual(bound);
       const otherAcks = r.history.filter((h) => h.type === 'ok' && h.f === 'write' && h.region !== US && h.timeUs > F * 1e6 + RTO_MAX_MS * 1000 && h.timeUs < (F + 43) * 1e6);
       expect(otherAcks.length, why).toBeGreaterThan(1000);
+      // Reads: us-east-1's fail from the old leader's step-down (≤ F + 2 s) to the heal, less the last
+      // client timeout (5 s) whose reads are answered after it; the others' only until the new leader serves.
+      const ru = s.metrics.consensus!.readUnavailableMs;
+      expect(ru[US], why).toBeGreaterThan((43 - 2 - 5 - 1) * 1000);
+      expect(ru[US], why).toBeLessThanOrEqual(43 * 1000);
+      expect(ru[EU], why).toBeLessThanOrEqual(bound);
+      expect(ru[AP], why).toBeLessThanOrEqual(bound);
       // Check-quorum: the old leader's last quorum contact was at or before F, so it steps down by F + 2 s.
       const lead = s.timeline.find((t) => t.region === US && t.role === 'primary' && t.startMs <= F * 1000 && t.endMs > F * 1000);
       expect(lead, why).toBeDefined();
