@@ -4,6 +4,11 @@
 // older term, grouped per (region, term), are split-brain occurrences: a
 // deposed leader acknowledged writes the group's history does not contain.
 // Both stay 0 while Raft's invariants hold; they measure, they do not assume.
+//
+// Memory stays bounded: `settle` drops the writes every replica has applied
+// at their index with the committed id there (those are held everywhere; a
+// later truncation of one would be flagged by the safety checks), and counts
+// at once any whose index was committed with another entry.
 import type { RaftNode } from './raft.ts';
 
 export interface LostWrites {
@@ -39,6 +44,8 @@ export class AckedWrites {
   private ackUs = new Float64Array(1024);
   count = 0;
   private lost: number[] = [];
+  /** Writes already found lost by `settle` (their rows in the arrays were kept at the front). */
+  private settledLost = 0;
 
   add(id: number, index: number, term: number, region: number, ackUs: number): void {
     const i = this.count++;
@@ -56,6 +63,33 @@ export class AckedWrites {
     this.ackUs[i] = ackUs;
   }
 
+  /**
+   * Forgets the writes at indices ≤ `appliedEverywhere` that the index holds
+   * as committed (`committedAt`); keeps, as lost, any it does not.
+   */
+  settle(appliedEverywhere: number, committedAt: (index: number) => number): void {
+    const newlyLost: number[] = [];
+    const kept: number[] = [];
+    for (let i = this.settledLost; i < this.count; i++) {
+      const at = this.index[i] as number;
+      if (at > appliedEverywhere) kept.push(i);
+      else if (committedAt(at) !== (this.ids[i] as number)) newlyLost.push(i);
+    }
+    const rows = [...newlyLost, ...kept];
+    const snap = { ids: this.ids.slice(), index: this.index.slice(), term: this.term.slice(), region: this.region.slice(), ackUs: this.ackUs.slice() };
+    let to = this.settledLost;
+    for (const from of rows) {
+      this.ids[to] = snap.ids[from] as number;
+      this.index[to] = snap.index[from] as number;
+      this.term[to] = snap.term[from] as number;
+      this.region[to] = snap.region[from] as number;
+      this.ackUs[to] = snap.ackUs[from] as number;
+      to++;
+    }
+    this.settledLost += newlyLost.length;
+    this.count = to;
+  }
+
   /** The acknowledged writes no replica holds (call once, at the end of the run). */
   lostOn(nodes: readonly RaftNode[]): LostWrites {
     const out: LostWrites = { count: 0, ids: [], ackTimes: [], firstAckUs: Infinity, lastAckUs: -Infinity };
@@ -63,7 +97,7 @@ export class AckedWrites {
     for (let i = 0; i < this.count; i++) {
       const id = this.ids[i] as number;
       const at = this.index[i] as number;
-      if (nodes.some((x) => x.log.idAt(at) === id)) continue;
+      if (i >= this.settledLost && nodes.some((x) => x.log.idAt(at) === id)) continue;
       const t = this.ackUs[i] as number;
       out.count++;
       out.ids.push(id);

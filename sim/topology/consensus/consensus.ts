@@ -331,7 +331,7 @@ export class ConsensusTopology implements Topology, GroupListener {
       case 'write': {
         if (n.role !== 'leader') return this.reply(req, n, 'redirect', 0, 0);
         if (!n.canWrite()) return void (this.waiting[n.id] as Req[]).push(req);
-        const p = n.propose(op.row, op.table, op.bytes);
+        const p = n.propose(op.row, op.bytes);
         if (p) this.pending.set(p.id, { req, node: n.id });
         return;
       }

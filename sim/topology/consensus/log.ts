@@ -2,8 +2,9 @@
 //
 // - EntryTable: every entry ever proposed, by entry id (a run-wide counter,
 //   so ids grow along any log and double as row versions): its term, row,
-//   table, bytes, the leader-clock timestamp it was proposed at, and the true
-//   time it was proposed. Entries are immutable once proposed.
+//   bytes, the leader-clock timestamp it was proposed at, the true time it
+//   was proposed and the proposing leader's region. Entries are immutable
+//   once proposed.
 // - ReplicaLog: one replica's log, a list of entry ids by log index (from 1),
 //   stored in a growable Int32Array. Appending, truncating a conflicting
 //   suffix and reading the term at an index are O(1).
@@ -26,7 +27,6 @@ function grow<T extends Int32Array | Float64Array>(a: T, need: number): T {
 export class EntryTable {
   private termA = new Int32Array(1024);
   private rowA = new Int32Array(1024);
-  private tableA = new Int32Array(1024);
   private bytesA = new Int32Array(1024);
   private tsA = new Float64Array(1024);
   private proposeA = new Float64Array(1024);
@@ -35,13 +35,12 @@ export class EntryTable {
   count = 0;
 
   /** Records a new entry; returns its id. */
-  add(term: number, row: number, table: number, bytes: number, tsUs: number, proposeUs: number, leaderRegion: number): number {
+  add(term: number, row: number, bytes: number, tsUs: number, proposeUs: number, leaderRegion: number): number {
     const id = ++this.count;
     const need = id + 1;
     if (need > this.termA.length) {
       this.termA = grow(this.termA, need);
       this.rowA = grow(this.rowA, need);
-      this.tableA = grow(this.tableA, need);
       this.bytesA = grow(this.bytesA, need);
       this.tsA = grow(this.tsA, need);
       this.proposeA = grow(this.proposeA, need);
@@ -49,7 +48,6 @@ export class EntryTable {
     }
     this.termA[id] = term;
     this.rowA[id] = row;
-    this.tableA[id] = table;
     this.bytesA[id] = bytes;
     this.tsA[id] = tsUs;
     this.proposeA[id] = proposeUs;
@@ -59,7 +57,6 @@ export class EntryTable {
 
   term(id: number): number { return this.termA[id] as number; }
   row(id: number): number { return this.rowA[id] as number; }
-  table(id: number): number { return this.tableA[id] as number; }
   bytes(id: number): number { return this.bytesA[id] as number; }
   /** The proposing leader's clock when it proposed the entry, µs. */
   tsUs(id: number): number { return this.tsA[id] as number; }

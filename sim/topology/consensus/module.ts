@@ -20,6 +20,9 @@ import { ConsensusTopology, type ReadStrategy } from './consensus.ts';
 import { AckedWrites } from './acked.ts';
 import type { RaftNode } from './raft.ts';
 
+/** Acknowledged writes tracked before those every replica applied are settled. */
+const ACKED_SETTLE_EVERY = 65_536;
+
 /** Replica placement from the scenario: voters (default 1 per region), then non-voters, in region order. */
 export function placementOf(sc: Scenario, ids: readonly string[]): Placement[] {
   const c = sc.topology.consensus;
@@ -65,10 +68,19 @@ export const consensusModule: TopologyModule = {
       onApplied: (x, id) => ctx.events.applied(group.entries.region(id), x.region, group.entries.proposeUs(id), sched.now),
     });
     const acked = new AckedWrites();
+    let settleAt = ACKED_SETTLE_EVERY;
     const gateways = new ConsensusTopology({
       sched, net, group, workload: ctx.workload, clocks, reads: readsOf(sc, ids), followerReadLagUs: c.followerReadLag,
       clientTimeoutUs: sc.workload.clientTimeout, warmupUs: sc.warmup,
-      onAcked: (id, index, term, region, ackUs) => acked.add(id, index, term, region, ackUs),
+      onAcked: (id, index, term, region, ackUs) => {
+        acked.add(id, index, term, region, ackUs);
+        if (acked.count >= settleAt) {
+          let applied = Infinity;
+          for (const x of group.nodes) if (x.appliedIndex < applied) applied = x.appliedIndex;
+          acked.settle(applied, (i) => group.invariants.committedAt(i));
+          settleAt = acked.count + ACKED_SETTLE_EVERY;
+        }
+      },
     });
     const nodesIn = ids.map((_, r) => group.nodes.filter((x) => x.region === r));
 

@@ -390,7 +390,7 @@ export class RaftNode {
     this.timerGen++;
     this.timerAtUs = Infinity;
     // The no-op that opens the term (commits earlier terms' entries, enables read-index).
-    this.termStartIndex = this.appendLocal(this.host.entries.add(this.term, NO_ROW, 0, 0, this.local(), this.now, this.region));
+    this.termStartIndex = this.appendLocal(this.host.entries.add(this.term, NO_ROW, 0, this.local(), this.now, this.region));
     this.host.roleChanged(this);
     this.host.becameLeader(this, campaignStartUs, transfer);
     if (this.leaseWaitUntilLocal > this.local()) {
@@ -425,9 +425,9 @@ export class RaftNode {
    * Returns the entry's index and id, or undefined when this node may not
    * take writes now (not leader, or the previous lease may still be held).
    */
-  propose(row: number, table: number, bytes: number): { index: number; id: number } | undefined {
+  propose(row: number, bytes: number): { index: number; id: number } | undefined {
     if (!this.canWrite()) return undefined;
-    const id = this.host.entries.add(this.term, row, table, bytes, this.local(), this.now, this.region);
+    const id = this.host.entries.add(this.term, row, bytes, this.local(), this.now, this.region);
     const index = this.appendLocal(id);
     for (let i = 0; i < this.host.nodeCount; i++) if (i !== this.id && !(this.progress[i] as Progress).probe) this.sendAppend(i);
     return { index, id };
