@@ -6,14 +6,14 @@
 // conflict.
 import type { Op } from '../workload/op.ts';
 import type { CommitRef, EventHub, MeasureSpec, RunEvents } from './events.ts';
-
-export type { MeasureSpec, StalenessOracle } from './events.ts';
 import type { TraceWriter } from './history.ts';
 import { Recorder, type ReadJudge } from './recorder.ts';
 import { Ledger } from './ledger.ts';
 import { VersionJudge } from './judges.ts';
 import { ReplicaStaleness } from './replica-staleness.ts';
 import { ConflictCounter } from './conflicts.ts';
+
+export type { MeasureSpec, StalenessOracle } from './events.ts';
 
 export interface MeasurementOptions {
   regionCount: number;
@@ -31,6 +31,8 @@ export class Measurement {
   readonly ledger: Ledger;
   readonly conflicts: ConflictCounter | undefined;
   readonly judge: ReadJudge;
+  private readonly epochs: boolean;
+  private readonly filtered: ReadonlySet<number>;
 
   constructor(o: MeasurementOptions, spec: MeasureSpec) {
     const oracle = spec.oracle;
@@ -53,16 +55,15 @@ export class Measurement {
     this.filtered = o.filtered;
   }
 
-  private readonly epochs: boolean;
-  private readonly filtered: ReadonlySet<number>;
-
   /** Subscribes every part to the run's events. */
   subscribeTo(hub: EventHub): void {
     const { recorder, ledger, epochs, filtered } = this;
+    // The ledger judges an ack first: whether it is divergent decides, inside the measurement,
+    // whether the recorder's read judge takes it as a yardstick.
     const acks: Pick<RunEvents, 'writeAcked'> = {
       writeAcked(op: Op, ackUs: number, c: CommitRef): void {
         // A zombie primary's writes are divergent (split-brain), and filtered tables are not
-        // replicated: neither is a yardstick for replication staleness.
+        // replicated (see README, "Replication filters"): neither is a yardstick for staleness.
         const divergent = epochs && c.node.wal !== undefined && ledger.acked(c.node, c.lsn, c.version, ackUs, c.commitUs, c.epoch, op.bytes);
         recorder.acked(op, ackUs, c.version, !divergent && !filtered.has(op.table));
       },

@@ -79,6 +79,14 @@ export interface FaultHooks {
   heldDown?(r: number): boolean;
   /** Region r's nodes restarted (crash or outage over): e.g. let them rejoin at once. */
   back?(r: number): void;
+  /** The directed link from → to was cut / healed (nested cuts count; `net.isUp` says the state). */
+  cut?(from: number, to: number): void;
+  healed?(from: number, to: number): void;
+  /** Region r's nodes were paused / resumed (after the assembly stopped or resumed them). */
+  paused?(r: number): void;
+  resumed?(r: number): void;
+  /** Region r's wall clock jumped by `byUs`. */
+  clockJumped?(r: number, byUs: number): void;
 }
 
 /** A node as the fault verbs see it: a process that stops (crash, pause, power-off), resumes and applies slower. DbNode is one. */

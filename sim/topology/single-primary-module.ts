@@ -47,7 +47,7 @@ export const singlePrimaryModule: TopologyModule = {
     const c = controller;
     return {
       write: (op) => sp.write(op),
-      read: (op) => sp.read(op),
+      read: (op) => sp.routing.read(op),
       nodesOf: (r) => [sp.node(r)],
       channels: () => sp.currentChannels(),
       monitored: true,

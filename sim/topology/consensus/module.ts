@@ -131,7 +131,12 @@ export const consensusModule: TopologyModule = {
       },
       regionState,
       initialState: (r) => (r === preferred && group.voterIn(r) >= 0 ? 'leader' : 'follower'),
-      faults: {},
+      faults: {
+        // A clock jump never changes a region's lane, so it is marked here; other faults through regionState.
+        clockJumped: () => {
+          group.lastFaultUs = sched.now;
+        },
+      },
       start() {
         const first = group.voterIn(preferred);
         group.start(first >= 0 ? first : (group.voters[0] as number));
