@@ -119,4 +119,29 @@ describe('consensus failover', () => {
       expect(lead!.endMs - F * 1000, why).toBeGreaterThan(2000 - RTT_MS.usEu);
     }
   });
+
+  it('after the partition heals, leadership returns to the preferred region by a transfer: within an election timeout plus catch-up, handing over at the old lease\'s end + 500 ms', () => {
+    // Heal at H = 63 s. The new leader's next heartbeat reaches us-east-1 and its answer is back
+    // within a heartbeat interval, so by H + 2 s it starts the transfer: it stops serving, catches
+    // us-east-1 up (a probe per heartbeat at most), sends TimeoutNow; us-east-1 wins a vote
+    // (75 ms round trip) and serves once its clock passes the handed-over lease end + 500 ms.
+    // Hand-derived: done by H + 2 s + 1 s (probe) + 75 ms + 500 ms < H + 4 s; the write outage
+    // the transfer causes is that hand-over: under 1.5 s from the campaign to the first ack.
+    const H = 63_000;
+    for (let seed = 1; seed <= 4; seed++) {
+      const spec = consensusSpec({ duration: '90s', workload: { regions: load }, faults: [{ at: '20s', for: '43s', partition: { isolate: US } }] });
+      const s = run(spec, { seed }).summary;
+      const why = replayCommand(spec, seed);
+      expect(s.invariantViolations, why).toEqual([]);
+      const back = s.metrics.failovers.find((f) => f.to === US);
+      expect(back, why).toBeDefined();
+      expect([EU, AP]).toContain(back!.from);
+      expect(back!.startedAtMs, why).toBeGreaterThan(H);
+      expect(back!.completedAtMs - H, why).toBeLessThan(4000);
+      expect(back!.rtoMs, why).toBeLessThan(1500);
+      expect(s.metrics.rpo.lostAckedWrites).toBe(0);
+      // It stays there: no leader change after it.
+      expect(s.metrics.failovers[s.metrics.failovers.length - 1]!.to).toBe(US);
+    }
+  });
 });
