@@ -146,14 +146,14 @@ export const consensusModule: TopologyModule = {
         // Replicas apply entries as they learn they are committed: nothing is pending.
       },
       summarize(s: Summary) {
-        summarize(s, group, gateways, acked, ids);
+        summarize(s, group, gateways, acked, ids, sc.monitoring.lagWarning);
       },
     };
   },
 };
 
 /** Adds the group's own books to the summary. */
-function summarize(s: Summary, g: RaftGroup, gateways: ConsensusTopology, acked: AckedWrites, ids: readonly string[]): void {
+function summarize(s: Summary, g: RaftGroup, gateways: ConsensusTopology, acked: AckedWrites, ids: readonly string[], lagWarningUs: number): void {
   const m = s.metrics;
   const lost = acked.lostOn(g.nodes);
   m.rpo = {
@@ -183,6 +183,19 @@ function summarize(s: Summary, g: RaftGroup, gateways: ConsensusTopology, acked:
     };
   });
   m.rto.maxMs = m.failovers.reduce((a, f) => Math.max(a, f.rtoMs), 0);
+  // Channels (origin → target region) have no channel object here: their final status is the target's
+  // replicas' — failed if one is down, lagging if the oldest committed entry one has not applied is older
+  // than monitoring.lagWarning, else active.
+  const leader = g.leader();
+  const endUs = s.simulatedMs * 1000;
+  const behindUs = (x: RaftNode): number => {
+    if (!leader || x.appliedIndex >= leader.commitIndex) return 0;
+    return endUs - g.entries.proposeUs(leader.log.idAt(x.appliedIndex + 1));
+  };
+  for (const ch of m.replication.channels) {
+    const xs = g.nodes.filter((x) => ids[x.region] === ch.target);
+    ch.status = xs.some((x) => x.status === 'crashed') ? 'failed' : xs.some((x) => behindUs(x) >= lagWarningUs) ? 'lagging' : 'active';
+  }
   const commitLatencyMs: Record<string, Percentiles> = {};
   g.commitLatency.forEach((h, r) => {
     if (h.count > 0) commitLatencyMs[ids[r] as string] = h.summaryMs();

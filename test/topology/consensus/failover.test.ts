@@ -62,6 +62,8 @@ describe('consensus failover', () => {
       expect(s.metrics.rpo.lostAckedWrites).toBe(0);
       expect(s.metrics.splitBrain.occurrences).toBe(0);
       expect(s.metrics.consensus?.maxTerm).toBeGreaterThanOrEqual(2);
+      // The crashed region's replicas are down at the end; the others keep up.
+      for (const ch of s.metrics.replication.channels) expect(ch.status, `${ch.source}->${ch.target}; ${why}`).toBe(ch.target === US ? 'failed' : 'active');
     }
   });
 
