@@ -239,13 +239,15 @@ export function assemble(sc: Scenario, opts: RunOptions, module: TopologyModule 
       if (t.monitored) monitor.recordUnapplied(endUs);
       t.finish?.();
       const { recorder, ledger, conflicts } = measurement;
-      return buildSummary({
+      const summary = buildSummary({
         scenario: sc, variant: opts.variant, seed: opts.seed, replayKey: replayKey(opts.seed, opts.contentHash),
         events: sched.executed, endUs, regionIds: ids, recorder, ledger,
         failovers: failoverSummaries(ledger, ids), failoversRefused: ledger.refused,
         channels: [...t.channels()], timeline: timeline.finish(endUs), faults: nemesis.windows,
         conflicts: conflicts ? { total: conflicts.total, lostUpdates: conflicts.lostUpdates } : undefined,
       });
+      t.summarize?.(summary);
+      return summary;
     },
     settle(forUs: number): void {
       const until = sched.now + forUs;

@@ -64,7 +64,7 @@ export class Measurement {
       writeAcked(op: Op, ackUs: number, c: CommitRef): void {
         // A zombie primary's writes are divergent (split-brain), and filtered tables are not
         // replicated (see README, "Replication filters"): neither is a yardstick for staleness.
-        const divergent = epochs && ledger.acked(c.node, c.lsn, c.version, ackUs, c.commitUs, c.epoch, op.bytes);
+        const divergent = epochs && c.node.wal !== undefined && ledger.acked(c.node, c.lsn, c.version, ackUs, c.commitUs, c.epoch, op.bytes);
         recorder.acked(op, ackUs, c.version, !divergent && !filtered.has(op.table));
       },
     };

@@ -50,7 +50,7 @@ export interface SeriesPoint {
 export interface TimelineSegment {
   region: string;
   /** What the region was doing. */
-  state: 'primary' | 'replica' | 'down' | 'fenced' | 'partitioned' | 'paused' | 'rebuilding';
+  state: 'primary' | 'replica' | 'down' | 'fenced' | 'partitioned' | 'paused' | 'rebuilding' | 'leader' | 'follower' | 'candidate' | 'unreachable';
   /** The node's role during the segment (a partitioned or paused primary is still a primary: a zombie). */
   role?: 'primary' | 'replica';
   startMs: number;
@@ -105,6 +105,17 @@ export interface Summary {
     availability: { writes: number; reads: number };
     failovers: FailoverSummary[];
     failoversRefused: number;
+    /** consensus topology only (SPEC §6): elections, pre-vote rounds, leader changes, highest term, commit latency per leader region, read unavailability per region, lease hazards beyond the clock bound. */
+    consensus?: {
+      elections: number;
+      preVotes: number;
+      leaderChanges: number;
+      maxTerm: number;
+      commitLatencyMs: Record<string, Percentiles>;
+      /** Per client region: seconds weighted by the share of reads that failed, ms (as rto.writeUnavailableMs for writes). */
+      readUnavailableMs: Record<string, number>;
+      leaseReadsBeyondClockBound: number;
+    };
   };
   /** Per-second series for charts (our addition). */
   series: {

@@ -72,6 +72,10 @@ export const STATE_COLORS: ReadonlyArray<readonly [TimelineSegment['state'], str
   ['partitioned', '#E69F00'],
   ['fenced', '#CC79A7'],
   ['down', '#D55E00'],
+  ['leader', '#0072B2'],
+  ['follower', '#56B4E9'],
+  ['candidate', '#999999'],
+  ['unreachable', '#E69F00'],
 ];
 
 /** Fill of fault-window shading. */

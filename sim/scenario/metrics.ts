@@ -37,6 +37,10 @@ const METRICS: Shape<Summary['metrics']> = {
   availability: { writes: 'number', reads: 'number' },
   failovers: [{ from: 'string', to: 'string', reason: 'string', startedAtMs: 'number', completedAtMs: 'number', rtoMs: 'number', lostAckedWrites: 'number', lostBytes: 'number', faultAtMs: 'number', epoch: 'number', rtoEndsAt: 'string' }],
   failoversRefused: 'number',
+  consensus: {
+    elections: 'number', preVotes: 'number', leaderChanges: 'number', maxTerm: 'number',
+    commitLatencyMs: { '*': P }, readUnavailableMs: { '*': 'number' }, leaseReadsBeyondClockBound: 'number',
+  },
 };
 
 type AnyShape = string | readonly [AnyShape] | { readonly [k: string]: AnyShape };

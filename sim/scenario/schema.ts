@@ -155,12 +155,38 @@ const ReadsSchema = z
   })
   .describe('Where reads go.');
 
+const READ_STRATEGIES = ['leaseholder', 'read-index', 'follower', 'local-unsafe'] as const;
+const ReplicaCounts = () => z.record(z.string(), z.number().int().min(0).max(15));
+
+// Defaults are CockroachDB's (pkg/base/config.go: a 500 ms Raft tick, heartbeats every
+// 2 ticks, election timeout 4 ticks randomised ×[1, 2), CheckQuorum on, 6 s range
+// leases; --max-offset 500ms; follower_read_timestamp() reads 4.8 s in the past).
+const ConsensusSchema = z
+  .strictObject({
+    voters: ReplicaCounts().optional().describe('Voting replicas per region id; several in one region stand for zones (e.g. {us-east-1: 2, eu-west-1: 2, ap-southeast-1: 1}). A majority of all voters commits. Default: 1 per region.'),
+    nonVoters: ReplicaCounts().default({}).describe('Non-voting read replicas per region id, fed asynchronously by the leader (CockroachDB non-voters); they never vote or count toward a quorum. Default none.'),
+    leader: RegionId().optional().describe('Preferred leader region (lease preference): the group starts led from there and returns there when a voter there is healthy and caught up. Default: the first region.'),
+    heartbeatInterval: Duration().prefault('1s').describe('Leader heartbeat interval (also renews the lease). Default 1s (CockroachDB: 2 ticks of 500ms).'),
+    electionTimeout: Duration().prefault('2s').describe('Base election timeout: a follower that hears no leader for its timeout, drawn uniformly in [1×, 2×) of this at every term change, campaigns. Default 2s (CockroachDB: 4 ticks of 500ms).'),
+    preVote: z.boolean().default(true).describe('Pre-vote: a node campaigns only if a majority would vote for it, so a node cut off one way cannot disrupt a healthy leader. Default true.'),
+    checkQuorum: z.boolean().default(true).describe('Check-quorum: a leader that has not heard from a majority for an election timeout steps down, and followers that heard from a leader within an election timeout ignore vote requests. Default true (CockroachDB COCKROACH_RAFT_ENABLE_CHECKQUORUM).'),
+    leaseDuration: Duration().prefault('6s').describe('Leader lease: the leader serves leaseholder reads while a majority acknowledged a heartbeat sent within this long (on its own clock); a new leader serves only once the previous lease has surely expired on its clock (its expiry + maxClockOffset). 0s: no lease (leaseholder reads use read-index). Default 6s (CockroachDB defaultRangeLeaseDuration).'),
+    maxClockOffset: Duration().prefault('500ms').describe('Bound on the offset between any two clocks that lease safety assumes. Default 500ms (CockroachDB --max-offset).'),
+    reads: z
+      .union([z.enum(READ_STRATEGIES), z.record(z.string(), z.enum(READ_STRATEGIES))])
+      .default('leaseholder')
+      .describe('Read strategy for all regions, or per region id (regions not named use leaseholder): leaseholder (linearizable, the leader answers under its lease) | read-index (the leader confirms leadership with a quorum round trip per read) | follower (the nearest replica answers as of now − followerReadLag once its closed timestamp allows, else the leaseholder does) | local-unsafe (the nearest replica answers from what it has). Default leaseholder.'),
+    followerReadLag: Duration().prefault('4.8s').describe('follower reads: how far in the past they read. Default 4.8s (CockroachDB follower_read_timestamp()).'),
+  })
+  .describe('consensus: a Raft group over regions. Writes commit when a majority of voters hold them durably (durability time per entry: topology.replication.applyTime); the client\'s ack follows commit.');
+
 const TopologySchema = z
   .strictObject({
-    kind: z.enum(['single-primary', 'active-active', 'region-pinned']).default('single-primary').describe('single-primary | active-active | region-pinned. Default single-primary.'),
+    kind: z.enum(['single-primary', 'active-active', 'region-pinned', 'consensus']).default('single-primary').describe('single-primary | active-active | region-pinned | consensus. Default single-primary.'),
     primary: RegionId().optional().describe('single-primary: the initial primary region. Default: the first region.'),
     replication: ReplicationSchema.prefault({}),
     reads: ReadsSchema.prefault({}),
+    consensus: ConsensusSchema.prefault({}),
     conflict: z.enum(['lww-hlc', 'lww-wallclock']).default('lww-hlc').describe('active-active: last-writer-wins on hybrid logical clocks or on the skewed wall clock. Tables with `merge` use their CRDT instead. Default lww-hlc.'),
   })
   .describe('Replication topology.');

@@ -44,6 +44,7 @@ export function validateScenario(s: Partial<Scenario>, opts: ValidateOptions = {
     if (s.workload) checkWorkloadRegions(s.workload.regions, regions, out);
     if (s.faults) checkFaultRegions(s.faults, regions, out);
     if (s.topology) checkSyncReplicas(s.topology, regions, out);
+    if (s.topology?.kind === 'consensus') checkConsensus(s.topology.consensus, regions, out);
   }
   if (s.workload) checkTables(s.workload.tables, s.topology?.replication.filters, out);
   if (s.duration !== undefined) {
@@ -205,6 +206,24 @@ function checkTables(tables: Scenario['workload']['tables'], filters: string[] |
       });
     }
   });
+}
+
+/** consensus: every named region exists, there is a voter, the preferred leader region has one, timeouts are ordered. */
+function checkConsensus(c: Scenario['topology']['consensus'], known: Set<string>, out: ValidationResult): void {
+  const at = (...p: PathSegment[]): PathSegment[] => ['topology', 'consensus', ...p];
+  for (const field of ['voters', 'nonVoters'] as const) {
+    for (const id of Object.keys(c[field] ?? {})) requireRegion(at(field, id), id, known, out, 'key');
+  }
+  if (typeof c.reads !== 'string') for (const id of Object.keys(c.reads)) requireRegion(at('reads', id), id, known, out, 'key');
+  const voters = c.voters ? Object.values(c.voters).reduce((a, v) => a + v, 0) : known.size;
+  if (voters === 0) out.errors.push({ path: at('voters'), message: 'a consensus group needs at least one voter' });
+  if (c.leader !== undefined) {
+    requireRegion(at('leader'), c.leader, known, out);
+    if (c.voters && known.has(c.leader) && !(c.voters[c.leader]! > 0)) out.errors.push({ path: at('leader'), message: `the preferred leader region ${c.leader} has no voter` });
+  }
+  if (c.electionTimeout <= c.heartbeatInterval) {
+    out.errors.push({ path: at('electionTimeout'), message: `electionTimeout (${formatDurationUs(c.electionTimeout)}) must exceed heartbeatInterval (${formatDurationUs(c.heartbeatInterval)}): otherwise followers campaign between two heartbeats` });
+  }
 }
 
 // --- Failover, variants, expectations ------------------------------------------

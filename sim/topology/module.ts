@@ -29,7 +29,7 @@ import type { Topology } from '../workload/op.ts';
 import type { Workload } from '../workload/workload.ts';
 import type { Monitor } from '../control/monitor.ts';
 import type { MeasureSpec, RunEvents } from '../measure/events.ts';
-import type { TimelineSegment } from '../measure/summary-types.ts';
+import type { Summary, TimelineSegment } from '../measure/summary-types.ts';
 
 export type TopologyKind = Scenario['topology']['kind'];
 
@@ -89,10 +89,18 @@ export interface FaultHooks {
   clockJumped?(r: number, byUs: number): void;
 }
 
+/** A node as the fault verbs see it: a process that stops (crash, pause, power-off), resumes and applies slower. DbNode is one. */
+export interface NodeProcess {
+  readonly status: DbNode['status'];
+  stop(status: 'crashed' | 'paused' | 'off', nowUs: number): void;
+  resume(nowUs: number): void;
+  setApplyFactor(factor: number, nowUs: number): void;
+}
+
 /** One topology, assembled for one run. */
 export interface TopologyRun extends Topology {
-  /** The database nodes of region r. */
-  nodesOf(r: number): readonly DbNode[];
+  /** The database nodes (or replicas) of region r. */
+  nodesOf(r: number): readonly NodeProcess[];
   /** Replication channels now (monitor samples them; the summary reports their final status). */
   channels(): Iterable<Channel>;
   /** Whether the lag monitor runs. */
@@ -114,6 +122,11 @@ export interface TopologyRun extends Topology {
   catchUp(untilUs: number): void;
   /** End of run, after `catchUp(endUs)`: end-of-run convergence (what a converged system would lose). */
   finish?(): void;
+  /**
+   * After the summary is built: a topology that keeps its own books (consensus: terms,
+   * elections, its RPO and safety checks) adds its keys and its invariant violations.
+   */
+  summarize?(summary: Summary): void;
 }
 
 export interface TopologyModule {

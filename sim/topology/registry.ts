@@ -4,11 +4,13 @@ import type { TopologyKind, TopologyModule } from './module.ts';
 import { singlePrimaryModule } from './single-primary-module.ts';
 import { activeActiveModule } from './active-active-module.ts';
 import { regionPinnedModule } from './region-pinned-module.ts';
+import { consensusModule } from './consensus/module.ts';
 
 const MODULES: Record<TopologyKind, TopologyModule> = {
   'single-primary': singlePrimaryModule,
   'active-active': activeActiveModule,
   'region-pinned': regionPinnedModule,
+  consensus: consensusModule,
 };
 
 export function topologyModule(kind: TopologyKind): TopologyModule {

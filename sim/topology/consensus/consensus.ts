@@ -1,0 +1,418 @@
+// The consensus topology's client side: each region's gateway routes its
+// clients' operations to the group. Writes go to the leader the gateway
+// believes in (paying the RTT when it is remote) and are acknowledged once
+// committed. Reads follow the region's strategy:
+//
+// - leaseholder: the leader answers while it holds a valid lease on its own
+//   clock (without leases, as read-index);
+// - read-index: the leader confirms its leadership with a quorum round trip
+//   per read, then answers;
+// - follower: the nearest replica answers as of (gateway clock −
+//   followerReadLag) once its closed timestamp has reached that time,
+//   otherwise the read goes to the leaseholder;
+// - local-unsafe: the nearest replica answers from what it has applied (a
+//   deposed leader too) — the stale read Jepsen found in etcd 0.4.1.
+//
+// A replica that is not the leader answers with the leader it knows; the
+// gateway follows that hint at once (at most MAX_HOPS times in a row), or
+// else waits a backoff and tries the next voter, nearest first, until the
+// client's timeout. A
+// crashed replica refuses at once; a dropped request counts as a refusal
+// (the connection broke). A leader that may not serve yet (lease wait, lease
+// lapsed, transfer) holds requests until it may, or redirects them when it
+// steps down; writes it had proposed then get no answer (the client times
+// out: the outcome is ambiguous to it).
+//
+// Cost: a request to a replica in the gateway's own region is served the
+// moment it is issued, and a successful answer reaches the client half an
+// intra-region round trip later (as for the other topologies); client
+// timeouts are found by one sweep per gateway every TIMEOUT_SWEEP_US, not
+// one event per operation (a timed-out client is told at most that late).
+import type { Scheduler } from '../../core/scheduler.ts';
+import type { Network } from '../../world/network.ts';
+import type { WallClock } from '../../world/clock.ts';
+import type { Op, Topology } from '../../workload/op.ts';
+import type { Workload } from '../../workload/workload.ts';
+import type { RaftGroup, GroupListener } from './group.ts';
+import type { RaftNode } from './raft.ts';
+import { CommittedHistory } from './history.ts';
+
+export type ReadStrategy = 'leaseholder' | 'read-index' | 'follower' | 'local-unsafe';
+
+/** How long a gateway first waits before trying the next replica when none named a leader, µs; doubled per attempt up to RETRY_BACKOFF_MAX_US. */
+export const RETRY_BACKOFF_US = 50_000;
+export const RETRY_BACKOFF_MAX_US = 1_000_000;
+/** Redirects a request follows at once before the gateway backs off (two replicas naming each other). */
+export const MAX_HOPS = 3;
+/** Granularity of the client-timeout sweep, µs. */
+export const TIMEOUT_SWEEP_US = 100_000;
+
+/** Counts per whole second, growing as needed. */
+class PerSecond {
+  private v = new Float64Array(64);
+  add(second: number): void {
+    if (second >= this.v.length) {
+      let n = this.v.length;
+      while (n <= second) n *= 2;
+      const a = new Float64Array(n);
+      a.set(this.v);
+      this.v = a;
+    }
+    this.v[second] = (this.v[second] as number) + 1;
+  }
+  at(second: number): number {
+    return second < this.v.length ? (this.v[second] as number) : 0;
+  }
+  get length(): number {
+    return this.v.length;
+  }
+}
+
+export interface ConsensusOptions {
+  sched: Scheduler;
+  net: Network;
+  group: RaftGroup;
+  workload: Workload;
+  clocks: readonly WallClock[];
+  /** Read strategy per region (index = region). */
+  reads: readonly ReadStrategy[];
+  followerReadLagUs: number;
+  clientTimeoutUs: number;
+  /** Operations invoked before this are not counted in read unavailability, µs. */
+  warmupUs: number;
+  /** The client received the ack of entry `id` at log index `index`. */
+  onAcked?: ((id: number, index: number, term: number, region: number, ackUs: number) => void) | undefined;
+}
+
+type Mode = ReadStrategy | 'write';
+
+interface Req {
+  op: Op;
+  target: number;
+  mode: Mode;
+  /** follower reads: the timestamp to read at (gateway clock). */
+  readTs: number;
+  /** Retries after backoff so far. */
+  attempts: number;
+  /** Redirects followed at once since the last backoff. */
+  hops: number;
+}
+
+type ReplyKind = 'ok' | 'redirect' | 'refused' | 'fallback';
+
+interface Reply {
+  req: Req;
+  kind: ReplyKind;
+  version: number;
+  index: number;
+  /** Writes: when the leader committed it, µs. */
+  commitUs: number;
+  term: number;
+  region: number;
+  hint: number;
+}
+
+export class ConsensusTopology implements Topology, GroupListener {
+  /** Per gateway region: the replica it sends leader traffic to. */
+  readonly leaderCache: number[];
+  /** Per region: voters nearest first. */
+  private readonly votersByDistance: number[][];
+  /** Per region: all replicas nearest first. */
+  private readonly replicasByDistance: number[][];
+  private readonly history: CommittedHistory;
+  private readonly pending = new Map<number, { req: Req; node: number }>();
+  private readonly waiting: Req[][];
+  private readonly leaseOn: boolean;
+  private readonly arriveBound = (r: Req) => this.arrive(r);
+  private readonly droppedBound = (r: Req) => this.retry(r, -1);
+  private readonly sendBound = (r: Req) => this.send(r);
+  private readonly replyBound = (r: Reply) => this.replyArrived(r);
+  /** Per region, by invoke second: reads issued and reads that failed (timed out or answered too late). */
+  private readonly readsIssued: PerSecond[];
+  private readonly readsFailed: PerSecond[];
+
+  constructor(private readonly o: ConsensusOptions) {
+    const g = o.group;
+    const regions = o.clocks.length;
+    const byDistance = (from: number, ids: number[]) =>
+      ids.slice().sort((a, b) => o.net.rttUs(from, (g.nodes[a] as RaftNode).region) - o.net.rttUs(from, (g.nodes[b] as RaftNode).region) || a - b);
+    const all = g.nodes.map((n) => n.id);
+    this.votersByDistance = [];
+    this.replicasByDistance = [];
+    for (let r = 0; r < regions; r++) {
+      this.votersByDistance.push(byDistance(r, g.voters.slice()));
+      this.replicasByDistance.push(byDistance(r, all));
+    }
+    this.leaderCache = new Array<number>(regions).fill(g.leader()?.id ?? (g.voters[0] as number));
+    this.waiting = g.nodes.map(() => []);
+    this.readsIssued = o.clocks.map(() => new PerSecond());
+    this.readsFailed = o.clocks.map(() => new PerSecond());
+    this.leaseOn = g.cfg.leaseDurationUs > 0;
+    this.history = new CommittedHistory(o.followerReadLagUs + 2 * g.cfg.maxClockOffsetUs + 1_000_000);
+    g.listener = this;
+  }
+
+  /** Points every gateway at the current leader (after bootstrap). */
+  start(): void {
+    const l = this.o.group.leader();
+    if (l) this.leaderCache.fill(l.id);
+  }
+
+  // --- Topology ------------------------------------------------------------------
+
+  write(op: Op): void {
+    this.watch(op);
+    this.send({ op, target: this.leaderCache[op.region] as number, mode: 'write', readTs: 0, attempts: 0, hops: 0 });
+  }
+
+  read(op: Op): void {
+    const mode = this.o.reads[op.region] ?? 'leaseholder';
+    this.watch(op);
+    if (op.invokeUs >= this.o.warmupUs) (this.readsIssued[op.region] as PerSecond).add(Math.floor(op.invokeUs / 1e6));
+    if (mode === 'follower' || mode === 'local-unsafe') {
+      const readTs = mode === 'follower' ? (this.o.clocks[op.region] as WallClock).readUs(this.o.sched.now) - this.o.followerReadLagUs : 0;
+      this.send({ op, target: (this.replicasByDistance[op.region] as number[])[0] as number, mode, readTs, attempts: 0, hops: 0 });
+    } else {
+      this.send({ op, target: this.leaderCache[op.region] as number, mode, readTs: 0, attempts: 0, hops: 0 });
+    }
+  }
+
+  // --- gateway ---------------------------------------------------------------------
+
+  /** Operations by issue time (= deadline order), for the timeout sweep. */
+  private deadlines: Op[] = [];
+  private deadlineHead = 0;
+  private sweepAtUs = Infinity;
+  private readonly sweepBound = () => this.sweep();
+
+  private watch(op: Op): void {
+    this.deadlines.push(op);
+    if (this.sweepAtUs === Infinity) this.armSweep(op.invokeUs + this.o.clientTimeoutUs);
+  }
+
+  private armSweep(atUs: number): void {
+    this.sweepAtUs = Math.max(atUs, this.o.sched.now + TIMEOUT_SWEEP_US);
+    this.o.sched.at(this.sweepAtUs, this.sweepBound, undefined);
+  }
+
+  /** Hands every operation past its client timeout and still unanswered to the workload's timeout. */
+  private sweep(): void {
+    this.sweepAtUs = Infinity;
+    const now = this.o.sched.now;
+    const q = this.deadlines;
+    let h = this.deadlineHead;
+    while (h < q.length) {
+      const op = q[h] as Op;
+      if (op.invokeUs + this.o.clientTimeoutUs > now) break;
+      h++;
+      if (op.done) continue;
+      if (!op.write) this.readFailedAt(op);
+      this.o.workload.armTimeout(op);
+    }
+    if (h > 4096 && h * 2 > q.length) {
+      this.deadlines = q.slice(h);
+      h = 0;
+    }
+    this.deadlineHead = h;
+    const next = this.deadlines[h];
+    if (next) this.armSweep(next.invokeUs + this.o.clientTimeoutUs);
+  }
+
+  private send(req: Req): void {
+    if (req.op.done) return;
+    const t = this.o.group.nodes[req.target] as RaftNode;
+    // Same region: served the moment it is issued (the answer pays the round trip).
+    if (t.region === req.op.region) return this.arrive(req);
+    this.o.net.datagram(req.op.region, t.region, this.arriveBound, req, this.droppedBound);
+  }
+
+  private retry(req: Req, hint: number): void {
+    const op = req.op;
+    if (op.done || this.o.sched.now - op.invokeUs >= this.o.clientTimeoutUs) return;
+    const g = op.region;
+    if (req.mode === 'follower') return this.fallback(req);
+    if (req.mode === 'local-unsafe') {
+      req.target = next(this.replicasByDistance[g] as number[], req.target);
+      this.backoff(req);
+      return;
+    }
+    if (hint >= 0 && hint !== req.target && req.hops < MAX_HOPS) {
+      this.leaderCache[g] = hint;
+      req.target = hint;
+      req.hops++;
+      this.send(req);
+      return;
+    }
+    if (hint >= 0 && hint !== req.target) {
+      this.leaderCache[g] = hint;
+      req.target = hint;
+      this.backoff(req);
+      return;
+    }
+    const n = next(this.votersByDistance[g] as number[], req.target);
+    if (this.leaderCache[g] === req.target) this.leaderCache[g] = n;
+    req.target = n;
+    this.backoff(req);
+  }
+
+  private backoff(req: Req): void {
+    req.hops = 0;
+    const wait = Math.min(RETRY_BACKOFF_MAX_US, RETRY_BACKOFF_US * 2 ** req.attempts++);
+    this.o.sched.after(wait, this.sendBound, req);
+  }
+
+  private fallback(req: Req): void {
+    req.mode = this.leaseOn ? 'leaseholder' : 'read-index';
+    req.target = this.leaderCache[req.op.region] as number;
+    this.send(req);
+  }
+
+  private replyArrived(r: Reply, atUs = this.o.sched.now): void {
+    const { req } = r;
+    const op = req.op;
+    if (op.done) return;
+    const now = atUs;
+    switch (r.kind) {
+      case 'ok':
+        if (req.mode === 'write') {
+          const inTime = now - op.invokeUs <= this.o.clientTimeoutUs;
+          this.o.workload.writeAcked(op, now, { node: { region: r.region }, version: r.version, lsn: r.index, epoch: r.term, commitUs: r.commitUs });
+          if (inTime) {
+            this.o.group.ackReceived(r.term, now);
+            this.o.onAcked?.(r.version, r.index, r.term, r.region, now);
+          }
+        } else {
+          if (now - op.invokeUs > this.o.clientTimeoutUs) this.readFailedAt(op);
+          this.o.workload.readServed(op, r.version, now);
+        }
+        return;
+      case 'fallback':
+        return this.fallback(req);
+      case 'redirect':
+        return this.retry(req, r.hint);
+      case 'refused':
+        return this.retry(req, -1);
+    }
+  }
+
+  private readFailedAt(op: Op): void {
+    if (op.invokeUs >= this.o.warmupUs) (this.readsFailed[op.region] as PerSecond).add(Math.floor(op.invokeUs / 1e6));
+  }
+
+  /**
+   * Read unavailability of region r's clients, µs: each second weighted by the
+   * share of the reads issued in it that failed (reads of a region whose
+   * clients are dark never reach a gateway and are not counted here).
+   */
+  readUnavailableUs(r: number): number {
+    const issued = this.readsIssued[r] as PerSecond;
+    const failed = this.readsFailed[r] as PerSecond;
+    let us = 0;
+    for (let sec = 0; sec < failed.length; sec++) {
+      const f = failed.at(sec);
+      const n = issued.at(sec);
+      if (f > 0 && n > 0) us += (f / n) * 1e6;
+    }
+    return us;
+  }
+
+  // --- replicas ----------------------------------------------------------------------
+
+  private arrive(req: Req): void {
+    if (req.op.done) return;
+    const n = this.o.group.nodes[req.target] as RaftNode;
+    if (!n.whenUp(() => this.serve(req, n))) this.reply(req, n, 'refused', 0, 0);
+  }
+
+  private serve(req: Req, n: RaftNode): void {
+    if (req.op.done) return;
+    const op = req.op;
+    switch (req.mode) {
+      case 'write': {
+        if (n.role !== 'leader') return this.reply(req, n, 'redirect', 0, 0);
+        if (!n.canWrite()) return void (this.waiting[n.id] as Req[]).push(req);
+        const p = n.propose(op.row, op.bytes);
+        if (p) this.pending.set(p.id, { req, node: n.id });
+        return;
+      }
+      case 'leaseholder':
+        if (this.leaseOn) {
+          if (n.role !== 'leader') return this.reply(req, n, 'redirect', 0, 0);
+          if (!n.holdsLease()) return void (this.waiting[n.id] as Req[]).push(req);
+          this.o.group.invariants.leaseRead(n, this.o.sched.now, this.o.group.clocksWithinBound());
+          return this.reply(req, n, 'ok', n.rowVersion[op.row] as number, 0);
+        }
+        return this.readIndex(req, n);
+      case 'read-index':
+        return this.readIndex(req, n);
+      case 'follower':
+        if (n.closedTsNow() >= req.readTs) return this.reply(req, n, 'ok', this.history.asOf(op.row, req.readTs), 0);
+        return this.reply(req, n, 'fallback', 0, 0);
+      case 'local-unsafe':
+        return this.reply(req, n, 'ok', n.rowVersion[op.row] as number, 0);
+    }
+  }
+
+  private readIndex(req: Req, n: RaftNode): void {
+    if (n.role !== 'leader') return this.reply(req, n, 'redirect', 0, 0);
+    if (!n.canWrite() || !n.committedInTerm()) return void (this.waiting[n.id] as Req[]).push(req);
+    n.readIndex((index) => {
+      if (index < 0) return this.reply(req, n, 'redirect', 0, 0);
+      this.reply(req, n, 'ok', n.rowVersion[req.op.row] as number, 0);
+    });
+  }
+
+  private reply(req: Req, n: RaftNode, kind: ReplyKind, version: number, index: number): void {
+    const r: Reply = { req, kind, version, index, commitUs: this.o.sched.now, term: n.term, region: n.region, hint: kind === 'redirect' ? n.leader : -1 };
+    if (kind === 'ok' && n.region === req.op.region) {
+      // Same region: the answer reaches the client half an intra-region round trip later.
+      const half = this.o.net.rttUs(n.region, n.region) / 2;
+      this.replyArrived(r, Math.max(this.o.sched.now, req.op.invokeUs + half) + half);
+      return;
+    }
+    this.o.net.datagram(n.region, req.op.region, this.replyBound, r);
+  }
+
+  // --- GroupListener ---------------------------------------------------------------
+
+  leaderCommitted(n: RaftNode, fromIndex: number, toIndex: number): void {
+    const e = this.o.group.entries;
+    const nowTs = n.clock.readUs(this.o.sched.now);
+    for (let i = fromIndex; i <= toIndex; i++) {
+      const id = n.log.idAt(i);
+      const row = e.row(id);
+      if (row >= 0) this.history.record(row, e.tsUs(id), id, nowTs);
+      const p = this.pending.get(id);
+      if (!p) continue;
+      this.pending.delete(id);
+      if (p.node !== n.id) continue;
+      this.o.group.invariants.acknowledging(i, id);
+      this.reply(p.req, n, 'ok', id, i);
+    }
+  }
+
+  servable(n: RaftNode): void {
+    const q = this.waiting[n.id] as Req[];
+    if (q.length === 0) return;
+    this.waiting[n.id] = [];
+    for (const req of q) this.serve(req, n);
+  }
+
+  roleChanged(n: RaftNode): void {
+    if (n.role === 'leader') return;
+    const q = this.waiting[n.id] as Req[];
+    if (q.length > 0) {
+      this.waiting[n.id] = [];
+      for (const req of q) if (!req.op.done) this.reply(req, n, n.status === 'crashed' ? 'refused' : 'redirect', 0, 0);
+    }
+    if (this.pending.size > 0) {
+      for (const [id, p] of this.pending) if (p.node === n.id) this.pending.delete(id);
+    }
+  }
+}
+
+/** The element after `cur` in `list`, cyclically. */
+function next(list: readonly number[], cur: number): number {
+  const k = list.indexOf(cur);
+  return list[(k + 1) % list.length] as number;
+}
