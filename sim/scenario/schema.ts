@@ -58,16 +58,27 @@ export const DurationDist = () =>
   z.union([
     z.string(),
     z.number(),
-    z.strictObject({ dist: z.literal('constant'), value: Duration(), min: Duration().optional(), max: Duration().optional() }),
-    z.strictObject({ dist: z.literal('uniform'), min: Duration(), max: Duration() }),
-    z.strictObject({ dist: z.literal('normal'), mean: Duration(), stddev: Duration(), min: Duration().optional(), max: Duration().optional() }),
-    z.strictObject({ dist: z.literal('lognormal'), median: Duration(), sigma: z.number().min(0).max(10), min: Duration().optional(), max: Duration().optional() }),
-    z.strictObject({ dist: z.literal('exponential'), mean: Duration(), min: Duration().optional(), max: Duration().optional() }),
-    z.strictObject({ dist: z.literal('pareto'), scale: Duration(), shape: z.number().gt(0).max(1000), min: Duration().optional(), max: Duration().optional() }),
-    z.strictObject({ dist: z.literal('empirical'), samples: z.array(Duration()).min(1).max(100_000), min: Duration().optional(), max: Duration().optional() }),
+    ...distObjects(),
+    z.strictObject({
+      dist: z.literal('mixture'),
+      of: z
+        .array(z.union(distObjects().map((o) => o.extend({ weight: z.number().gt(0).max(1).describe('Share of draws from this component; the weights sum to 1.') }))))
+        .min(1)
+        .max(64)
+        .describe('Components, each a distribution object with a weight.'),
+      min: Duration().optional(),
+      max: Duration().optional(),
+    }).describe('A weighted mixture, e.g. the PBS fits: {dist: mixture, of: [{weight: 0.9122, dist: pareto, scale: 0.235, shape: 10}, {weight: 0.0878, dist: exponential, mean: 0.602}]}.'),
   ])
     .superRefine((v, ctx) => {
-      if (typeof v === 'object' && v.dist === 'uniform' && v.min > v.max) ctx.addIssue({ code: 'custom', message: 'uniform: min must not exceed max' });
+      if (typeof v !== 'object') return;
+      for (const c of v.dist === 'mixture' ? v.of : [v]) {
+        if (c.dist === 'uniform' && c.min > c.max) ctx.addIssue({ code: 'custom', message: 'uniform: min must not exceed max' });
+      }
+      if (v.dist === 'mixture') {
+        const sum = v.of.reduce((a, c) => a + c.weight, 0);
+        if (Math.abs(sum - 1) > 1e-6) ctx.addIssue({ code: 'custom', path: ['of'], message: `mixture: the weights sum to ${sum}, not 1` });
+      }
     })
     .transform((v, ctx): Dist => {
       if (typeof v === 'string' || typeof v === 'number') {
@@ -80,6 +91,19 @@ export const DurationDist = () =>
       }
       return v as Dist;
     });
+
+/** The distribution objects a random duration (or a mixture component) may be. */
+function distObjects() {
+  return [
+    z.strictObject({ dist: z.literal('constant'), value: Duration(), min: Duration().optional(), max: Duration().optional() }),
+    z.strictObject({ dist: z.literal('uniform'), min: Duration(), max: Duration() }),
+    z.strictObject({ dist: z.literal('normal'), mean: Duration(), stddev: Duration(), min: Duration().optional(), max: Duration().optional() }),
+    z.strictObject({ dist: z.literal('lognormal'), median: Duration(), sigma: z.number().min(0).max(10), min: Duration().optional(), max: Duration().optional() }),
+    z.strictObject({ dist: z.literal('exponential'), mean: Duration(), min: Duration().optional(), max: Duration().optional() }),
+    z.strictObject({ dist: z.literal('pareto'), scale: Duration(), shape: z.number().gt(0).max(1000), min: Duration().optional(), max: Duration().optional() }),
+    z.strictObject({ dist: z.literal('empirical'), samples: z.array(Duration()).min(1).max(100_000), min: Duration().optional(), max: Duration().optional() }),
+  ] as const;
+}
 
 // ---------------------------------------------------------------------------
 
