@@ -1,0 +1,145 @@
+// A bare leaderless store for unit tests: scheduler, network, clocks, legs
+// and the topology, driven by hand (no workload, no scenario). Outcomes are
+// judged as the assembled run judges them, and collected here.
+import { Scheduler } from '../../../sim/core/scheduler.ts';
+import { RngRoot } from '../../../sim/core/rng.ts';
+import { compileDist, type Dist, type Sampler } from '../../../sim/core/distributions.ts';
+import { Network } from '../../../sim/world/network.ts';
+import { WallClock } from '../../../sim/world/clock.ts';
+import { Legs, type Leg } from '../../../sim/topology/leaderless/legs.ts';
+import { Leaderless, type LeaderlessConfig, type ReadAnswer } from '../../../sim/topology/leaderless/leaderless.ts';
+import { LeaderlessJudge } from '../../../sim/topology/leaderless/judge.ts';
+import { Visibility } from '../../../sim/measure/visibility.ts';
+import type { Op } from '../../../sim/workload/workload.ts';
+
+export interface HarnessOptions {
+  seed: number;
+  /** Region count (ids r0, r1, ...). */
+  regions: number;
+  /** RTT between distinct regions, µs (all pairs). */
+  rttUs?: number;
+  intraRegionRttUs?: number;
+  clockOffsetUs?: number[];
+  rows: number;
+  /** Rows below this are set (CRDT) rows. */
+  setRows?: number;
+  config: Partial<LeaderlessConfig> & Pick<LeaderlessConfig, 'replicas'>;
+  legs?: Partial<Record<Leg, Dist>>;
+  serviceTime?: Dist;
+  clientTimeoutUs?: number;
+}
+
+export interface ReadOutcome {
+  op: Op;
+  answer: ReadAnswer;
+  stale: boolean;
+  behind: number;
+  tUs: number;
+  consistent: boolean;
+}
+
+export class Harness {
+  readonly sched = new Scheduler();
+  readonly net: Network;
+  readonly topo: Leaderless;
+  readonly judge: LeaderlessJudge;
+  readonly visibility = new Visibility();
+  readonly reads: ReadOutcome[] = [];
+  readonly acked: Array<{ op: Op; id: number }> = [];
+  failedWrites = 0;
+  failedReads = 0;
+  /** Called with every served read (after judging). */
+  onRead: ((r: ReadOutcome) => void) | undefined;
+  onAck: ((op: Op, id: number) => void) | undefined;
+  private session = 0;
+
+  constructor(o: HarnessOptions) {
+    const rng = new RngRoot(o.seed);
+    const ids = Array.from({ length: o.regions }, (_, i) => `r${i}`);
+    const rtt = o.rttUs ?? 0;
+    const intra = o.intraRegionRttUs ?? 0;
+    this.net = new Network(this.sched, rng, {
+      regionIds: ids, rttUs: ids.map((_, a) => ids.map((_, b) => (a === b ? intra : rtt))), jitter: () => 0,
+      bandwidthBytesPerS: 1e12, intraRegionRttUs: intra, loss: 0,
+    });
+    const clocks = ids.map((_, i) => new WallClock(o.clockOffsetUs?.[i] ?? 0, 0));
+    const overrides: Partial<Record<Leg, Sampler>> = {};
+    for (const [k, d] of Object.entries(o.legs ?? {})) overrides[k as Leg] = compileDist(d);
+    const legs = new Legs({
+      sched: this.sched, net: this.net, regionCount: o.regions, overrides, serviceTime: compileDist(o.serviceTime ?? { dist: 'constant', value: 0 }),
+      loss: 0, legRng: rng.stream('leaderless/legs'), serviceRng: rng.stream('leaderless/service'), lossRng: rng.stream('leaderless/loss'),
+    });
+    const setRows = o.setRows ?? 0;
+    const isSet = (row: number) => row < setRows;
+    const config: LeaderlessConfig = {
+      write: 'ONE', read: 'ONE', readFanout: 'all', timestamps: 'wallclock', readRepair: 0, hintedHandoff: undefined,
+      antiEntropyIntervalUs: 0, sloppyQuorum: false, ...o.config,
+    };
+    this.topo = new Leaderless({
+      sched: this.sched, net: this.net, legs, clocks, rowCount: o.rows, isSet, clientTimeoutUs: o.clientTimeoutUs ?? 5_000_000, warmupUs: 0,
+      readRepairRng: rng.stream('leaderless/read-repair'), config,
+      sink: {
+        writeAcked: (op, id) => {
+          op.done = true;
+          this.judge.onAck(op.session, op.row, id);
+          this.acked.push({ op, id });
+          this.onAck?.(op, id);
+        },
+        writeFailed: (op) => {
+          op.done = true;
+          this.failedWrites++;
+        },
+        readServed: (op, answer, refId) => {
+          op.done = true;
+          const v = this.judge.onRead(op.session, op.row, op.invokeUs, answer, refId);
+          if (v.tUs >= 0) this.visibility.record(v.tUs, v.consistent);
+          this.visibility.recordBehind(v.behind);
+          const r: ReadOutcome = { op, answer, stale: v.stale, behind: v.behind, tUs: v.tUs, consistent: v.consistent };
+          this.reads.push(r);
+          this.onRead?.(r);
+        },
+        readFailed: (op) => {
+          op.done = true;
+          this.failedReads++;
+        },
+      },
+    });
+    this.judge = new LeaderlessJudge(this.topo, 1_000_000, isSet);
+    this.topo.start();
+  }
+
+  private op(write: boolean, region: number, row: number, session?: number): Op {
+    return { write, region, session: session ?? this.session++ % 1_000_000, row, table: 0, bytes: 100, invokeUs: this.sched.now, done: false };
+  }
+
+  /** Issues a write now. */
+  write(region: number, row: number, session?: number): Op {
+    const op = this.op(true, region, row, session);
+    this.topo.write(op);
+    return op;
+  }
+
+  /** Issues a read now. */
+  read(region: number, row: number, session?: number): Op {
+    const op = this.op(false, region, row, session);
+    this.topo.read(op);
+    return op;
+  }
+
+  /** Runs `f` at simulated time `atUs`. */
+  at(atUs: number, f: () => void): void {
+    this.sched.at(atUs, f, undefined);
+  }
+
+  run(untilUs: number): void {
+    this.sched.run(untilUs);
+  }
+}
+
+/** C(n, k). */
+export function choose(n: number, k: number): number {
+  if (k < 0 || k > n) return 0;
+  let r = 1;
+  for (let i = 0; i < k; i++) r = (r * (n - i)) / (i + 1);
+  return r;
+}
