@@ -3,6 +3,7 @@
 // judged as the assembled run judges them, and collected here.
 import { Scheduler } from '../../../sim/core/scheduler.ts';
 import { RngRoot } from '../../../sim/core/rng.ts';
+
 import { compileDist, type Dist, type Sampler } from '../../../sim/core/distributions.ts';
 import { Network } from '../../../sim/world/network.ts';
 import { WallClock } from '../../../sim/world/clock.ts';
@@ -18,6 +19,8 @@ export interface HarnessOptions {
   regions: number;
   /** RTT between distinct regions, µs (all pairs). */
   rttUs?: number;
+  /** RTT per pair, µs (overrides rttUs). */
+  rttMatrixUs?: number[][];
   intraRegionRttUs?: number;
   clockOffsetUs?: number[];
   rows: number;
@@ -59,7 +62,7 @@ export class Harness {
     const rtt = o.rttUs ?? 0;
     const intra = o.intraRegionRttUs ?? 0;
     this.net = new Network(this.sched, rng, {
-      regionIds: ids, rttUs: ids.map((_, a) => ids.map((_, b) => (a === b ? intra : rtt))), jitter: () => 0,
+      regionIds: ids, rttUs: ids.map((_, a) => ids.map((_, b) => (a === b ? intra : (o.rttMatrixUs?.[a]?.[b] ?? rtt)))), jitter: () => 0,
       bandwidthBytesPerS: 1e12, intraRegionRttUs: intra, loss: 0,
     });
     const clocks = ids.map((_, i) => new WallClock(o.clockOffsetUs?.[i] ?? 0, 0));
@@ -142,4 +145,31 @@ export function choose(n: number, k: number): number {
   let r = 1;
   for (let i = 0; i < k; i++) r = (r * (n - i)) / (i + 1);
   return r;
+}
+
+/**
+ * A random client load: writes and reads at Poisson times from random
+ * regions on `rows` rows, from `fromUs` until `untilUs`. Draws from its own
+ * stream of the harness seed.
+ */
+export function drive(h: Harness, o: { seed: number; regions: number; rows: number; writesPerS: number; readsPerS: number; fromUs?: number; untilUs: number; writeRegions?: number[] }): void {
+  const rng = new RngRoot(o.seed).stream('test/drive');
+  const arrive = (write: boolean, rate: number) => {
+    let t = o.fromUs ?? 0;
+    const next = () => {
+      t += Math.round((-1e6 / rate) * Math.log(1 - rng.next()));
+      if (t >= o.untilUs) return;
+      h.at(t, () => {
+        const regions = write && o.writeRegions ? o.writeRegions : Array.from({ length: o.regions }, (_, i) => i);
+        const region = regions[rng.int(regions.length)] as number;
+        const row = rng.int(o.rows);
+        if (write) h.write(region, row);
+        else h.read(region, row);
+        next();
+      });
+    };
+    next();
+  };
+  if (o.writesPerS > 0) arrive(true, o.writesPerS);
+  if (o.readsPerS > 0) arrive(false, o.readsPerS);
 }
