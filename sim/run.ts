@@ -17,6 +17,7 @@ import { DbNode } from './db/node.ts';
 import { Workload, workloadOptions } from './workload/workload.ts';
 import { SinglePrimary } from './topology/single-primary.ts';
 import { assembleMulti } from './topology/assemble-multi.ts';
+import { runLeaderless } from './topology/leaderless/assemble.ts';
 import { Monitor } from './control/monitor.ts';
 import { FailoverController } from './control/failover.ts';
 import { Recorder } from './measure/recorder.ts';
@@ -48,6 +49,9 @@ export function replayKey(seed: number, contentHash: string): string {
 
 
 export function simulate(sc: Scenario, opts: RunOptions): Summary {
+  if (sc.topology.kind === 'leaderless') {
+    return runLeaderless(sc, { seed: opts.seed, variant: opts.variant, replayKey: replayKey(opts.seed, opts.contentHash), trace: opts.trace, history: opts.history, onProgress: opts.onProgress });
+  }
   if (sc.topology.kind !== 'single-primary') {
     return assembleMulti(sc, { seed: opts.seed, variant: opts.variant, replayKey: replayKey(opts.seed, opts.contentHash), trace: opts.trace, history: opts.history, onProgress: opts.onProgress }).run();
   }

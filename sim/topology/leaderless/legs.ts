@@ -42,6 +42,8 @@ interface InFlight {
 
 export class Legs {
   private readonly slow: Float64Array;
+  /** Per region: service time × this (a slow-apply fault). */
+  private readonly serviceFactor: Float64Array;
   private readonly lossP: Float64Array;
   private readonly n: number;
   private readonly deliverBound = (m: InFlight) => this.deliver(m);
@@ -52,6 +54,12 @@ export class Legs {
     this.n = o.regionCount;
     this.slow = new Float64Array(this.n * this.n).fill(1);
     this.lossP = new Float64Array(this.n * this.n).fill(o.loss);
+    this.serviceFactor = new Float64Array(this.n).fill(1);
+  }
+
+  /** A slow-apply fault on region r: its replicas serve requests × factor slower (default legs); 1 undoes it. */
+  setServiceFactor(r: number, factor: number): void {
+    this.serviceFactor[r] = factor;
   }
 
   /** A slow-link fault between a and b (both directions); factor 1 undoes it. */
@@ -75,7 +83,7 @@ export class Legs {
     if (custom) us = Math.max(0, custom(o.legRng)) * (from === to ? 1 : (this.slow[from * this.n + to] as number));
     else {
       us = o.net.sampleDelayUs(from, to);
-      if (leg === 'write' || leg === 'read') us += Math.max(0, o.serviceTime(o.serviceRng));
+      if (leg === 'write' || leg === 'read') us += Math.max(0, o.serviceTime(o.serviceRng)) * (this.serviceFactor[to] as number);
     }
     return Math.round(us);
   }
