@@ -125,8 +125,12 @@ export class Visibility {
     return bins.map((bin, i) => ({ bin, value: (sums[i] as number) / (weights[i] as number) }));
   }
 
+  /** Start of the first fitted block at or above p; 0 when even the smallest t observed is. */
   private reaching(fit: Array<{ bin: number; value: number }>, p: number): number | null {
-    for (const blk of fit) if (blk.value >= p) return round6(binStartUs(blk.bin) / 1000);
+    for (let i = 0; i < fit.length; i++) {
+      const blk = fit[i] as { bin: number; value: number };
+      if (blk.value >= p) return i === 0 ? 0 : round6(binStartUs(blk.bin) / 1000);
+    }
     return null;
   }
 }
