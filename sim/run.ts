@@ -1,29 +1,46 @@
-// One simulation run: assembles the world from a validated scenario, runs the
-// event loop to the scenario's end, and returns the summary (SPEC §4).
+// One simulation run, for every topology: assembles the world from a
+// validated scenario, runs the event loop to the scenario's end, and returns
+// the summary (SPEC §4).
 //
-//   scenario ─► world (clocks, network, nodes) ─► topology + workload
-//            ─► control (monitor, failover) ─► nemesis (faults)
-//            ─► scheduler.run ─► recorder + ledger ─► summary
+//   scenario ─► world (clocks, network) ─► workload ─► topology module
+//            ─► monitor ─► fault verbs + region state ─► nemesis
+//            ─► scheduler.run ─► catch up, finish ─► measurement ─► summary
+//
+// Everything here is written once; what differs between topologies comes
+// from the topology's module (sim/topology/module.ts), found by
+// `topology.kind` in sim/topology/registry.ts. A module's `create(ctx)`
+// returns a `TopologyRun`: write/read, nodesOf(r), channels(), start /
+// startControl / catchUp / finish, `measure` (the staleness oracle: which
+// versions a read may reflect; epochs; conflicts), regionState(r) for the
+// timeline, and fault hooks (crashed / restarting / heldDown / back). The
+// model reports through one event interface (sim/measure/events.ts) that the
+// recorder, ledger and checkers subscribe to (sim/measure/measurement.ts).
+//
+// Adding a topology:
+//   1. write its module: sim/topology/<kind>/ (or <kind>-module.ts) exporting
+//      a TopologyModule whose create(ctx) returns a TopologyRun;
+//   2. add one line to sim/topology/registry.ts;
+//   3. add its kind (and any fields of its own) to the scenario schema
+//      (sim/scenario/schema.ts) and regenerate scenarios/scenario.schema.json;
+//   4. test it (test/topology/) and give it a reference scenario.
+// Nothing in this file changes.
 //
 // Pure with respect to the machine: no filesystem, no wall clock; sinks for
 // the trace and history are passed in by the caller.
 import { createHash } from 'node:crypto';
-import { compileDist } from './core/distributions.ts';
 import type { Scenario } from './scenario/schema.ts';
 import type { WallClock } from './world/clock.ts';
 import { buildWorld, runToEnd } from './world/world.ts';
 import { Nemesis, type FaultVerbs } from './world/faults.ts';
-import { DbNode } from './db/node.ts';
 import { Workload, workloadOptions } from './workload/workload.ts';
-import { SinglePrimary } from './topology/single-primary.ts';
-import { assembleMulti } from './topology/assemble-multi.ts';
-import { runLeaderless } from './topology/leaderless/assemble.ts';
 import { Monitor } from './control/monitor.ts';
-import { FailoverController } from './control/failover.ts';
-import { Recorder } from './measure/recorder.ts';
-import { Ledger } from './measure/ledger.ts';
+import { topologyModule } from './topology/registry.ts';
+import type { RegionFaults, TopologyRun } from './topology/module.ts';
+import { EventHub } from './measure/events.ts';
+import { Measurement } from './measure/measurement.ts';
 import { Timeline } from './measure/timeline.ts';
 import { buildSummary } from './measure/summary.ts';
+import { failoverSummaries } from './measure/failovers.ts';
 import type { Summary } from './measure/summary-types.ts';
 import type { HistoryWriter, TraceWriter } from './measure/history.ts';
 import { REPSIM_VERSION } from './version.ts';
@@ -39,105 +56,99 @@ export interface RunOptions {
   onProgress?: ((fraction: number) => void) | undefined;
 }
 
-/** WAL each node keeps (bytes), like wal_keep_size: older WAL is trimmed, and a node that needs it must rebuild. */
-const WAL_RETENTION_BYTES = 16e6;
-
 /** (seed, content hash, version) → the key that reproduces a summary. */
 export function replayKey(seed: number, contentHash: string): string {
   return createHash('sha256').update(`${seed}\u0000${contentHash}\u0000${REPSIM_VERSION}`).digest('hex').slice(0, 16);
 }
 
+/** An assembled run: `run()` gives the summary; the rest is for tests. */
+export interface AssembledRun {
+  run(): Summary;
+  /** After `run`: lets replication finish for `forUs` more (no new client operations). */
+  settle(forUs: number): void;
+  /** The topology, as its module assembled it. */
+  readonly topology: TopologyRun;
+  /** The run's events: subscribe before `run` to watch them. */
+  readonly events: EventHub;
+}
 
 export function simulate(sc: Scenario, opts: RunOptions): Summary {
-  if (sc.topology.kind === 'leaderless') {
-    return runLeaderless(sc, { seed: opts.seed, variant: opts.variant, replayKey: replayKey(opts.seed, opts.contentHash), trace: opts.trace, history: opts.history, onProgress: opts.onProgress });
-  }
-  if (sc.topology.kind !== 'single-primary') {
-    return assembleMulti(sc, { seed: opts.seed, variant: opts.variant, replayKey: replayKey(opts.seed, opts.contentHash), trace: opts.trace, history: opts.history, onProgress: opts.onProgress }).run();
-  }
+  return assemble(sc, opts).run();
+}
+
+export function assemble(sc: Scenario, opts: RunOptions): AssembledRun {
   const { sched, rng, ids, n, endUs, net, clocks, keys, filtered } = buildWorld(sc, opts.seed);
-  const idx = (id: string) => ids.indexOf(id);
-  const tables = sc.workload.tables;
+  const module = topologyModule(sc.topology.kind);
 
-  // --- measurement -----------------------------------------------------------
-  const nodes: DbNode[] = [];
-  const recorder = new Recorder({
-    regionCount: n, sessionCount: n * sc.workload.sessions, warmupUs: sc.warmup, history: opts.history,
-    minVisible: (row) => {
-      let m = Infinity;
-      for (const x of nodes) {
-        const v = x.rowVersion[row] as number;
-        if (v < m) m = v;
-      }
-      return m;
-    },
-  });
-  const ledger = new Ledger(opts.trace);
-  ledger.fencingOn = sc.failover.fencing !== 'none';
-  const applyTime = compileDist(sc.topology.replication.applyTime);
-  ids.forEach((id, r) => {
-    nodes.push(new DbNode({
-      region: r, rowCount: keys.rowCount, applyTime, applyRng: rng.stream(`apply/${id}`),
-      onApplied: (node, wal, i, doneUs) => {
-        const slot = wal.slotOf(i);
-        recorder.applied(wal.origin[slot] as number, node.region, wal.commitUs[slot] as number, doneUs);
-      },
-    }));
+  // --- events, workload, monitor ----------------------------------------------
+  const events = new EventHub();
+  const workload = new Workload(workloadOptions(sc, { sched, rng, ids, keys, endUs }, events, opts.history));
+  let topo: TopologyRun | undefined;
+  const monitor = new Monitor({
+    sched, net, channels: () => (topo as TopologyRun).channels(), events,
+    lagWarningUs: sc.monitoring.lagWarning, lagCriticalUs: sc.monitoring.lagCritical, warmupUs: sc.warmup, regionIds: ids,
   });
 
-  // --- workload and topology -------------------------------------------------
-  const workload = new Workload(workloadOptions(sc, { sched, rng, ids, keys, endUs }, recorder));
-  const primary = sc.topology.primary !== undefined ? idx(sc.topology.primary) : 0;
-  let controller: FailoverController | undefined;
-  const sp = new SinglePrimary({
-    sched, rng, net, scenario: sc, nodes, workload, ledger, filtered, primary,
-    cdcDelay: compileDist(sc.topology.replication.cdcDelay),
-    leaseValid: (node) => controller?.leaseValid(node) ?? true,
-    walRetentionBytes: WAL_RETENTION_BYTES,
-  });
-
-  // --- region state, for the timeline and fault bookkeeping ------------------
+  // --- region state: fault counters and the timeline ---------------------------
   const outage = ids.map(() => 0);
   const crashed = ids.map(() => 0);
   const paused = ids.map(() => 0);
   const cutsOf = ids.map(() => 0);
   const faultStartUs = ids.map(() => Infinity);
   let stonithFailureP = sc.failover.stonithFailureProbability;
-  const timeline = new Timeline(ids, (r) => (r === primary ? 'primary' : 'replica'));
+  let timeline: Timeline | undefined;
   const stateChanged = (r: number) => {
-    const node = nodes[r] as DbNode;
-    const state =
-      outage[r]! > 0 || node.status === 'crashed' || node.status === 'off' ? (controller?.stonithed.has(r) ? 'fenced' : 'down')
-      : node.status === 'paused' ? 'paused'
-      : controller?.rebuilding.has(r) ? 'rebuilding'
-      // A cut-off primary still acts as one (a zombie, if a newer one exists): show the role.
-      : node.role === 'primary' ? 'primary'
-      : isolated(r) ? 'partitioned' : 'replica';
-    timeline.set(r, state, node.role, sched.now);
+    const s = (topo as TopologyRun).regionState(r);
+    (timeline as Timeline).set(r, s.state, s.role, sched.now);
   };
+  const isDisturbed = (r: number) => outage[r]! > 0 || crashed[r]! > 0 || paused[r]! > 0 || cutsOf[r]! > 0;
+  const regions: RegionFaults = {
+    outage: (r) => outage[r]!,
+    crashed: (r) => crashed[r]!,
+    paused: (r) => paused[r]!,
+    cuts: (r) => cutsOf[r]!,
+    isolated(r) {
+      let cut = 0;
+      for (let b = 0; b < n; b++) if (b !== r && (!net.isUp(r, b) || !net.isUp(b, r))) cut++;
+      return n > 1 && cut * 2 >= n - 1;
+    },
+    faultStartUs: (r) => faultStartUs[r] ?? Infinity,
+    stonithFailureProbability: () => stonithFailureP,
+    stateChanged,
+  };
+
+  // --- the topology -------------------------------------------------------------
+  const t: TopologyRun = (topo = module.create({ scenario: sc, sched, rng, net, clocks, regionIds: ids, endUs, keys, filtered, workload, monitor, events, regions }));
+  if (t.pickRow) workload.useRowPicker((region, r) => t.pickRow!(region, r));
+  timeline = new Timeline(ids, (r) => t.initialState(r));
+  const measurement = new Measurement({
+    regionCount: n, sessionCount: n * sc.workload.sessions, rowCount: keys.rowCount, warmupUs: sc.warmup, filtered,
+    fencingOn: sc.failover.fencing !== 'none', trace: opts.trace,
+  }, t.measure);
+  measurement.subscribeTo(events);
+
+  // --- fault verbs ----------------------------------------------------------------
+  const hooks = t.faults;
   const touched = (r: number) => {
     if (faultStartUs[r] === Infinity || !isDisturbed(r)) faultStartUs[r] = sched.now;
   };
-  /** Partitioned, for the timeline: cut off from at least half of the other regions. */
-  const isolated = (r: number) => {
-    let cut = 0;
-    for (let b = 0; b < n; b++) if (b !== r && (!net.isUp(r, b) || !net.isUp(b, r))) cut++;
-    return n > 1 && cut * 2 >= n - 1;
-  };
-  const isDisturbed = (r: number) => outage[r]! > 0 || crashed[r]! > 0 || paused[r]! > 0 || cutsOf[r]! > 0;
   /**
-   * A fault on region r ended. A node that restarts (crash, outage) asks the
-   * controller for the current epoch before serving, so it rejoins at once;
-   * a node that simply resumes (pause) or regains its links does not know it
-   * was away, and learns of a newer primary at the controller's next heartbeat.
+   * A fault on region r ended. A node that restarts (crash, outage) may
+   * rejoin at once (the topology's `back` hook); a node that simply resumes
+   * (pause) or regains its links does not know it was away.
    */
   const settle = (r: number, restarted = false) => {
     if (!isDisturbed(r)) faultStartUs[r] = Infinity;
     stateChanged(r);
-    if (restarted) controller?.nodeBack();
+    if (restarted) hooks.back?.(r);
   };
-  const node = (r: number) => nodes[r] as DbNode;
-
+  const heldDown = (r: number) => hooks.heldDown?.(r) ?? false;
+  const stopAll = (r: number, status: 'crashed' | 'paused') => {
+    for (const x of t.nodesOf(r)) if (x.status === 'up' || status === 'crashed') x.stop(status, sched.now);
+  };
+  const resumeAll = (r: number) => {
+    for (const x of t.nodesOf(r)) x.resume(sched.now);
+  };
   const verbs: FaultVerbs = {
     cut(a, b) {
       touched(a);
@@ -158,18 +169,20 @@ export function simulate(sc: Scenario, opts: RunOptions): Summary {
     crash(r) {
       touched(r);
       crashed[r]!++;
-      node(r).stop('crashed', sched.now);
+      stopAll(r, 'crashed');
+      hooks.crashed?.(r);
       stateChanged(r);
     },
     restart(r) {
-      if (--crashed[r]! > 0 || outage[r]! > 0 || controller?.stonithed.has(r)) return settle(r);
-      node(r).resume(sched.now);
+      if (--crashed[r]! > 0 || outage[r]! > 0 || heldDown(r)) return settle(r);
+      hooks.restarting?.(r);
+      resumeAll(r);
       settle(r, true);
     },
     outage(r) {
       touched(r);
       outage[r]!++;
-      node(r).stop('crashed', sched.now);
+      stopAll(r, 'crashed');
       workload.dark[r] = true;
       net.cutRegion(r);
       stateChanged(r);
@@ -178,62 +191,57 @@ export function simulate(sc: Scenario, opts: RunOptions): Summary {
       net.healRegion(r);
       if (--outage[r]! > 0) return;
       workload.dark[r] = false;
-      if (crashed[r] === 0 && !controller?.stonithed.has(r)) node(r).resume(sched.now);
+      if (crashed[r] === 0 && !heldDown(r)) resumeAll(r);
       settle(r, true);
     },
     pause(r) {
       touched(r);
       paused[r]!++;
-      if (node(r).status === 'up') node(r).stop('paused', sched.now);
+      stopAll(r, 'paused');
       stateChanged(r);
     },
     resume(r) {
       if (--paused[r]! > 0) return;
-      if (node(r).status === 'paused') node(r).resume(sched.now);
+      for (const x of t.nodesOf(r)) if (x.status === 'paused') x.resume(sched.now);
       settle(r);
     },
     slowLink: (a, b, f) => net.setSlowFactor(a, b, f),
     lossy: (a, b, p) => net.setLoss(a, b, p),
-    slowApply: (r, f) => node(r).setApplyFactor(f, sched.now),
+    slowApply: (r, f) => {
+      for (const x of t.nodesOf(r)) x.setApplyFactor(f, sched.now);
+    },
     clockJump: (r, by) => (clocks[r] as WallClock).jump(by),
     stonithFailure(p) {
       stonithFailureP = p > 0 ? p : sc.failover.stonithFailureProbability;
     },
   };
+  const nemesis = new Nemesis({ sched, rng, regionIds: ids, verbs, endUs, onEvent: opts.trace ? (e) => events.trace(e) : undefined });
 
-  // --- control ---------------------------------------------------------------
-  const monitor = new Monitor({
-    sched, net, channels: () => sp.currentChannels(), recorder, ledger,
-    lagWarningUs: sc.monitoring.lagWarning, lagCriticalUs: sc.monitoring.lagCritical, warmupUs: sc.warmup, regionIds: ids,
-  });
-  if (sc.failover.mode !== 'none' && n > 1) {
-    const ctl = sc.failover.controller !== undefined ? idx(sc.failover.controller) : primary === 0 ? 1 : 0;
-    const avgRowBytes = tables.reduce((a, t) => a + t.share * t.rowBytes, 0);
-    controller = new FailoverController({
-      sched, net, topo: sp, ledger, monitor, scenario: sc, regionIds: ids, controllerRegion: ctl,
-      stonithRng: rng.stream('control/stonith'), stonithFailureProbability: () => stonithFailureP,
-      faultStartUs: (r) => Math.min(faultStartUs[r] ?? Infinity, faultStartUs[ctl] ?? Infinity),
-      controllerDown: () => outage[ctl]! > 0, stateChanged,
-      snapshotBytes: keys.rowCount * avgRowBytes, bandwidthBytesPerS: sc.network.bandwidth,
-      forgetAcked: (row, version) => recorder.staleness.forget(row, version),
-    });
-  }
-  const nemesis = new Nemesis({ sched, rng, regionIds: ids, verbs, endUs, onEvent: opts.trace ? (e) => ledger.trace(e) : undefined });
-
-  // --- run -------------------------------------------------------------------
-  workload.start(sp);
-  sp.start();
-  monitor.start();
-  controller?.start();
-  nemesis.schedule(sc.faults);
-  runToEnd(sched, endUs, opts.onProgress);
-  for (const x of nodes) x.advance(endUs);
-  controller?.finish();
-
-  return buildSummary({
-    scenario: sc, variant: opts.variant, seed: opts.seed, replayKey: replayKey(opts.seed, opts.contentHash),
-    events: sched.executed, endUs, regionIds: ids, recorder, ledger,
-    failovers: controller?.summaries(endUs) ?? [], failoversRefused: controller?.refused ?? 0,
-    channels: sp.currentChannels(), timeline: timeline.finish(endUs), faults: nemesis.windows,
-  });
+  return {
+    topology: t,
+    events,
+    run(): Summary {
+      workload.start(t);
+      t.start();
+      if (t.monitored) monitor.start();
+      t.startControl?.();
+      nemesis.schedule(sc.faults);
+      runToEnd(sched, endUs, opts.onProgress);
+      t.catchUp(endUs);
+      t.finish?.();
+      const { recorder, ledger, conflicts } = measurement;
+      return buildSummary({
+        scenario: sc, variant: opts.variant, seed: opts.seed, replayKey: replayKey(opts.seed, opts.contentHash),
+        events: sched.executed, endUs, regionIds: ids, recorder, ledger,
+        failovers: failoverSummaries(ledger, ids), failoversRefused: ledger.refused,
+        channels: [...t.channels()], timeline: timeline.finish(endUs), faults: nemesis.windows,
+        conflicts: conflicts ? { total: conflicts.total, lostUpdates: conflicts.lostUpdates } : undefined,
+      });
+    },
+    settle(forUs: number): void {
+      const until = sched.now + forUs;
+      sched.run(until);
+      t.catchUp(until);
+    },
+  };
 }

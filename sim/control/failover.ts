@@ -7,35 +7,25 @@
 // everything else, so it can be partitioned away or taken down by an outage.
 // It pings the primary every heartbeatInterval; after detectionTimeout
 // without an answer it fails over. It changes the world only through the
-// topology's role verbs and the nodes' status verbs.
+// topology's verbs (sim/control/verbs.ts) and the nodes' status verbs, and
+// reports what it does as run events.
 import type { Scheduler } from '../core/scheduler.ts';
 import type { Rng } from '../core/rng.ts';
 import type { Network } from '../world/network.ts';
 import type { DbNode } from '../db/node.ts';
-import type { SinglePrimary } from '../topology/single-primary.ts';
-import type { Ledger } from '../measure/ledger.ts';
+import type { FailoverRecord, RunEvents } from '../measure/events.ts';
 import type { Monitor } from './monitor.ts';
+import type { PrimaryControl } from './verbs.ts';
 import { Rejoin } from './rejoin.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import type { FailoverSummary } from '../measure/summary-types.ts';
 
-export interface FailoverRecord {
-  from: number;
-  to: number;
-  reason: string;
-  faultAtUs: number;
-  startedAtUs: number;
-  completedAtUs: number;
-  epoch: number;
-  /** Loss tally index in the ledger. */
-  tally: number;
-}
+export type { FailoverRecord } from '../measure/events.ts';
 
 export interface ControllerOptions {
   sched: Scheduler;
   net: Network;
-  topo: SinglePrimary;
-  ledger: Ledger;
+  topo: PrimaryControl;
+  events: RunEvents;
   monitor: Monitor;
   scenario: Scenario;
   regionIds: readonly string[];
@@ -52,8 +42,6 @@ export interface ControllerOptions {
   /** Average bytes per row, for rebuild snapshot size. */
   snapshotBytes: number;
   bandwidthBytesPerS: number;
-  /** Tells the staleness checker to forget an acked write that will not survive. */
-  forgetAcked: (row: number, version: number) => void;
 }
 
 interface Ping {
@@ -63,7 +51,8 @@ interface Ping {
 
 export class FailoverController {
   readonly failovers: FailoverRecord[] = [];
-  refused = 0;
+  /** Failovers started so far (each has its loss tally). */
+  private started = 0;
   /** Nodes powered off by STONITH, waiting to boot and rejoin. */
   readonly stonithed = new Set<number>();
   /** Rewind and rebuild of nodes that return on an old timeline. */
@@ -84,7 +73,7 @@ export class FailoverController {
   constructor(private readonly o: ControllerOptions) {
     this.cfg = o.scenario.failover;
     this.rejoin = new Rejoin({
-      sched: o.sched, topo: o.topo, ledger: o.ledger, monitor: o.monitor, regionIds: o.regionIds, mode: this.cfg.rejoin,
+      sched: o.sched, topo: o.topo, events: o.events, monitor: o.monitor, regionIds: o.regionIds, mode: this.cfg.rejoin,
       snapshotBytes: o.snapshotBytes, bandwidthBytesPerS: o.bandwidthBytesPerS, stateChanged: o.stateChanged,
     });
     this.leaseUntilUs = o.regionIds.map(() => this.cfg.leaseDuration);
@@ -110,7 +99,7 @@ export class FailoverController {
     sched.after(this.cfg.heartbeatInterval, this.tickBound, undefined);
     if (this.o.controllerDown()) return;
     const topo = this.o.topo;
-    const primary = topo.node(topo.dns.primary);
+    const primary = topo.node(topo.primaryRegion);
     this.tryRejoins();
     // No pings (lease grants) to a primary being failed over: the lease must run out.
     if (this.inProgress) return;
@@ -123,7 +112,7 @@ export class FailoverController {
     if (this.cfg.mode === 'manual') {
       if (!this.alertedThisEpisode) {
         this.alertedThisEpisode = true;
-        this.o.ledger.trace({ tUs: now, event: 'primary-unreachable', region: this.o.regionIds[primary.region], action: 'manual failover required' });
+        this.o.events.trace({ tUs: now, event: 'primary-unreachable', region: this.o.regionIds[primary.region], action: 'manual failover required' });
       }
       return;
     }
@@ -142,7 +131,7 @@ export class FailoverController {
 
   private pongArrived(p: Ping): void {
     if (this.o.controllerDown()) return;
-    if (p.target.region !== this.o.topo.dns.primary) return;
+    if (p.target.region !== this.o.topo.primaryRegion) return;
     if (p.sentUs > this.lastPongUs) this.lastPongUs = p.sentUs;
     this.refusedThisEpisode = false;
     this.alertedThisEpisode = false;
@@ -183,9 +172,9 @@ export class FailoverController {
     const cand = this.pickCandidate(old);
     const refuse = (why: string) => {
       if (!this.refusedThisEpisode) {
-        this.refused++;
+        this.o.events.failoverRefused();
         this.refusedThisEpisode = true;
-        this.o.ledger.trace({ tUs: now, event: 'failover-refused', from: this.o.regionIds[old.region], reason: why });
+        this.o.events.trace({ tUs: now, event: 'failover-refused', from: this.o.regionIds[old.region], reason: why });
       }
     };
     if (typeof cand === 'string') return refuse(cand);
@@ -194,9 +183,10 @@ export class FailoverController {
     this.inProgress = true;
     const rec: FailoverRecord = {
       from: old.region, to: cand.region, reason: 'primary-unreachable',
-      faultAtUs: Math.min(this.o.faultStartUs(old.region), now), startedAtUs: now, completedAtUs: NaN, epoch: 0, tally: this.o.ledger.openFailover(),
+      faultAtUs: Math.min(this.o.faultStartUs(old.region), now), startedAtUs: now, completedAtUs: NaN, epoch: 0, tally: this.started++,
     };
-    this.o.ledger.trace({ tUs: now, event: 'failover-started', from: this.o.regionIds[old.region], to: this.o.regionIds[cand.region] });
+    this.o.events.failoverStarted(rec.tally);
+    this.o.events.trace({ tUs: now, event: 'failover-started', from: this.o.regionIds[old.region], to: this.o.regionIds[cand.region] });
     this.fence(old, rec, cand);
   }
 
@@ -210,21 +200,21 @@ export class FailoverController {
       case 'lease': {
         // Wait out the longest lease the old primary may hold: it stops writing by then on its own.
         const wait = Math.max(0, this.lastPingSentUs + this.cfg.leaseDuration - now);
-        this.o.ledger.trace({ tUs: now, event: 'fence-lease-wait', waitMs: wait / 1000 });
+        this.o.events.trace({ tUs: now, event: 'fence-lease-wait', waitMs: wait / 1000 });
         this.promoteAfter(wait + this.cfg.promotionTime, old, rec, cand);
         return;
       }
       case 'stonith':
         sched.after(this.cfg.stonithDelay, () => {
           if (this.o.stonithRng.next() < this.o.stonithFailureProbability()) {
-            this.o.ledger.trace({ tUs: sched.now, event: 'stonith-failed', region: this.o.regionIds[old.region] });
+            this.o.events.trace({ tUs: sched.now, event: 'stonith-failed', region: this.o.regionIds[old.region] });
             this.fence(old, rec, cand); // retry: never promote without a confirmed fence
             return;
           }
           old.stop('off', sched.now);
           this.stonithed.add(old.region);
           this.o.stateChanged(old.region);
-          this.o.ledger.trace({ tUs: sched.now, event: 'stonith', region: this.o.regionIds[old.region] });
+          this.o.events.trace({ tUs: sched.now, event: 'stonith', region: this.o.regionIds[old.region] });
           this.promoteAfter(this.cfg.promotionTime, old, rec, cand);
         }, undefined);
         return;
@@ -246,31 +236,28 @@ export class FailoverController {
     // Finish replaying what the candidate received, then take over.
     cand.advance(Infinity);
     cand.settleCdc();
-    const epoch = ++topo.epoch;
+    const epoch = topo.promote(cand);
     this.rejoin.branchLsn.set(epoch, cand.receivedLsn);
-    this.o.ledger.epochStartUs.set(epoch, now);
     // The old primary's acked writes beyond the branch are doomed (RPO), not "not yet replicated".
     for (let i = old.wal.indexAfterLsn(cand.receivedLsn); i < old.wal.endIndex; i++) {
-      if (!Number.isNaN(old.wal.get(i, 'ackUs'))) this.o.forgetAcked(old.wal.get(i, 'rowId'), old.wal.get(i, 'writeId'));
+      if (!Number.isNaN(old.wal.get(i, 'ackUs'))) this.o.events.writeAbandoned(old.wal.get(i, 'rowId'), old.wal.get(i, 'writeId'));
     }
     topo.closeChannels(old.region);
-    cand.role = 'primary';
-    cand.epoch = epoch;
-    topo.fenced[cand.region] = false;
     this.leaseUntilUs[cand.region] = now + this.cfg.leaseDuration;
     // Replicas the controller reaches follow the new primary now; the rest rejoin later.
     for (const n of topo.nodes) if (n !== cand && n !== old && n.isUp && this.reachable(n.region)) this.rejoin.repoint(n, cand, rec.tally, false);
     topo.openChannels(cand).forEach((ch) => {
       if (ch.target.epoch !== epoch || this.rebuilding.has(ch.target.region)) ch.close();
     });
-    topo.dns.primary = cand.region;
+    topo.repoint(cand.region);
     this.lastPongUs = now;
     rec.completedAtUs = now;
     rec.epoch = epoch;
     this.failovers.push(rec);
     this.inProgress = false;
+    this.o.events.promoted(rec);
     for (const n of topo.nodes) this.o.stateChanged(n.region);
-    this.o.ledger.trace({ tUs: now, event: 'promoted', region: this.o.regionIds[cand.region], epoch });
+    this.o.events.trace({ tUs: now, event: 'promoted', region: this.o.regionIds[cand.region], epoch });
   }
 
   /** A node came back (restart, resume, heal): let it rejoin at once if it can. */
@@ -281,7 +268,7 @@ export class FailoverController {
   /** Each heartbeat: nodes on an old epoch that the controller can reach rejoin; STONITHed nodes boot. */
   private tryRejoins(): void {
     const { topo, sched } = this.o;
-    const primary = topo.node(topo.dns.primary);
+    const primary = topo.node(topo.primaryRegion);
     for (const n of topo.nodes) {
       if (n === primary || this.rebuilding.has(n.region)) continue;
       // A node can only rejoin a primary that is up and that it can reach.
@@ -310,23 +297,5 @@ export class FailoverController {
   /** The loss tally of the latest failover away from region r, if any. */
   private tallyOf(r: number): number | undefined {
     return [...this.failovers].reverse().find((f) => f.from === r)?.tally;
-  }
-
-  /** Failovers in the summary's shape. */
-  summaries(endUs: number): FailoverSummary[] {
-    const ids = this.o.regionIds;
-    return this.failovers.map((f) => {
-      // RTO ends at the first write the new primary acknowledges; if none did
-      // before the run ended, at the promotion (and the summary says so).
-      const firstAck = this.o.ledger.firstAckInEpoch.get(f.epoch);
-      const rtoUs = (firstAck ?? f.completedAtUs) - f.faultAtUs;
-      const t = this.o.ledger.perFailover[f.tally];
-      return {
-        from: ids[f.from] as string, to: ids[f.to] as string, reason: f.reason,
-        startedAtMs: f.startedAtUs / 1000, completedAtMs: f.completedAtUs / 1000, rtoMs: rtoUs / 1000,
-        lostAckedWrites: t?.lostAckedWrites ?? 0, lostBytes: t?.lostBytes ?? 0, faultAtMs: f.faultAtUs / 1000, epoch: f.epoch,
-        rtoEndsAt: firstAck !== undefined ? 'first-write' : 'promotion',
-      };
-    });
   }
 }

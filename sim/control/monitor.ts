@@ -1,12 +1,12 @@
 // Replication monitoring: each channel's lag (time since the oldest write
 // the target has not yet applied was committed) and status, sampled on a
 // fixed tick. Crossing lagWarning / lagCritical upward raises an alert.
-// Reads the topology; changes nothing but channel status.
+// Reads the topology's channels; changes nothing but channel status; reports
+// samples and alerts as run events.
 import type { Scheduler } from '../core/scheduler.ts';
 import type { Network } from '../world/network.ts';
 import type { Channel } from '../db/channel.ts';
-import type { Recorder } from '../measure/recorder.ts';
-import type { Ledger } from '../measure/ledger.ts';
+import type { RunEvents } from '../measure/events.ts';
 
 /** Sampling period of the monitor, µs. */
 export const MONITOR_TICK_US = 250_000;
@@ -15,8 +15,7 @@ export interface MonitorOptions {
   sched: Scheduler;
   net: Network;
   channels: () => Iterable<Channel>;
-  recorder: Recorder;
-  ledger: Ledger;
+  events: RunEvents;
   lagWarningUs: number;
   lagCriticalUs: number;
   warmupUs: number;
@@ -66,12 +65,11 @@ export class Monitor {
       const lvl: Level = lag >= this.o.lagCriticalUs ? 2 : lag >= this.o.lagWarningUs ? 1 : 0;
       const prev = this.level.get(ch) ?? 0;
       if (lvl > prev && now >= this.o.warmupUs) {
-        if (prev < 1 && lvl >= 1) this.o.recorder.alerts.warning++;
-        if (lvl === 2) this.o.recorder.alerts.critical++;
-        this.o.ledger.trace({ tUs: now, event: 'lag-alert', level: lvl === 2 ? 'critical' : 'warning', source: this.o.regionIds[ch.source.region], target: this.o.regionIds[ch.target.region], lagMs: lag / 1000 });
+        this.o.events.lagAlert(prev, lvl);
+        this.o.events.trace({ tUs: now, event: 'lag-alert', level: lvl === 2 ? 'critical' : 'warning', source: this.o.regionIds[ch.source.region], target: this.o.regionIds[ch.target.region], lagMs: lag / 1000 });
       }
       this.level.set(ch, lvl);
-      this.o.recorder.lagSample(ch.source.region, ch.target.region, now, lag);
+      this.o.events.lagSample(ch.source.region, ch.target.region, now, lag);
     }
     sched.after(MONITOR_TICK_US, this.tickBound, undefined);
   }

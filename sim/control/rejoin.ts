@@ -6,14 +6,14 @@
 // when a node rejoins; the failover controller does.
 import type { Scheduler } from '../core/scheduler.ts';
 import type { DbNode } from '../db/node.ts';
-import type { SinglePrimary } from '../topology/single-primary.ts';
-import type { Ledger } from '../measure/ledger.ts';
+import type { RunEvents } from '../measure/events.ts';
 import type { Monitor } from './monitor.ts';
+import type { PrimaryControl } from './verbs.ts';
 
 export interface RejoinOptions {
   sched: Scheduler;
-  topo: SinglePrimary;
-  ledger: Ledger;
+  topo: PrimaryControl;
+  events: RunEvents;
   monitor: Monitor;
   regionIds: readonly string[];
   mode: 'rewind' | 'rebuild';
@@ -44,41 +44,39 @@ export class Rejoin {
    * channels itself) open a channel to it.
    */
   repoint(n: DbNode, primary: DbNode, tally: number, openChannel: boolean): void {
-    const { topo, ledger, sched } = this.o;
+    const { topo, events, sched } = this.o;
     const now = sched.now;
     const common = Math.min(this.commonLsnAfter(n.epoch), n.wal.endLsn);
     const wasPrimary = n.role === 'primary';
     const abandonedEpoch = n.epoch;
-    if (wasPrimary) topo.closeChannels(n.region);
-    n.role = 'replica';
-    n.epoch = topo.epoch;
+    topo.demote(n);
     const rebuild = this.o.mode === 'rebuild' && wasPrimary || !primary.wal.holdsFrom(Math.min(common, n.receivedLsn));
     const discarded: number[] = [];
-    ledger.rewind(n, abandonedEpoch, common, tally, (i) => discarded.push(n.wal.get(i, 'rowId')));
+    this.truncate(n, abandonedEpoch, common, tally, (i) => discarded.push(n.wal.get(i, 'rowId')));
     n.afterTruncate(now);
     this.restoreRows(n, discarded, primary);
     if (rebuild) {
       this.rebuilding.add(n.region);
       const copyUs = (this.o.snapshotBytes * 1e6) / this.o.bandwidthBytesPerS;
       this.o.stateChanged(n.region);
-      ledger.trace({ tUs: now, event: 'rebuild-started', region: this.o.regionIds[n.region], copyMs: copyUs / 1000 });
+      events.trace({ tUs: now, event: 'rebuild-started', region: this.o.regionIds[n.region], copyMs: copyUs / 1000 });
       sched.after(copyUs, () => {
         // The snapshot is consistent as of now; everything after it streams normally.
-        const p = topo.node(topo.dns.primary);
+        const p = topo.node(topo.primaryRegion);
         n.resetTo(Math.max(p.wal.endLsn, p.receivedLsn), p.rowVersion, sched.now);
         this.rebuilding.delete(n.region);
-        const ch = this.attach(n, p);
+        const ch = topo.attach(n, p);
         if (ch) this.o.monitor.rebuilding.add(ch);
         this.o.stateChanged(n.region);
-        ledger.trace({ tUs: sched.now, event: 'rebuild-done', region: this.o.regionIds[n.region] });
+        events.trace({ tUs: sched.now, event: 'rebuild-done', region: this.o.regionIds[n.region] });
       }, undefined);
       return;
     }
     if (openChannel) {
-      const ch = this.attach(n, primary);
+      const ch = topo.attach(n, primary);
       if (ch && wasPrimary) this.o.monitor.rebuilding.add(ch);
     }
-    if (wasPrimary) ledger.trace({ tUs: now, event: 'rewind', region: this.o.regionIds[n.region], toLsn: common, discarded: discarded.length });
+    if (wasPrimary) events.trace({ tUs: now, event: 'rewind', region: this.o.regionIds[n.region], toLsn: common, discarded: discarded.length });
   }
 
   /**
@@ -98,20 +96,17 @@ export class Rejoin {
     for (const row of want) n.rowVersion[row] = primary.rowVersion[row] as number;
   }
 
-  /** Adds a channel from the primary to `n` (keeping the primary's other channels). */
-  private attach(n: DbNode, primary: DbNode) {
-    const topo = this.o.topo;
-    const existing = topo.channels.get(primary.region) ?? [];
-    const kept = existing.filter((c) => {
-      if (c.target === n) c.close();
-      return c.target !== n;
+  /**
+   * Discards `n`'s WAL after `lsn` (a rewind, or a node that never rejoins):
+   * the ledger hears which epoch was abandoned and every record discarded.
+   */
+  private truncate(n: DbNode, abandonedEpoch: number, lsn: number, tally: number, onDiscard?: (index: number) => void): void {
+    const events = this.o.events;
+    events.rewound(n.region, abandonedEpoch, lsn, tally);
+    n.wal.truncateAfter(lsn, (i) => {
+      onDiscard?.(i);
+      events.walDiscarded(n, i, tally);
     });
-    const fresh = topo.openChannels(primary).filter((c) => {
-      if (c.target !== n) c.close();
-      return c.target === n;
-    });
-    topo.channels.set(primary.region, [...kept, ...fresh]);
-    return fresh[0];
   }
 
   /**
@@ -124,8 +119,8 @@ export class Rejoin {
     for (const n of topo.nodes) {
       if (n.epoch === topo.epoch) continue;
       const common = Math.min(this.commonLsnAfter(n.epoch), n.wal.endLsn);
-      this.o.ledger.rewind(n, n.epoch, common, tallyOf(n.region));
+      this.truncate(n, n.epoch, common, tallyOf(n.region));
     }
-    this.o.ledger.checkLostNotPresent(topo.nodes.filter((n) => n.epoch === topo.epoch));
+    this.o.events.converged(topo.nodes.filter((n) => n.epoch === topo.epoch));
   }
 }

@@ -104,11 +104,19 @@ export class WriteTable {
     return this.kept;
   }
 
+  /** Others that hold write ids (the measurement's checkers): `compact` keeps what they list. */
+  private readonly holders: Array<(mark: (id: number) => void) => void> = [];
+
+  /** Registers a holder of write ids: `visit(mark)` calls `mark` with every id it may still ask about. */
+  addHolder(visit: (mark: (id: number) => void) => void): void {
+    this.holders.push(visit);
+  }
+
   /**
    * Retires every write with id < `stableId` that `visitLive` does not
    * report. The caller guarantees that ids below `stableId` are applied in
    * every region and that `visitLive(mark)` calls `mark` with every id it may
-   * still ask about (ids ≥ stableId and 0 may be reported too; they are
+   * still ask about, as every registered holder does (ids ≥ stableId and 0 may be reported too; they are
    * ignored). Does nothing while the window is small.
    */
   compact(stableId: number, visitLive: (mark: (id: number) => void) => void): void {
@@ -118,11 +126,13 @@ export class WriteTable {
     const kept = this.kept;
     const markWin = new Uint8Array(bound - lo);
     const markRet = new Uint8Array(kept);
-    visitLive((id) => {
+    const mark = (id: number) => {
       if (id <= 0 || id >= bound) return;
       if (id >= lo) markWin[id - lo] = 1;
       else markRet[this.slot(id)] = 1;
-    });
+    };
+    visitLive(mark);
+    for (const h of this.holders) h(mark);
     const n = this.regions;
     const ids: number[] = [];
     const from: number[] = [];

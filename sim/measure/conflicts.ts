@@ -13,20 +13,53 @@
 // write beats w (u beats w, so no converged replica keeps w). Set (CRDT)
 // tables discard nothing and are never judged. Counts only operations
 // invoked (conflicts: applied) after warmup.
-import type { WriteTable } from '../db/conflict.ts';
+//
+// Fed by run events (sim/measure/events.ts): `writeInvoked` notes the best
+// acknowledged write of the row, `writeAcked` judges, `replicaApplied`
+// counts conflicts. Judges by the write table's order (`beats`,
+// `concurrent`); the ids it still holds are listed to the table's
+// compaction through `visitWrites`.
+import type { Op } from '../workload/op.ts';
+import type { CommitRef, RunEvents } from './events.ts';
 
-export class ConflictCounter {
+/** The order the counter judges writes in (active-active: sim/db/conflict.ts's WriteTable). */
+export interface WriteOrder {
+  /** Write a beats write b under last-writer-wins (anything beats 0). */
+  beats(a: number, b: number): boolean;
+  /** Neither write happened before the other. */
+  concurrent(a: number, b: number): boolean;
+  /** Registers a visitor of the write ids a holder still refers to (for compaction). */
+  addHolder(visit: (mark: (id: number) => void) => void): void;
+}
+
+export interface ConflictCounterOptions {
+  rowCount: number;
+  writes: WriteOrder;
+  warmupUs: number;
+  /** Whether a table's rows resolve by last-writer-wins (false: a set CRDT, never judged). */
+  lww: (table: number) => boolean;
+  /** Tables not replicated (their acks are not judged). */
+  filtered: ReadonlySet<number>;
+}
+
+export class ConflictCounter implements Pick<RunEvents, 'writeInvoked' | 'writeAcked' | 'writeFailed' | 'replicaApplied'> {
   total = 0;
   lostUpdates = 0;
   /** Per row: the LWW-greatest acknowledged write so far (0 = none). */
   private readonly bestAcked: Float64Array;
+  /** Writes invoked and not yet answered → the best acknowledged write of their row at invoke. */
+  private readonly atInvoke = new Map<Op, number>();
+  private readonly writes: WriteOrder;
+  private readonly warmupUs: number;
 
-  constructor(rowCount: number, private readonly writes: WriteTable, private readonly warmupUs: number) {
-    this.bestAcked = new Float64Array(rowCount);
+  constructor(private readonly o: ConflictCounterOptions) {
+    this.bestAcked = new Float64Array(o.rowCount);
+    this.writes = o.writes;
+    this.warmupUs = o.warmupUs;
   }
 
   /** A remote write `w` was applied at `atUs` where `held` was the version held. */
-  applied(w: number, held: number, atUs: number): void {
+  replicaApplied(_region: number, w: number, held: number, atUs: number): void {
     if (held !== 0 && atUs >= this.warmupUs && this.writes.concurrent(w, held)) this.total++;
   }
 
@@ -34,20 +67,25 @@ export class ConflictCounter {
   visitWrites(mark: (id: number) => void): void {
     const b = this.bestAcked;
     for (let i = 0; i < b.length; i++) mark(b[i] as number);
+    for (const best of this.atInvoke.values()) mark(best);
   }
 
-  /** The greatest acknowledged write of `row` now (note it at a write's invoke). */
-  bestAckedOf(row: number): number {
-    return this.bestAcked[row] as number;
+  writeInvoked(op: Op): void {
+    this.atInvoke.set(op, this.bestAcked[op.row] as number);
   }
 
-  /**
-   * Write `w` to `row` (an LWW row when `lww`) was acknowledged; `bestAtInvoke`
-   * is what `bestAckedOf` said when it was invoked.
-   */
-  acked(row: number, w: number, bestAtInvoke: number, invokeUs: number, lww: boolean): void {
-    if (!lww) return;
-    if (bestAtInvoke !== 0 && this.writes.beats(bestAtInvoke, w) && invokeUs >= this.warmupUs) this.lostUpdates++;
+  writeFailed(op: Op): void {
+    this.atInvoke.delete(op);
+  }
+
+  /** Write `c.version` to `op.row` was acknowledged: lost iff the best acked write at its invoke beats it. */
+  writeAcked(op: Op, _ackUs: number, c: CommitRef): void {
+    const bestAtInvoke = this.atInvoke.get(op) ?? 0;
+    this.atInvoke.delete(op);
+    if (this.o.filtered.has(op.table) || !this.o.lww(op.table)) return;
+    const w = c.version;
+    const row = op.row;
+    if (bestAtInvoke !== 0 && this.writes.beats(bestAtInvoke, w) && op.invokeUs >= this.warmupUs) this.lostUpdates++;
     if (this.writes.beats(w, this.bestAcked[row] as number)) this.bestAcked[row] = w;
   }
 }

@@ -5,8 +5,13 @@
 // discards — RPO loss, overall and per failover — and records writes
 // acknowledged by a zombie primary (a node acting as primary in an epoch
 // older than the current one), from which split-brain occurrences are
-// built. It also forwards model events to the trace sink, if any.
+// built. It also forwards trace events to the trace sink, if any.
+//
+// Fed by run events (sim/measure/events.ts): failovers, promotions, rewinds
+// and discarded WAL records. The WAL's `ackUs` column is the ledger's: it
+// marks there which records were acknowledged, so a discard can tell.
 import type { DbNode } from '../db/node.ts';
+import type { FailoverRecord, RunEvents } from './events.ts';
 import type { TraceEvent, TraceWriter } from './history.ts';
 
 export interface LossTally {
@@ -29,8 +34,14 @@ function emptyTally(): LossTally {
   return { lostAckedWrites: 0, lostBytes: 0, firstAckUs: Infinity, lastAckUs: -Infinity };
 }
 
-export class Ledger {
+type LedgerEvents = Pick<RunEvents, 'failoverStarted' | 'failoverRefused' | 'promoted' | 'rewound' | 'walDiscarded' | 'converged' | 'trace'>;
+
+export class Ledger implements LedgerEvents {
   readonly total: LossTally = emptyTally();
+  /** Completed failovers, in order. */
+  readonly failovers: FailoverRecord[] = [];
+  /** Failovers the controller refused. */
+  refused = 0;
   /** Loss per failover, indexed like the failover list. */
   readonly perFailover: LossTally[] = [];
   readonly zombieEpisodes: SplitBrainEpisode[] = [];
@@ -95,10 +106,38 @@ export class Ledger {
     return false;
   }
 
-  /** Opens the loss tally of a new failover; returns its index. */
-  openFailover(): number {
-    this.perFailover.push(emptyTally());
-    return this.perFailover.length - 1;
+  /** A failover began: opens its loss tally. */
+  failoverStarted(tally: number): void {
+    while (this.perFailover.length <= tally) this.perFailover.push(emptyTally());
+  }
+
+  failoverRefused(): void {
+    this.refused++;
+  }
+
+  /** A promotion completed: its epoch began then. */
+  promoted(rec: FailoverRecord): void {
+    this.epochStartUs.set(rec.epoch, rec.completedAtUs);
+    this.failovers.push(rec);
+  }
+
+  /** `region` abandons `epoch`'s timeline after `lsn`: acks of its writes still in flight are lost too. */
+  rewound(region: number, epoch: number, lsn: number, tally: number): void {
+    this.truncations.push({ region, epoch, lsn, tally });
+  }
+
+  walDiscarded(node: DbNode, index: number, tally: number): void {
+    this.discarded(node, index, tally);
+  }
+
+  /** End of run (leaderless): an acknowledged write that no replica holds, charged to no failover. */
+  lostAcked(row: number, version: number, ackUs: number, bytes: number): void {
+    this.countLost(-1, bytes, ackUs, row, version);
+  }
+
+  /** End of run: no write counted lost may show on the surviving timeline. */
+  converged(survivors: readonly DbNode[]): void {
+    this.checkLostNotPresent(survivors);
   }
 
   /**
@@ -125,19 +164,6 @@ export class Ledger {
 
   /** Rewinds so far: region, the epoch it abandoned, the LSN it kept up to, and the failover charged. */
   private readonly truncations: Array<{ region: number; epoch: number; lsn: number; tally: number }> = [];
-
-  /**
-   * Discards `node`'s WAL after `lsn` (a rewind, or a node that never
-   * rejoins), counting every acknowledged write it held — and, later, any
-   * whose ack was still in flight.
-   */
-  rewind(node: DbNode, abandonedEpoch: number, lsn: number, failover: number, onDiscard?: (index: number) => void): number {
-    this.truncations.push({ region: node.region, epoch: abandonedEpoch, lsn, tally: failover });
-    return node.wal.truncateAfter(lsn, (i) => {
-      onDiscard?.(i);
-      this.discarded(node, i, failover);
-    });
-  }
 
   /**
    * Invariant: no acknowledged write is counted both lost and present — no

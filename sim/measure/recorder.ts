@@ -1,12 +1,13 @@
-// The metrics recorder: turns the run's history (operation outcomes, applied
-// writes, channel lag samples) into streaming aggregates — histograms,
-// counters and per-second series. It is fed by the model and never reaches
-// into it; memory is fixed per histogram and grows with simulated seconds
-// only for the per-second chart series.
+// The metrics recorder: turns the run's events (operation outcomes, applied
+// writes, channel lag samples; sim/measure/events.ts) into streaming
+// aggregates — histograms, counters and per-second series. A read is judged
+// by the run's read judge (staleness and session guarantees, sim/measure/
+// judges.ts); the recorder counts the verdicts. It never reaches into the
+// model; memory is fixed per histogram and grows with simulated seconds only
+// for the per-second chart series.
 import { LatencyHistogram, round3 } from './histogram.ts';
-import { StalenessChecker } from './staleness.ts';
-import { SessionChecker } from './sessions.ts';
-import type { HistoryWriter } from './history.ts';
+import type { Op } from '../workload/op.ts';
+import { Visibility } from './visibility.ts';
 
 /** Per-second series: a growable Float64Array indexed by second. */
 class SecondSeries {
@@ -44,12 +45,36 @@ export interface ChannelStats {
   lagSeries: SecondSeries;
 }
 
+/** A read's verdict (SPEC §2). */
+export interface ReadVerdict {
+  stale: boolean;
+  stalenessUs: number;
+  versionsBehind: number;
+  ryw: boolean;
+  monotonic: boolean;
+  /**
+   * t-visibility (SPEC §6), from judges that report it: read start − the ack
+   * of the latest write to the row acknowledged before the read began (−1:
+   * none), and whether the read reflects that write.
+   */
+  tUs?: number;
+  consistent?: boolean;
+}
+
+/** Judges reads against the acknowledged writes it has heard of (staleness and session checkers). */
+export interface ReadJudge {
+  /** `session`'s write to `row`, creating `version`, was acknowledged at `ackUs`. */
+  onAck(session: number, row: number, version: number, ackUs: number): void;
+  /** A read by `session` in `region` of `row` that began at `startUs` returned `version`. */
+  onRead(region: number, session: number, row: number, version: number, startUs: number): ReadVerdict;
+  /** True when the verdicts carry t-visibility (`tUs`, `consistent`): the summary then reports it. */
+  readonly visibility?: boolean;
+}
+
 export interface RecorderOptions {
   regionCount: number;
-  sessionCount: number;
   warmupUs: number;
-  minVisible: (row: number) => number;
-  history?: HistoryWriter | undefined;
+  judge: ReadJudge;
 }
 
 export class Recorder {
@@ -61,21 +86,20 @@ export class Recorder {
   readonly lag = new LatencyHistogram();
   readonly alerts = { warning: 0, critical: 0 };
   readonly channels = new Map<number, ChannelStats>();
-  readonly staleness: StalenessChecker;
-  readonly sessions: SessionChecker;
+  private readonly judge: ReadJudge;
+  /** t-visibility and k-staleness, when the judge reports them. */
+  readonly visibility: Visibility | undefined;
   readonly readsPerSecond = new SecondSeries();
   readonly staleReadsPerSecond = new SecondSeries();
   readonly writesAckedPerSecond = new SecondSeries();
   private readonly warmupUs: number;
   private readonly regionCount: number;
-  readonly history: HistoryWriter | undefined;
 
   constructor(o: RecorderOptions) {
     this.warmupUs = o.warmupUs;
     this.regionCount = o.regionCount;
-    this.staleness = new StalenessChecker(o.minVisible);
-    this.sessions = new SessionChecker(o.sessionCount);
-    this.history = o.history;
+    this.judge = o.judge;
+    this.visibility = o.judge.visibility ? new Visibility() : undefined;
     this.writesIssued = Array.from({ length: o.regionCount }, () => new SecondSeries());
     this.writesFailedBySecond = Array.from({ length: o.regionCount }, () => new SecondSeries());
   }
@@ -117,16 +141,16 @@ export class Recorder {
     return us;
   }
 
-  /** A write was acknowledged to its client at `ackUs`. */
-  writeAcked(region: number, session: number, row: number, version: number, invokeUs: number, ackUs: number, unjudged = false): void {
-    if (!unjudged) {
-      // A zombie primary's writes are divergent (split-brain), and filtered tables are not
-      // replicated: neither is a yardstick for replication staleness.
-      this.staleness.onAck(row, version, ackUs);
-      this.sessions.onWriteAck(session, row, version, ackUs);
-    }
+  /**
+   * A write was acknowledged to its client at `ackUs`. `judged`: it is a
+   * yardstick for later reads (not a zombie primary's divergent write, not
+   * a filtered table's).
+   */
+  acked(op: Op, ackUs: number, version: number, judged: boolean): void {
+    if (judged) this.judge.onAck(op.session, op.row, version, ackUs);
+    const invokeUs = op.invokeUs;
     if (invokeUs < this.warmupUs) return;
-    this.writesIssued[region]?.add(Math.floor(invokeUs / 1e6), 1);
+    this.writesIssued[op.region]?.add(Math.floor(invokeUs / 1e6), 1);
     this.writes.total++;
     this.writes.acked++;
     this.writes.latency.record(ackUs - invokeUs);
@@ -134,7 +158,8 @@ export class Recorder {
   }
 
   /** A write failed (refused, timed out or its answer was lost). */
-  writeFailed(region: number, invokeUs: number): void {
+  writeFailed(op: Op): void {
+    const { region, invokeUs } = op;
     if (invokeUs < this.warmupUs) return;
     const sec = Math.floor(invokeUs / 1e6);
     this.writesIssued[region]?.add(sec, 1);
@@ -143,16 +168,17 @@ export class Recorder {
     this.writes.failed++;
   }
 
-  /** A read of `row` that began at `invokeUs` was served with `version`; its answer reaches the client at `endUs`. */
-  readServed(session: number, row: number, version: number, invokeUs: number, endUs: number): void {
-    const v = this.staleness.onRead(row, version, invokeUs);
-    const s = this.sessions.onRead(session, row, version, invokeUs);
-    this.countRead(invokeUs, endUs, v.stale, v.stalenessUs, v.versionsBehind, s.ryw, s.monotonic);
-  }
-
-  /** Counts a served read once it has been judged (shared by every topology's recorder). */
-  protected countRead(invokeUs: number, endUs: number, stale: boolean, stalenessUs: number, behind: number, ryw: boolean, monotonic: boolean): void {
+  /** A read served with `version`, its answer reaching the client at `endUs`: judged, then counted. */
+  readServed(op: Op, version: number, endUs: number): void {
+    const invokeUs = op.invokeUs;
+    const v = this.judge.onRead(op.region, op.session, op.row, version, invokeUs);
     if (invokeUs < this.warmupUs) return;
+    const { stale, stalenessUs, versionsBehind: behind, ryw, monotonic } = v;
+    const vis = this.visibility;
+    if (vis) {
+      if (v.tUs !== undefined && v.tUs >= 0) vis.record(v.tUs, v.consistent !== false);
+      vis.recordBehind(behind);
+    }
     const r = this.reads;
     r.total++;
     r.latency.record(endUs - invokeUs);
@@ -170,8 +196,8 @@ export class Recorder {
   }
 
   /** A read failed. */
-  readFailed(invokeUs: number): void {
-    if (invokeUs < this.warmupUs) return;
+  readFailed(op: Op): void {
+    if (op.invokeUs < this.warmupUs) return;
     this.reads.total++;
     this.reads.failed++;
   }
@@ -182,6 +208,12 @@ export class Recorder {
     const lag = doneUs - commitUs;
     this.lag.record(lag);
     this.channel(origin, target).lag.record(lag);
+  }
+
+  /** A channel's lag crossed upward from level `from` to `to` (1 warning, 2 critical). */
+  lagAlert(from: number, to: number): void {
+    if (from < 1 && to >= 1) this.alerts.warning++;
+    if (to === 2) this.alerts.critical++;
   }
 
   /** The monitor's lag sample for a channel at `nowUs` (µs of lag). */

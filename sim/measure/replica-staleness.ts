@@ -12,10 +12,10 @@
 // read of the row is not reflected any more.
 //
 // Per row we keep acknowledged writes until every region reflects them, so a
-// read costs O(writes of the row still in flight). The `ReplicaRecorder`
-// takes the verdict the topology computed at serve time in place of the
-// write-id checkers of the base recorder.
-import { Recorder, type RecorderOptions } from './recorder.ts';
+// read costs O(writes of the row still in flight). It is the recorder's read
+// judge for multi-writer topologies; `reflects` is the topology's staleness
+// oracle, asked at the moment the read is served.
+import type { ReadJudge, ReadVerdict } from './recorder.ts';
 import { RecentReads } from './sessions.ts';
 
 /** Most entries kept per row (older ones dropped; results become lower bounds). */
@@ -26,17 +26,14 @@ export interface Reflects {
   (r: number, row: number, w: number): boolean;
 }
 
-export class ReplicaStaleness {
+export class ReplicaStaleness implements ReadJudge {
   private readonly acked = new Map<number, number[]>();
   private readonly lastWriteRow: Int32Array;
   private readonly lastWrite: Float64Array;
   private readonly lastWriteAckUs: Float64Array;
   private readonly recent: RecentReads;
-  stale = false;
-  stalenessUs = 0;
-  behind = 0;
-  ryw = false;
-  monotonic = false;
+  /** The last verdict (reused: read it before the next read is judged). */
+  private readonly v: ReadVerdict = { stale: false, stalenessUs: 0, versionsBehind: 0, ryw: false, monotonic: false };
 
   constructor(sessionCount: number, private readonly regions: number, private readonly reflects: Reflects) {
     this.lastWriteRow = new Int32Array(sessionCount).fill(-1);
@@ -76,8 +73,8 @@ export class ReplicaStaleness {
     if (list.length === 0) this.acked.delete(row);
   }
 
-  /** Judges a read of `row` at region `r` that began at `startUs` and returned `version`; the verdict is left in the fields. */
-  onRead(r: number, session: number, row: number, version: number, startUs: number): void {
+  /** Judges a read of `row` at region `r` that began at `startUs` and returned `version`. */
+  onRead(r: number, session: number, row: number, version: number, startUs: number): ReadVerdict {
     let behind = 0;
     let oldest = Infinity;
     const list = this.acked.get(row);
@@ -89,29 +86,19 @@ export class ReplicaStaleness {
           if (ack < oldest) oldest = ack;
         }
       }
-    this.stale = behind > 0;
-    this.behind = behind;
-    this.stalenessUs = behind > 0 ? startUs - oldest : 0;
-    this.ryw = this.lastWriteRow[session] === row && (this.lastWriteAckUs[session] as number) < startUs && !this.reflects(r, row, this.lastWrite[session] as number);
-    this.monotonic = false;
+    const v = this.v;
+    v.stale = behind > 0;
+    v.versionsBehind = behind;
+    v.stalenessUs = behind > 0 ? startUs - oldest : 0;
+    v.ryw = this.lastWriteRow[session] === row && (this.lastWriteAckUs[session] as number) < startUs && !this.reflects(r, row, this.lastWrite[session] as number);
+    v.monotonic = false;
     const recent = this.recent;
     let slot = recent.find(session, row);
     if (slot >= 0) {
       const prev = recent.version(slot);
-      if (prev !== 0 && !this.reflects(r, row, prev)) this.monotonic = true;
+      if (prev !== 0 && !this.reflects(r, row, prev)) v.monotonic = true;
     } else slot = recent.claim(session, row);
-    if (!this.monotonic) recent.setVersion(slot, version);
-  }
-}
-
-/** The recorder, with reads judged by a `ReplicaStaleness` verdict set just before `readServed`. */
-export class ReplicaRecorder extends Recorder {
-  constructor(o: RecorderOptions, readonly verdict: ReplicaStaleness) {
-    super(o);
-  }
-
-  override readServed(_session: number, _row: number, _version: number, invokeUs: number, endUs: number): void {
-    const v = this.verdict;
-    this.countRead(invokeUs, endUs, v.stale, v.stalenessUs, v.behind, v.ryw, v.monotonic);
+    if (!v.monotonic) recent.setVersion(slot, version);
+    return v;
   }
 }

@@ -109,8 +109,6 @@ export interface Summary {
     availability: { writes: number; reads: number };
     failovers: FailoverSummary[];
     failoversRefused: number;
-    /** leaderless only: repair and availability counters. */
-    leaderless?: { hintsStored: number; hintsReplayed: number; hintsExpired: number; readRepairs: number; unavailable: number };
   };
   /** Per-second series for charts (our addition). */
   series: {

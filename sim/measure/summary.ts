@@ -7,7 +7,6 @@ import type { Recorder } from './recorder.ts';
 import type { Ledger } from './ledger.ts';
 import { round3 } from './histogram.ts';
 import type { FailoverSummary, FaultWindow, SeriesPoint, Summary, TimelineSegment } from './summary-types.ts';
-import type { Visibility } from './visibility.ts';
 
 export interface SummaryInput {
   scenario: Scenario;
@@ -27,10 +26,6 @@ export interface SummaryInput {
   faults: FaultWindow[];
   /** Conflicts and lost updates (active-active); zeros when absent. */
   conflicts?: { total: number; lostUpdates: number } | undefined;
-  /** t-visibility and k-staleness histograms, when the topology judges them. */
-  visibility?: Visibility | undefined;
-  /** Topology-specific counters (leaderless). */
-  leaderless?: Summary['metrics']['leaderless'];
 }
 
 function ratio(a: number, b: number): number {
@@ -86,7 +81,7 @@ export function buildSummary(i: SummaryInput): Summary {
         versionsBehind: { mean: r.stale === 0 ? 0 : round3(r.versionsBehindSum / r.stale), max: r.versionsBehindMax },
         rywViolations: r.ryw, monotonicViolations: r.monotonic,
         latencyMs: r.latency.summaryMs(), failed: r.failed,
-        ...(i.visibility ? { visibility: i.visibility.summary(), kStaleness: i.visibility.kStaleness() } : {}),
+        ...(rec.visibility ? { visibility: rec.visibility.summary(), kStaleness: rec.visibility.kStaleness() } : {}),
       },
       writes: { total: rec.writes.total, acked: rec.writes.acked, failed: rec.writes.failed, latencyMs: rec.writes.latency.summaryMs() },
       replication: { lagMs: rec.lag.summaryMs(), channels, alerts: { warning: rec.alerts.warning, critical: rec.alerts.critical } },
@@ -104,7 +99,6 @@ export function buildSummary(i: SummaryInput): Summary {
       availability: { writes: ratio(rec.writes.acked, rec.writes.total), reads: ratio(served, r.total) },
       failovers: i.failovers,
       failoversRefused: i.failoversRefused,
-      ...(i.leaderless ? { leaderless: i.leaderless } : {}),
     },
     series: {
       lagMs: lagSeries,

@@ -21,7 +21,9 @@
 // visible ahead of it is remembered in `visibleAhead` until it catches up.
 //
 // Owns: commit, acks, channels and their shipping ticker, apply-time
-// resolution, reads. Does not own faults (assembly) or metrics (sim/measure).
+// resolution, reads, and the write table's clean-up. Does not own faults
+// (assembly) or metrics (sim/measure: it reports through run events, and the
+// checkers list the write ids they hold to the write table themselves).
 import type { Scheduler } from '../core/scheduler.ts';
 import type { RngRoot } from '../core/rng.ts';
 import type { Sampler } from '../core/distributions.ts';
@@ -34,9 +36,7 @@ import { Broker } from '../db/broker.ts';
 import { Channel } from '../db/channel.ts';
 import { WriteTable, type ConflictPolicy } from '../db/conflict.ts';
 import type { Op, Topology, Workload } from '../workload/workload.ts';
-import type { Recorder } from '../measure/recorder.ts';
-import type { ConflictCounter } from '../measure/conflicts.ts';
-import { ReplicaStaleness } from '../measure/replica-staleness.ts';
+import type { CommitRef, RunEvents } from '../measure/events.ts';
 
 export interface ActiveActiveOptions {
   sched: Scheduler;
@@ -59,19 +59,12 @@ export interface ActiveActiveOptions {
   cdc: { delay: Sampler; partitions: number; throughputPerS: number } | undefined;
   walRetentionBytes: number;
   workload: Workload;
-  recorder: Recorder;
+  events: RunEvents;
   writes: WriteTable;
-  conflicts: ConflictCounter;
-  staleness: ReplicaStaleness;
-  /** Test hook: every acknowledged write (row, write id). */
-  onAcked?: ((row: number, id: number) => void) | undefined;
 }
 
-interface Ack {
+interface Ack extends CommitRef {
   op: Op;
-  id: number;
-  lsn: number;
-  bestAtInvoke: number;
 }
 
 /** Window size (write ids) at which the ship ticker starts looking for stable writes to retire. */
@@ -95,7 +88,7 @@ export class ActiveActive implements Topology {
   private readonly originSeq: number[];
   private writeSeq = 0;
   private readonly draining: boolean[];
-  /** Acknowledgements scheduled and commits parked, not yet run (their write ids stay referenced). */
+  /** Acknowledgements scheduled, not yet run (their write ids stay referenced). */
   private readonly inFlight = new Set<Ack>();
   /** Every write id below this is applied in every region (see `compactWrites`). */
   private stableId = 1;
@@ -163,9 +156,9 @@ export class ActiveActive implements Topology {
    * applied it (its origin's sequence is ≤ every region's applied prefix for
    * that origin; `applied` only grows). A stable write is never applied
    * again, so only long-lived references can still ask about it: the rows'
-   * held versions, the conflict counter's best acked write per row, the
-   * staleness checker's lists and per-session memory, and acknowledgements
-   * (and parked commits) in flight. Those are marked live; every other stable
+   * held versions, acknowledgements in flight, and what the measurement's
+   * checkers hold (they list it to the write table as its holders). Those
+   * are marked live; every other stable
    * write is dropped. Write ids from one origin are stable in sequence order,
    * so scanning from the window's start stops at the first unstable one.
    */
@@ -186,9 +179,7 @@ export class ActiveActive implements Topology {
     this.stableId = stable;
     writes.compact(stable, (mark) => {
       for (const rows of this.rows) for (let i = 0; i < rows.length; i++) mark(rows[i] as number);
-      for (const a of this.inFlight) (mark(a.id), mark(a.bestAtInvoke));
-      this.o.conflicts.visitWrites(mark);
-      this.o.staleness.visitWrites(mark);
+      for (const a of this.inFlight) mark(a.version);
     });
   }
 
@@ -217,24 +208,12 @@ export class ActiveActive implements Topology {
 
   write(op: Op): void {
     const node = this.origins[op.region] as DbNode;
-    const best = this.o.conflicts.bestAckedOf(op.row);
-    if (node.isUp) this.commit(op, best);
-    else {
-      // Parked until the node runs again: `best` stays referenced meanwhile (see `compactWrites`).
-      const parked: Ack = { op, id: 0, lsn: 0, bestAtInvoke: best };
-      this.inFlight.add(parked);
-      const run = () => {
-        this.inFlight.delete(parked);
-        this.commit(op, best);
-      };
-      if (!node.whenRunning(run)) {
-        this.inFlight.delete(parked);
-        this.o.workload.writeFailed(op);
-      }
-    }
+    if (node.isUp) this.commit(op);
+    // Parked until the node runs again.
+    else if (!node.whenRunning(() => this.commit(op))) this.o.workload.writeFailed(op);
   }
 
-  private commit(op: Op, bestAtInvoke: number): void {
+  private commit(op: Op): void {
     const { sched, writes } = this.o;
     const now = sched.now;
     const r = op.region;
@@ -256,23 +235,15 @@ export class ActiveActive implements Topology {
     node.commitLocal({ lsnEnd: lsn, writeId: id, rowId: op.row, table: op.table, bytes: op.bytes, commitUs: now, origin: r, epoch: 0 });
     this.resolve(r, op.row, id);
     if (this.o.shipIntervalUs === 0) for (const ch of this.channels) if (ch.source === node) ch.ship();
-    const ack: Ack = { op, id, lsn, bestAtInvoke };
+    const ack: Ack = { op, node, version: id, lsn, epoch: 0, commitUs: now };
     this.inFlight.add(ack);
     this.o.sched.at(this.localAnswerUs(op), this.ackBound, ack);
   }
 
   private ackArrived(a: Ack): void {
     this.inFlight.delete(a);
-    const { op, id } = a;
-    if (op.done) return;
-    const now = this.o.sched.now;
-    const judged = !this.o.filtered.has(op.table);
-    if (now - op.invokeUs <= this.o.clientTimeoutUs && judged) {
-      this.o.staleness.onAck(op.session, op.row, id, now);
-      this.o.conflicts.acked(op.row, id, a.bestAtInvoke, op.invokeUs, !this.o.mergeTables[op.table]);
-      this.o.onAcked?.(op.row, id);
-    }
-    this.o.workload.writeAcked(op, now, id, a.lsn, 0, op.region, true);
+    if (a.op.done) return;
+    this.o.workload.writeAcked(a.op, this.o.sched.now, a);
   }
 
   /** Same-region answer: the client sees at least the intra-region RTT. */
@@ -309,7 +280,7 @@ export class ActiveActive implements Topology {
       this.draining[r] = false;
     }
     const { writes } = this.o;
-    this.o.recorder.applied(origin, r, commitUs, doneUs);
+    this.o.events.applied(origin, r, commitUs, doneUs);
     const ws = writes.slot(id);
     (this.hlc[r] as Hlc).receive(doneUs, writes.tsHi[ws] as number, writes.tsLo[ws] as number);
     // What the write's origin had seen of the others; its own component moves with the applied prefix.
@@ -324,7 +295,7 @@ export class ActiveActive implements Topology {
     if (!inOrder && this.o.mergeTables[this.o.tableOf(row)] && (writes.seq[ws] as number) > ((this.applied[r] as Float64Array)[origin] as number)) {
       (this.visibleAhead[r] as Set<number>).add(id);
     }
-    this.o.conflicts.applied(id, (this.rows[r] as Float64Array)[row] as number, doneUs);
+    this.o.events.replicaApplied(r, id, (this.rows[r] as Float64Array)[row] as number, doneUs);
     this.resolve(r, row, id);
   }
 
@@ -347,7 +318,7 @@ export class ActiveActive implements Topology {
     if (ahead.size > 0) ahead.delete(id);
   }
 
-  /** Whether write `w` of `row` is reflected at region `r` (see sim/measure/replica-staleness.ts). */
+  /** The staleness oracle: whether write `w` of `row` is reflected at region `r` (see sim/measure/replica-staleness.ts). */
   reflects(r: number, row: number, w: number): boolean {
     const { writes } = this.o;
     // A write the table dropped was applied in every region before it was retired (see
@@ -373,7 +344,6 @@ export class ActiveActive implements Topology {
     const r = op.region;
     this.catchUp(r, this.o.sched.now);
     const version = (this.rows[r] as Float64Array)[op.row] as number;
-    this.o.staleness.onRead(r, op.session, op.row, version, op.invokeUs);
     this.o.workload.readServed(op, version, this.localAnswerUs(op));
   }
 

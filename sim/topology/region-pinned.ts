@@ -14,6 +14,7 @@ import type { Network } from '../world/network.ts';
 import type { DbNode } from '../db/node.ts';
 import type { KeySpace } from '../workload/keys.ts';
 import type { Op, Topology, Workload } from '../workload/workload.ts';
+import type { CommitRef } from '../measure/events.ts';
 
 export interface RegionPinnedOptions {
   sched: Scheduler;
@@ -25,11 +26,9 @@ export interface RegionPinnedOptions {
   remoteShare: number;
 }
 
-interface Reply {
+interface Reply extends CommitRef {
   op: Op;
   ok: boolean;
-  version: number;
-  lsn: number;
   home: number;
 }
 
@@ -80,13 +79,13 @@ export class RegionPinned implements Topology {
   private arrived(op: Op): void {
     const h = this.home(op.row);
     const node = this.o.nodes[h] as DbNode;
-    if (!node.whenRunning(() => this.serve(op, node))) this.reply({ op, ok: false, version: 0, lsn: 0, home: h });
+    if (!node.whenRunning(() => this.serve(op, node))) this.reply({ op, ok: false, version: 0, lsn: 0, home: h, node, epoch: 0, commitUs: 0 });
   }
 
   private serve(op: Op, node: DbNode): void {
     const now = this.o.sched.now;
     if (!op.write) {
-      this.reply({ op, ok: true, version: node.rowVersion[op.row] as number, lsn: 0, home: node.region });
+      this.reply({ op, ok: true, version: node.rowVersion[op.row] as number, lsn: 0, home: node.region, node, epoch: 0, commitUs: now });
       return;
     }
     const id = ++this.writeSeq;
@@ -95,7 +94,7 @@ export class RegionPinned implements Topology {
     // Nothing reads an unreplicated WAL: keep only the last record.
     node.wal.trimBeforeIndex(node.wal.endIndex - 1);
     node.appliedIndex = node.wal.endIndex;
-    this.reply({ op, ok: true, version: id, lsn, home: node.region });
+    this.reply({ op, ok: true, version: id, lsn, home: node.region, node, epoch: 0, commitUs: now });
   }
 
   private reply(r: Reply): void {
@@ -112,7 +111,7 @@ export class RegionPinned implements Topology {
     const { op } = r;
     const w = this.o.workload;
     if (!r.ok) return op.write ? w.writeFailed(op) : w.readFailed(op);
-    if (op.write) w.writeAcked(op, atUs, r.version, r.lsn, 0, r.home);
+    if (op.write) w.writeAcked(op, atUs, r);
     else w.readServed(op, r.version, atUs);
   }
 }

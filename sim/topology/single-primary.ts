@@ -5,8 +5,10 @@
 // channels from the primary to each replica and their shipping ticker,
 // client routing (each region's router caches the primary's address for
 // dnsTtl; reads go local or to the primary, with read-your-writes
-// strategies), and the role verbs failover uses: promote, demote, rewire.
-// Does not own failure detection (sim/control) or metrics (sim/measure).
+// strategies), and the verbs failover uses (sim/control/verbs.ts): promote,
+// demote, repoint DNS, open / close / attach channels. Epoch, roles, fencing,
+// DNS and channels are private to it. Does not own failure detection
+// (sim/control) or metrics (sim/measure: it reports through run events).
 import type { Scheduler } from '../core/scheduler.ts';
 import type { RngRoot } from '../core/rng.ts';
 import type { Network } from '../world/network.ts';
@@ -16,7 +18,8 @@ import { Broker } from '../db/broker.ts';
 import type { Op, Topology, Workload } from '../workload/workload.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { Sampler } from '../core/distributions.ts';
-import type { Ledger } from '../measure/ledger.ts';
+import type { RunEvents } from '../measure/events.ts';
+import type { PrimaryControl } from '../control/verbs.ts';
 import { PrimaryDns } from './dns.ts';
 
 type Mode = Scenario['topology']['replication']['mode'];
@@ -53,7 +56,7 @@ export interface SinglePrimaryOptions {
   scenario: Scenario;
   nodes: DbNode[];
   workload: Workload;
-  ledger: Ledger;
+  events: RunEvents;
   /** Tables (by index) not replicated. */
   filtered: ReadonlySet<number>;
   /** Initial primary region index. */
@@ -66,16 +69,16 @@ export interface SinglePrimaryOptions {
   walRetentionBytes: number;
 }
 
-export class SinglePrimary implements Topology {
+export class SinglePrimary implements Topology, PrimaryControl {
   readonly nodes: DbNode[];
   /** Channels out of each node that currently acts as primary, by source region. */
-  readonly channels = new Map<number, Channel[]>();
+  private readonly channels = new Map<number, Channel[]>();
   /** DNS for the primary's address and each region's cached view of it. */
-  readonly dns: PrimaryDns;
+  private readonly dns: PrimaryDns;
   /** Current epoch (bumped on each promotion). */
-  epoch = 1;
+  private currentEpoch = 1;
   /** Node regions that are fenced (writes refused until they rejoin). */
-  readonly fenced: boolean[];
+  private readonly fenced: boolean[];
   private readonly waiters: Waiter[] = [];
   private waiterHead = 0;
   private writeSeq = 0;
@@ -117,7 +120,7 @@ export class SinglePrimary implements Topology {
     this.fenced = o.nodes.map(() => false);
     this.semiSyncDegraded = o.nodes.map(() => false);
     this.dns = new PrimaryDns(o.nodes.length, o.primary, sc.failover.dnsTtl);
-    for (const n of o.nodes) n.epoch = this.epoch;
+    for (const n of o.nodes) n.epoch = this.currentEpoch;
     const p = this.node(o.primary);
     p.role = 'primary';
     this.openChannels(p);
@@ -127,6 +130,48 @@ export class SinglePrimary implements Topology {
     const n = this.nodes[region];
     if (!n) throw new Error(`invariant: no node in region ${region}`);
     return n;
+  }
+
+  get epoch(): number {
+    return this.currentEpoch;
+  }
+
+  get primaryRegion(): number {
+    return this.dns.primary;
+  }
+
+  // --- control verbs (sim/control/verbs.ts) -------------------------------------
+
+  promote(cand: DbNode): number {
+    const epoch = ++this.currentEpoch;
+    cand.role = 'primary';
+    cand.epoch = epoch;
+    this.fenced[cand.region] = false;
+    return epoch;
+  }
+
+  demote(n: DbNode): void {
+    if (n.role === 'primary') this.closeChannels(n.region);
+    n.role = 'replica';
+    n.epoch = this.currentEpoch;
+  }
+
+  repoint(region: number): void {
+    this.dns.primary = region;
+  }
+
+  attach(n: DbNode, primary: DbNode): Channel | undefined {
+    const existing = this.channels.get(primary.region) ?? [];
+    const kept = existing.filter((c) => {
+      if (c.target === n) c.close();
+      return c.target !== n;
+    });
+    const fresh = this.openChannels(primary).filter((c) => {
+      if (c.target !== n) c.close();
+      return c.target === n;
+    });
+    this.channels.set(primary.region, [...kept, ...fresh]);
+    return fresh[0];
   }
 
   /** Starts the shipping ticker. */
@@ -307,11 +352,7 @@ export class SinglePrimary implements Topology {
       this.o.workload.writeFailed(op);
       return;
     }
-    let divergent = false;
-    if (!op.done && atUs - op.invokeUs <= this.o.scenario.workload.clientTimeout) divergent = this.o.ledger.acked(node, r.lsn, r.version, atUs, r.commitUs, r.epoch, op.bytes);
-    // Filtered tables are never replicated: their rows stay on the node that wrote them, so
-    // replication staleness does not apply to them (see README, "Replication filters").
-    this.o.workload.writeAcked(op, atUs, r.version, r.lsn, r.epoch, node.region, divergent || this.o.filtered.has(op.table));
+    this.o.workload.writeAcked(op, atUs, r);
   }
 
   // --- sync / semi-sync waiters -----------------------------------------------
@@ -364,7 +405,7 @@ export class SinglePrimary implements Topology {
     if (head !== w) return;
     // MySQL: after rpl_semi_sync_source_timeout the source falls back to async.
     this.semiSyncDegraded[w.node.region] = true;
-    this.o.ledger.trace({ tUs: this.o.sched.now, event: 'semi-sync-fallback', region: w.node.region });
+    this.o.events.trace({ tUs: this.o.sched.now, event: 'semi-sync-fallback', region: w.node.region });
     this.releaseWaiters();
   }
 

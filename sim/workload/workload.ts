@@ -1,35 +1,18 @@
 // The client workload: per-region arrival processes for reads and writes,
 // sessions, and read-after-write follow-ups. It creates operations and hands
 // them to the topology; the topology reports outcomes back here, and they go
-// to the recorder. Each region's workload draws from its own RNG streams.
+// out as events (sim/measure/events.ts). Each region's workload draws from
+// its own RNG streams.
 import type { Scheduler } from '../core/scheduler.ts';
 import type { Rng, RngRoot } from '../core/rng.ts';
 import { compileDist, type Sampler } from '../core/distributions.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import type { Recorder } from '../measure/recorder.ts';
+import type { CommitRef, RunEvents } from '../measure/events.ts';
 import type { HistoryRecord, HistoryWriter } from '../measure/history.ts';
 import type { KeySpace } from './keys.ts';
+import type { Op, Topology } from './op.ts';
 
-/** One client operation in flight. */
-export interface Op {
-  write: boolean;
-  /** Region whose client issued it. */
-  region: number;
-  /** Global session id. */
-  session: number;
-  row: number;
-  table: number;
-  bytes: number;
-  invokeUs: number;
-  /** Set once the client has its answer (ok or fail); later answers are ignored. */
-  done: boolean;
-}
-
-/** Where operations go: implemented by each topology. */
-export interface Topology {
-  write(op: Op): void;
-  read(op: Op): void;
-}
+export type { Op, Topology } from './op.ts';
 
 export interface RegionLoad {
   writesPerS: number;
@@ -49,9 +32,10 @@ export interface WorkloadOptions {
   /** Client gives up after this long, µs. */
   clientTimeoutUs: number;
   endUs: number;
-  recorder: Recorder;
+  events: RunEvents;
+  history?: HistoryWriter | undefined;
   /** Picks the row for an operation issued in `region` (region-pinned homes users). */
-  pickRow?: (region: number, rng: Rng) => number;
+  pickRow?: ((region: number, rng: Rng) => number) | undefined;
 }
 
 interface Process {
@@ -79,7 +63,8 @@ export class Sessions {
 export function workloadOptions(
   sc: Scenario,
   w: { sched: Scheduler; rng: RngRoot; ids: readonly string[]; keys: KeySpace; endUs: number },
-  recorder: Recorder,
+  events: RunEvents,
+  history: HistoryWriter | undefined,
 ): WorkloadOptions {
   return {
     sched: w.sched, rng: w.rng, regionIds: w.ids,
@@ -89,7 +74,7 @@ export function workloadOptions(
     }),
     arrivals: sc.workload.arrivals, keys: w.keys, rowBytes: sc.workload.tables.map((t) => t.rowBytes), sessionsPerRegion: sc.workload.sessions,
     readAfterWrite: { probability: sc.workload.readAfterWrite.probability, delay: compileDist(sc.workload.readAfterWrite.delay) },
-    clientTimeoutUs: sc.workload.clientTimeout, endUs: w.endUs, recorder,
+    clientTimeoutUs: sc.workload.clientTimeout, endUs: w.endUs, events, history,
   };
 }
 
@@ -116,7 +101,7 @@ export class Workload {
     this.rawRng = o.regionIds.map((id) => o.rng.stream(`workload/${id}/read-after-write`));
     this.sessionRng = o.regionIds.map((id) => o.rng.stream(`workload/${id}/sessions`));
     this.dark = o.regionIds.map(() => false);
-    this.history = o.recorder.history;
+    this.history = o.history;
     this.opIds = this.history ? new WeakMap() : undefined;
   }
 
@@ -129,6 +114,11 @@ export class Workload {
     const r: HistoryRecord = { type, f: op.write ? 'write' : 'read', process: op.session, region: this.o.regionIds[op.region] as string, key: op.row, value, timeUs, op: id };
     if (node !== undefined) r.node = this.o.regionIds[node] as string;
     h.write(r);
+  }
+
+  /** Lets the topology pick each operation's row (region-pinned homes its users). */
+  useRowPicker(pick: (region: number, rng: Rng) => number): void {
+    this.o.pickRow = pick;
   }
 
   /** Starts the arrival processes. */
@@ -171,37 +161,40 @@ export class Workload {
       this.fail(op);
       return;
     }
-    if (op.write) (this.topology as Topology).write(op);
-    else (this.topology as Topology).read(op);
+    if (op.write) {
+      this.o.events.writeInvoked(op);
+      (this.topology as Topology).write(op);
+    } else (this.topology as Topology).read(op);
   }
 
   private fail(op: Op): void {
     if (op.done) return;
     op.done = true;
     if (this.history) this.emit(op, 'fail', this.o.sched.now, null);
-    if (op.write) this.o.recorder.writeFailed(op.region, op.invokeUs);
-    else this.o.recorder.readFailed(op.invokeUs);
+    if (op.write) this.o.events.writeFailed(op);
+    else this.o.events.readFailed(op);
   }
 
   // --- outcomes, reported by the topology ------------------------------------
 
-  /** The write's ack reached its client at `ackUs` (≥ now for same-region answers). */
-  writeAcked(op: Op, ackUs: number, version: number, lsn: number, epoch: number, node: number, unjudged = false): void {
+  /** The write's ack reached its client at `ackUs` (≥ now for same-region answers); `c` says what committed it. */
+  writeAcked(op: Op, ackUs: number, c: CommitRef): void {
     if (op.done) return;
     op.done = true;
     if (ackUs - op.invokeUs > this.o.clientTimeoutUs) {
       // The client had given up: indeterminate to it, failed for availability.
       if (this.history) this.emit(op, 'info', op.invokeUs + this.o.clientTimeoutUs, null);
-      this.o.recorder.writeFailed(op.region, op.invokeUs);
+      this.o.events.writeFailed(op);
       return;
     }
     const s = this.sessions;
+    const node = c.node.region;
     s.lastWriteUs[op.session] = ackUs;
-    s.lastWriteLsn[op.session] = lsn;
-    s.lastWriteEpoch[op.session] = epoch;
+    s.lastWriteLsn[op.session] = c.lsn;
+    s.lastWriteEpoch[op.session] = c.epoch;
     s.lastWriteNode[op.session] = node;
-    if (this.history) this.emit(op, 'ok', ackUs, version, node);
-    this.o.recorder.writeAcked(op.region, op.session, op.row, version, op.invokeUs, ackUs, unjudged);
+    if (this.history) this.emit(op, 'ok', ackUs, c.version, node);
+    this.o.events.writeAcked(op, ackUs, c);
     const raw = this.o.readAfterWrite;
     if (raw.probability > 0 && (this.rawRng[op.region] as Rng).next() < raw.probability) {
       const at = ackUs + Math.max(0, raw.delay(this.rawRng[op.region] as Rng));
@@ -222,11 +215,11 @@ export class Workload {
     op.done = true;
     if (endUs - op.invokeUs > this.o.clientTimeoutUs) {
       if (this.history) this.emit(op, 'fail', op.invokeUs + this.o.clientTimeoutUs, null);
-      this.o.recorder.readFailed(op.invokeUs);
+      this.o.events.readFailed(op);
       return;
     }
     if (this.history) this.emit(op, 'ok', endUs, version);
-    this.o.recorder.readServed(op.session, op.row, version, op.invokeUs, endUs);
+    this.o.events.readServed(op, version, endUs);
   }
 
   readFailed(op: Op): void {
@@ -244,6 +237,6 @@ export class Workload {
     if (op.done || !op.write || !this.history) return this.fail(op);
     this.emit(op, 'info', this.o.sched.now, null);
     op.done = true;
-    this.o.recorder.writeFailed(op.region, op.invokeUs);
+    this.o.events.writeFailed(op);
   }
 }

@@ -6,7 +6,7 @@
 // still open at the end is never undone, so regions could not converge).
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFromText } from '../../sim/scenario/loader.ts';
-import { assembleMulti } from '../../sim/topology/assemble-multi.ts';
+import { assembleActiveActive } from '../helpers/active-active.ts';
 import { drawFaults, type SwarmFault } from '../../sim/check/swarm.ts';
 
 const SEEDS = Number(process.env['REPSIM_SWARM_SEEDS'] ?? 12);
@@ -49,10 +49,10 @@ describe.each(['wal', 'cdc'] as const)('active-active over %s under random fault
       const faults = faultsFor(seed);
       const sc = loadScenarioFromText(text, 'inline.yaml', { sets: [`faults=${JSON.stringify(faults)}`] }).scenario;
       const acked: Array<[number, number]> = [];
-      const w = assembleMulti(sc, { seed, variant: 'default', replayKey: 'test', onAcked: (row, id) => acked.push([row, id]) });
+      const w = assembleActiveActive(sc, seed, (row, id) => acked.push([row, id]));
       const s = w.run();
       w.settle(60_000_000);
-      const aa = w.activeActive!;
+      const aa = w.activeActive;
       const why = `seed ${seed}, faults ${JSON.stringify(faults)}`;
       const states = [0, 1, 2].map((r) => JSON.stringify(aa.finalState(r)));
       expect(states[1], `b = a; ${why}`).toBe(states[0]);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadScenario, loadScenarioFromText } from '../../sim/scenario/loader.ts';
-import { assembleMulti } from '../../sim/topology/assemble-multi.ts';
+import { assembleActiveActive } from '../helpers/active-active.ts';
 import { simulate } from '../../sim/run.ts';
 import type { Scenario } from '../../sim/scenario/schema.ts';
 
@@ -40,7 +40,7 @@ function scenario(text: string, sets: string[] = []): Scenario {
 }
 
 function run(sc: Scenario, seed = sc.seed) {
-  return assembleMulti(sc, { seed, variant: 'default', replayKey: 'test' }).run();
+  return assembleActiveActive(sc, seed).run();
 }
 
 describe('active-active', () => {
@@ -60,10 +60,10 @@ faults:
   - { at: 18s, for: 3s, crash: { region: b } }
 `));
     const acked: Array<[number, number]> = [];
-    const w = assembleMulti(sc, { seed: 3, variant: 'default', replayKey: 'test', onAcked: (row, id) => acked.push([row, id]) });
+    const w = assembleActiveActive(sc, 3, (row, id) => acked.push([row, id]));
     const s = w.run();
     w.settle(10_000_000);
-    const aa = w.activeActive!;
+    const aa = w.activeActive;
     const carts = acked.filter(([row]) => row < sc.workload.keys.count);
     expect(carts.length).toBeGreaterThan(1000);
     for (let r = 0; r < 3; r++) for (const [row, id] of carts) expect(aa.reflects(r, row, id)).toBe(true);
@@ -107,12 +107,12 @@ faults: [ { at: 5s, for: 10s, partition: { isolate: a } } ]
     const cdcSets = ['topology.replication.channel=cdc', 'topology.replication.cdcDelay={dist: constant, value: 20ms}'];
     const wal = run(scenario(hotKeys())).metrics.replication.lagMs.mean;
     const sc = scenario(hotKeys(), cdcSets);
-    const w = assembleMulti(sc, { seed: sc.seed, variant: 'default', replayKey: 'test' });
+    const w = assembleActiveActive(sc, sc.seed);
     const s = w.run();
     const cdc = s.metrics.replication.lagMs.mean;
     expect(Math.abs(cdc - wal - 20), `cdc lag ${cdc} ms vs wal ${wal} ms + 20`).toBeLessThan(1);
     w.settle(10_000_000);
-    const aa = w.activeActive!;
+    const aa = w.activeActive;
     const states = [0, 1, 2].map((r) => JSON.stringify(aa.finalState(r)));
     expect(states[1]).toBe(states[0]);
     expect(states[2]).toBe(states[0]);
@@ -126,10 +126,10 @@ faults: [ { at: 5s, for: 5s, partition: { isolate: b } } ]
 `),
       ['topology.replication.channel=cdc', 'topology.replication.cdcDelay={dist: exponential, mean: 20ms}'],
     );
-    const w = assembleMulti(sc, { seed: sc.seed, variant: 'default', replayKey: 'test' });
+    const w = assembleActiveActive(sc, sc.seed);
     const s = w.run();
     w.settle(10_000_000);
-    const aa = w.activeActive!;
+    const aa = w.activeActive;
     const states = [0, 1, 2].map((r) => JSON.stringify(aa.finalState(r)));
     expect(states[1], 'b converged with a').toBe(states[0]);
     expect(states[2], 'c converged with a').toBe(states[0]);
@@ -140,8 +140,8 @@ faults: [ { at: 5s, for: 5s, partition: { isolate: b } } ]
     // changes of one source are in the broker at once, so neighbours in
     // visibility order are often inverted. Per row, order is kept.
     const sc = scenario(hotKeys(), ['topology.replication.channel=cdc', 'topology.replication.cdcDelay={dist: uniform, min: 0ms, max: 200ms}']);
-    const w = assembleMulti(sc, { seed: sc.seed, variant: 'default', replayKey: 'test' });
-    const aa = w.activeActive!;
+    const w = assembleActiveActive(sc, sc.seed);
+    const aa = w.activeActive;
     const node = aa.inbound[1]![0]!; // region b's applier of source a
     const seen: Array<{ lsn: number; row: number; id: number }> = [];
     const hook = node.onVisible!;
@@ -171,9 +171,9 @@ faults: [ { at: 5s, for: 5s, partition: { isolate: b } } ]
       ['topology.replication.channel=cdc', 'topology.replication.cdcDelay={dist: uniform, min: 0ms, max: 200ms}'],
     );
     const acked: Array<[number, number]> = [];
-    const w = assembleMulti(sc, { seed: 5, variant: 'default', replayKey: 'test', onAcked: (row, id) => acked.push([row, id]) });
+    const w = assembleActiveActive(sc, 5, (row, id) => acked.push([row, id]));
     w.run();
-    const aa = w.activeActive!;
+    const aa = w.activeActive;
     // At the end of the run some writes are visible while an earlier one of their source is still in the broker.
     expect([0, 1, 2].reduce((sum, r) => sum + aa.visibleAheadCount(r), 0), 'writes visible ahead of the prefix').toBeGreaterThan(0);
     const cartRows = sc.workload.keys.count; // carts are the first table: rows [0, count)

@@ -14,42 +14,49 @@
 // session) is not reflected.
 //
 // Per row, acknowledged writes are kept until every replica reflects them.
+// Like the other judges it reads the model's state (the replicas, through
+// the topology's `everywhere`) and the writes' facts, and never changes them.
+import type { ReadJudge, ReadVerdict } from '../../measure/recorder.ts';
 import type { Leaderless, ReadAnswer } from './leaderless.ts';
 import { compareVersion } from './store.ts';
 
-export interface Verdict {
-  stale: boolean;
-  stalenessUs: number;
-  behind: number;
-  /** t of the latest write acknowledged before the read began, µs; −1 when there was none. */
-  tUs: number;
-  /** Whether that write is reflected. */
-  consistent: boolean;
-  ryw: boolean;
-  monotonic: boolean;
-}
-
 const MAX_PER_ROW = 4096;
 
-export class LeaderlessJudge {
+export class LeaderlessJudge implements ReadJudge {
+  readonly visibility = true;
   private readonly pending = new Map<number, number[]>();
+  /** Per row: the two latest acknowledged writes and their ack times (the reference write of a read is the latest acked before it began). */
+  private readonly last: Float64Array;
+  private readonly lastAck: Float64Array;
+  private readonly prev: Float64Array;
+  private readonly prevAck: Float64Array;
   private readonly lastWriteRow: Int32Array;
   private readonly lastWrite: Float64Array;
   private readonly lastReadRow: Int32Array;
   private readonly lastRead: Float64Array;
-  readonly verdict: Verdict = { stale: false, stalenessUs: 0, behind: 0, tUs: -1, consistent: true, ryw: false, monotonic: false };
+  /** The answer of the read about to be judged (set by the topology's sink just before the read is reported). */
+  answer: ReadAnswer | undefined;
+  private readonly v: ReadVerdict = { stale: false, stalenessUs: 0, versionsBehind: 0, ryw: false, monotonic: false, tUs: -1, consistent: true };
 
-  constructor(private readonly topo: Leaderless, sessionCount: number, private readonly isSet: (row: number) => boolean) {
+  constructor(private readonly topo: Leaderless, sessionCount: number, rowCount: number, private readonly isSet: (row: number) => boolean) {
+    this.last = new Float64Array(rowCount);
+    this.lastAck = new Float64Array(rowCount);
+    this.prev = new Float64Array(rowCount);
+    this.prevAck = new Float64Array(rowCount);
     this.lastWriteRow = new Int32Array(sessionCount).fill(-1);
     this.lastWrite = new Float64Array(sessionCount);
     this.lastReadRow = new Int32Array(sessionCount).fill(-1);
     this.lastRead = new Float64Array(sessionCount);
   }
 
-  /** Write `id` to `row` by `session` was acknowledged (its ack time is in the facts). */
-  onAck(session: number, row: number, id: number): void {
+  /** `session`'s write `id` to `row` was acknowledged at `ackUs`. */
+  onAck(session: number, row: number, id: number, ackUs: number): void {
     this.lastWriteRow[session] = row;
     this.lastWrite[session] = id;
+    this.prev[row] = this.last[row] as number;
+    this.prevAck[row] = this.lastAck[row] as number;
+    this.last[row] = id;
+    this.lastAck[row] = ackUs;
     let list = this.pending.get(row);
     if (!list) this.pending.set(row, (list = []));
     let k = 0;
@@ -67,10 +74,22 @@ export class LeaderlessJudge {
     return compareVersion(answer.hi, answer.lo, answer.id, f.hi[w] as number, f.lo[w] as number, w) >= 0;
   }
 
-  /** Judges a read of `row` by `session` that began at `startUs`; the verdict is left in `this.verdict`. */
-  onRead(session: number, row: number, startUs: number, answer: ReadAnswer, refId: number): Verdict {
+  /** The latest write to `row` acknowledged at or before `startUs` (0: none known). */
+  private reference(row: number, startUs: number): number {
+    if ((this.last[row] as number) > 0 && (this.lastAck[row] as number) <= startUs) return this.last[row] as number;
+    if ((this.prev[row] as number) > 0 && (this.prevAck[row] as number) <= startUs) return this.prev[row] as number;
+    // Two or more acks since the read began: the newest earlier one still pending (rare).
     const f = this.topo.facts;
-    const v = this.verdict;
+    let best = 0;
+    for (const w of this.pending.get(row) ?? []) if ((f.ackUs[w] as number) <= startUs && (best === 0 || (f.ackUs[w] as number) > (f.ackUs[best] as number))) best = w;
+    return best;
+  }
+
+  /** Judges the read whose answer was set in `answer`: by `session` of `row`, begun at `startUs`. */
+  onRead(_region: number, session: number, row: number, _version: number, startUs: number): ReadVerdict {
+    const answer = this.answer as ReadAnswer;
+    const f = this.topo.facts;
+    const v = this.v;
     let behind = 0;
     let oldest = Infinity;
     const list = this.pending.get(row);
@@ -83,10 +102,11 @@ export class LeaderlessJudge {
         }
       }
     v.stale = behind > 0;
-    v.behind = behind;
+    v.versionsBehind = behind;
     v.stalenessUs = behind > 0 ? startUs - oldest : 0;
-    v.tUs = refId > 0 ? startUs - (f.ackUs[refId] as number) : -1;
-    v.consistent = refId > 0 ? this.reflects(answer, refId) : true;
+    const ref = this.reference(row, startUs);
+    v.tUs = ref > 0 ? startUs - (f.ackUs[ref] as number) : -1;
+    v.consistent = ref > 0 ? this.reflects(answer, ref) : true;
     v.ryw = this.lastWriteRow[session] === row && (f.ackUs[this.lastWrite[session] as number] as number) <= startUs && !this.reflects(answer, this.lastWrite[session] as number);
     v.monotonic = this.lastReadRow[session] === row && (this.lastRead[session] as number) > 0 && !this.reflects(answer, this.lastRead[session] as number);
     if (!v.monotonic) {

@@ -24,19 +24,24 @@
 // Simplifications: the coordinator's failure detector is exact (it knows at
 // once which replicas are down or cut off) and fails a request at once
 // (unavailable) when too few replicas are reachable to meet its level; a
-// region's crash or outage takes its coordinator and replicas down together,
-// a pause holds what arrives until the region resumes; replicas are durable
-// (a crash loses nothing acknowledged); anti-entropy reads the sender's rows
-// when the exchange arrives.
+// region's nodes (coordinator and replicas) share one process status — the
+// region's `DbNode`, which the fault verbs crash, pause and resume — so a
+// crash or outage takes them down together and a pause holds what arrives
+// until the region resumes; replicas are durable (a crash loses nothing
+// acknowledged); anti-entropy reads the sender's rows when the exchange
+// arrives.
 //
-// Owns coordinators, replicas, hints and repair. Does not own faults (the
-// assembly calls the verbs below), nor judging reads (the sink does).
+// Owns coordinators, replicas, hints and repair. Reports replica applies
+// (for conflicts) through the run's events; does not judge reads (the
+// sink's judge does) and does not own faults.
 import type { Scheduler } from '../../core/scheduler.ts';
 import type { Rng } from '../../core/rng.ts';
 import type { Network } from '../../world/network.ts';
 import type { WallClock } from '../../world/clock.ts';
 import { Hlc } from '../../world/hlc.ts';
-import type { Op } from '../../workload/workload.ts';
+import type { Op } from '../../workload/op.ts';
+import type { DbNode } from '../../db/node.ts';
+import type { RunEvents } from '../../measure/events.ts';
 import { requirement, satisfied, type ConsistencyLevel, type Requirement } from './levels.ts';
 import { compareVersion, ReplicaStore } from './store.ts';
 import { WriteFacts } from './writes.ts';
@@ -69,8 +74,7 @@ export interface ReadAnswer {
 export interface LeaderlessSink {
   writeAcked(op: Op, id: number): void;
   writeFailed(op: Op): void;
-  /** `refId`: the latest write to the row acknowledged when the read began (0: none). */
-  readServed(op: Op, answer: ReadAnswer, refId: number): void;
+  readServed(op: Op, answer: ReadAnswer): void;
   readFailed(op: Op): void;
 }
 
@@ -78,6 +82,10 @@ export interface LeaderlessOptions {
   sched: Scheduler;
   net: Network;
   legs: Legs;
+  /** Each region's process status (crash, pause and resume act on it). */
+  nodes: readonly DbNode[];
+  /** Where replica applies are reported (conflicts); optional for tests. */
+  events?: Pick<RunEvents, 'replicaApplied'> | undefined;
   clocks: readonly WallClock[];
   rowCount: number;
   isSet: (row: number) => boolean;
@@ -102,7 +110,6 @@ interface WriteState {
 interface ReadState {
   op: Op;
   coord: number;
-  refId: number;
   answers: number;
   byRegion: Int32Array;
   best: { hi: number; lo: number; id: number };
@@ -163,23 +170,14 @@ export class Leaderless {
   private readonly writeReq: Requirement[];
   private readonly readReq: Requirement[];
   private readonly hlcs: Hlc[];
-  /** Per region: >0 while crashed or dark; >0 while paused. */
-  private readonly down: Int32Array;
-  private readonly paused: Int32Array;
-  private readonly queued: Array<Array<() => void>>;
   /** Hints kept by each region's nodes. */
   readonly hints: Hint[][];
-  /** Per row: the latest acknowledged write (0: none), and the LWW-greatest acknowledged write. */
-  private readonly lastAcked: Float64Array;
-  private readonly bestAcked: Float64Array;
   /** Replicas of each coordinator region, nearest first. */
   private readonly nearest: number[][];
   /** Per-region counts, reused within one call. */
   private readonly scratch: Int32Array;
 
   // --- counters -------------------------------------------------------------
-  conflicts = 0;
-  lostUpdates = 0;
   hintsStored = 0;
   hintsReplayed = 0;
   hintsExpired = 0;
@@ -191,7 +189,7 @@ export class Leaderless {
   private readonly writeTimeoutBound = (s: WriteState) => this.writeTimedOut(s);
   private readonly readTimeoutBound = (s: ReadState) => this.readTimedOut(s);
   private readonly clientAckBound = (s: WriteState) => this.clientAck(s);
-  private readonly clientReadBound = (s: ReadState) => this.o.sink.readServed(s.op, s.answer as ReadAnswer, s.refId);
+  private readonly clientReadBound = (s: ReadState) => this.o.sink.readServed(s.op, s.answer as ReadAnswer);
   private readonly replayBound = () => this.replayHints();
   private readonly antiEntropyBound = () => this.antiEntropy();
 
@@ -210,13 +208,8 @@ export class Leaderless {
     this.writeReq = per.map((_, c) => requirement(cfg.write, per, c));
     this.readReq = per.map((_, c) => requirement(cfg.read, per, c));
     this.hlcs = o.clocks.map((c) => new Hlc(c));
-    this.down = new Int32Array(this.regions);
     this.scratch = new Int32Array(this.regions);
-    this.paused = new Int32Array(this.regions);
-    this.queued = Array.from({ length: this.regions }, () => []);
     this.hints = Array.from({ length: this.regions }, () => []);
-    this.lastAcked = new Float64Array(o.rowCount);
-    this.bestAcked = new Float64Array(o.rowCount);
     this.nearest = Array.from({ length: this.regions }, (_, c) =>
       this.replicaRegion.map((_, i) => i).sort((a, b) => o.net.rttUs(c, this.replicaRegion[a] as number) - o.net.rttUs(c, this.replicaRegion[b] as number) || a - b),
     );
@@ -229,37 +222,20 @@ export class Leaderless {
     if (cfg.antiEntropyIntervalUs > 0) this.o.sched.at(this.o.sched.now + cfg.antiEntropyIntervalUs, this.antiEntropyBound, undefined);
   }
 
-  // --- verbs (faults) ---------------------------------------------------------
-
-  /** Region r's nodes (coordinator and replicas) go down (crash, outage). */
-  regionDown(r: number): void {
-    this.down[r]!++;
-  }
-
-  regionUp(r: number): void {
-    this.down[r]!--;
-  }
-
-  regionPaused(r: number): void {
-    this.paused[r]!++;
-  }
-
-  regionResumed(r: number): void {
-    if (--this.paused[r]! > 0) return;
-    const q = this.queued[r] as Array<() => void>;
-    this.queued[r] = [];
-    for (const f of q) f();
-  }
+  // --- helpers ----------------------------------------------------------------
 
   /** The hybrid logical clock of region r (tests). */
   hlcOf(r: number): Hlc {
     return this.hlcs[r] as Hlc;
   }
 
-  // --- helpers ----------------------------------------------------------------
-
   private isDown(r: number): boolean {
-    return (this.down[r] as number) > 0;
+    const st = (this.o.nodes[r] as DbNode).status;
+    return st === 'crashed' || st === 'off';
+  }
+
+  private isPaused(r: number): boolean {
+    return (this.o.nodes[r] as DbNode).status === 'paused';
   }
 
   /** What the coordinator's failure detector says: replica i is up and reachable both ways from region c. */
@@ -270,9 +246,7 @@ export class Leaderless {
 
   /** Runs `f` in region r now, or when it resumes from a pause; drops it when r is down. */
   private inRegion(r: number, f: () => void): void {
-    if (this.isDown(r)) return;
-    if ((this.paused[r] as number) > 0) (this.queued[r] as Array<() => void>).push(f);
-    else f();
+    (this.o.nodes[r] as DbNode).whenRunning(f);
   }
 
   private stamp(c: number): { hi: number; lo: number } {
@@ -296,7 +270,7 @@ export class Leaderless {
   write(op: Op): void {
     const c = op.region;
     if (this.isDown(c)) return this.o.sink.writeFailed(op);
-    if ((this.paused[c] as number) > 0) (this.queued[c] as Array<() => void>).push(() => this.write(op));
+    if (this.isPaused(c)) this.inRegion(c, () => this.coordinateWrite(op, c));
     else this.coordinateWrite(op, c);
   }
 
@@ -309,7 +283,7 @@ export class Leaderless {
     }
     const ts = this.stamp(c);
     const isSet = this.o.isSet(op.row);
-    const id = this.facts.add(op.row, ts.hi, ts.lo, op.invokeUs, isSet ? 0 : (this.bestAcked[op.row] as number));
+    const id = this.facts.add(op.row, ts.hi, ts.lo, op.invokeUs);
     const s: WriteState = { op, id, coord: c, acks: 0, byRegion: new Int32Array(this.regions), mark: new Uint8Array(this.n), done: false };
     const h = this.hlcs[c] as Hlc;
     for (let i = 0; i < this.n; i++) {
@@ -347,8 +321,8 @@ export class Leaderless {
 
   private atReplica(m: ToReplica): void {
     const r = m.standIn >= 0 ? m.from : (this.replicaRegion[m.replica] as number);
-    if ((this.down[r] as number) > 0) return;
-    if ((this.paused[r] as number) > 0) (this.queued[r] as Array<() => void>).push(() => this.atReplica(m));
+    if (this.isDown(r)) return;
+    if (this.isPaused(r)) this.inRegion(r, () => this.serveAtReplica(m, r));
     else this.serveAtReplica(m, r);
   }
 
@@ -373,7 +347,7 @@ export class Leaderless {
       const row = f.row[m.id] as number;
       const heldId = store.id[row] as number;
       const isSet = this.o.isSet(row);
-      if (m.original && heldId > 0 && heldId !== m.id && this.o.sched.now >= this.o.warmupUs && f.concurrent(m.id, heldId)) this.conflicts++;
+      if (m.original && heldId > 0 && heldId !== m.id) this.o.events?.replicaApplied(r, m.id, heldId, this.o.sched.now);
       store.apply(row, f.hi[m.id] as number, f.lo[m.id] as number, m.id, isSet);
     }
     if (m.write || m.hint) {
@@ -392,9 +366,9 @@ export class Leaderless {
       this.hintsReplayed++;
       return;
     }
-    if ((this.down[c] as number) > 0) return;
-    if ((this.paused[c] as number) > 0) {
-      (this.queued[c] as Array<() => void>).push(() => this.atCoordinator(m));
+    if (this.isDown(c)) return;
+    if (this.isPaused(c)) {
+      this.inRegion(c, () => this.atCoordinator(m));
       return;
     }
     this.heard(c, m.l, m.c);
@@ -419,16 +393,7 @@ export class Leaderless {
     const { op, id } = s;
     const now = this.o.sched.now;
     if (now - op.invokeUs > this.o.clientTimeoutUs) return this.o.sink.writeFailed(op); // too late: the client gave up
-    const f = this.facts;
-    f.ackUs[id] = now;
-    const row = op.row;
-    this.lastAcked[row] = id;
-    if (!this.o.isSet(row)) {
-      const best = f.bestAtInvoke[id] as number;
-      if (best > 0 && op.invokeUs >= this.o.warmupUs && compareVersion(f.hi[best] as number, f.lo[best] as number, best, f.hi[id] as number, f.lo[id] as number, id) > 0) this.lostUpdates++;
-      const b = this.bestAcked[row] as number;
-      if (b === 0 || compareVersion(f.hi[id] as number, f.lo[id] as number, id, f.hi[b] as number, f.lo[b] as number, b) > 0) this.bestAcked[row] = id;
-    }
+    this.facts.ackUs[id] = now;
     this.o.sink.writeAcked(op, id);
   }
 
@@ -460,7 +425,7 @@ export class Leaderless {
     const now = this.o.sched.now;
     for (let holder = 0; holder < this.regions; holder++) {
       const list = this.hints[holder] as Hint[];
-      if (list.length === 0 || this.isDown(holder) || (this.paused[holder] as number) > 0) continue;
+      if (list.length === 0 || this.isDown(holder) || this.isPaused(holder)) continue;
       let k = 0;
       for (const hint of list) {
         if (hint.done) continue;
@@ -493,7 +458,7 @@ export class Leaderless {
   read(op: Op): void {
     const c = op.region;
     if (this.isDown(c)) return this.o.sink.readFailed(op);
-    if ((this.paused[c] as number) > 0) (this.queued[c] as Array<() => void>).push(() => this.read(op));
+    if (this.isPaused(c)) this.inRegion(c, () => this.coordinateRead(op, c));
     else this.coordinateRead(op, c);
   }
 
@@ -510,7 +475,7 @@ export class Leaderless {
     }
     const repair = cfg.readRepair > 0 && this.o.readRepairRng.next() < cfg.readRepair;
     const s: ReadState = {
-      op, coord: c, refId: this.lastAcked[op.row] as number, answers: 0, byRegion: new Int32Array(this.regions),
+      op, coord: c, answers: 0, byRegion: new Int32Array(this.regions),
       best: { hi: -Infinity, lo: 0, id: 0 }, members: this.o.isSet(op.row) ? new Set() : undefined, done: false, answer: undefined,
       heard: repair ? [] : undefined,
     };

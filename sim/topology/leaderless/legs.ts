@@ -2,9 +2,10 @@
 // request, write ack, read request, read response. By default a leg takes
 // the link's one-way delay (RTT/2 × slow factor + jitter, or half the
 // intra-region RTT inside a region), plus the replica's service time on the
-// legs that do work there (write, read). A scenario may replace any leg by a
-// distribution of its whole time (network and service), as PBS does with
-// latencies measured on a cluster; a slow-link fault still multiplies it.
+// legs that do work there (write, read; × the region's slow-apply factor).
+// A scenario may replace any leg by a distribution of its whole time
+// (network and service), as PBS does with latencies measured on a cluster;
+// a slow-link fault still multiplies it.
 //
 // Delivery: a leg is dropped when its link is cut at send or gets cut
 // before it arrives (the link's epoch changes), or when the link's loss
@@ -20,13 +21,12 @@ export type Leg = 'write' | 'ack' | 'read' | 'response';
 export interface LegOptions {
   sched: Scheduler;
   net: Network;
-  regionCount: number;
   /** Whole-leg overrides, µs. */
   overrides: Partial<Record<Leg, Sampler>>;
   /** A replica's service time per request, µs (default legs only). */
   serviceTime: Sampler;
-  /** Baseline loss on inter-region links. */
-  loss: number;
+  /** Region r's service-time factor now (a slow-apply fault). */
+  serviceFactor: (region: number) => number;
   legRng: Rng;
   serviceRng: Rng;
   lossRng: Rng;
@@ -41,49 +41,21 @@ interface InFlight {
 }
 
 export class Legs {
-  private readonly slow: Float64Array;
-  /** Per region: service time × this (a slow-apply fault). */
-  private readonly serviceFactor: Float64Array;
-  private readonly lossP: Float64Array;
-  private readonly n: number;
   private readonly deliverBound = (m: InFlight) => this.deliver(m);
   /** Legs dropped by cuts or loss. */
   dropped = 0;
 
-  constructor(private readonly o: LegOptions) {
-    this.n = o.regionCount;
-    this.slow = new Float64Array(this.n * this.n).fill(1);
-    this.lossP = new Float64Array(this.n * this.n).fill(o.loss);
-    this.serviceFactor = new Float64Array(this.n).fill(1);
-  }
-
-  /** A slow-apply fault on region r: its replicas serve requests × factor slower (default legs); 1 undoes it. */
-  setServiceFactor(r: number, factor: number): void {
-    this.serviceFactor[r] = factor;
-  }
-
-  /** A slow-link fault between a and b (both directions); factor 1 undoes it. */
-  setSlowFactor(a: number, b: number, factor: number): void {
-    this.slow[a * this.n + b] = factor;
-    this.slow[b * this.n + a] = factor;
-  }
-
-  /** A loss fault between a and b (both directions); 0 restores the baseline. */
-  setLoss(a: number, b: number, p: number): void {
-    const v = p > this.o.loss ? p : this.o.loss;
-    this.lossP[a * this.n + b] = v;
-    this.lossP[b * this.n + a] = v;
-  }
+  constructor(private readonly o: LegOptions) {}
 
   /** The time a leg from → to takes if sent now, µs (integer). */
   durationUs(leg: Leg, from: number, to: number): number {
     const o = this.o;
     const custom = o.overrides[leg];
     let us: number;
-    if (custom) us = Math.max(0, custom(o.legRng)) * (from === to ? 1 : (this.slow[from * this.n + to] as number));
+    if (custom) us = Math.max(0, custom(o.legRng)) * o.net.slowFactorOf(from, to);
     else {
       us = o.net.sampleDelayUs(from, to);
-      if (leg === 'write' || leg === 'read') us += Math.max(0, o.serviceTime(o.serviceRng)) * (this.serviceFactor[to] as number);
+      if (leg === 'write' || leg === 'read') us += Math.max(0, o.serviceTime(o.serviceRng)) * o.serviceFactor(to);
     }
     return Math.round(us);
   }
@@ -95,12 +67,10 @@ export class Legs {
       this.dropped++;
       return false;
     }
-    if (from !== to) {
-      const p = this.lossP[from * this.n + to] as number;
-      if (p > 0 && this.o.lossRng.next() < p) {
-        this.dropped++;
-        return false;
-      }
+    const p = net.lossOf(from, to);
+    if (p > 0 && this.o.lossRng.next() < p) {
+      this.dropped++;
+      return false;
     }
     const m: InFlight = { from, to, epoch: from === to ? 0 : net.epochOf(from, to), fn: fn as (arg: unknown) => void, arg };
     sched.at(sched.now + this.durationUs(leg, from, to), this.deliverBound, m);

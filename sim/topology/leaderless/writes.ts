@@ -1,9 +1,14 @@
 // Facts about every write a leaderless run issues, by write id (dense from
-// 1): its row, timestamp, when it was invoked and acknowledged, and the
-// LWW-greatest acknowledged write of its row when it was invoked (for lost
-// updates). Columnar, grown by doubling: 48 bytes a write.
+// 1): its row, timestamp, and when it was invoked and acknowledged.
+// Columnar, grown by doubling: 40 bytes a write. Also the order the conflict
+// counter judges leaderless writes in (sim/measure/conflicts.ts): LWW by
+// (timestamp, id), and concurrency by real time — neither write was
+// acknowledged before the other was invoked (without vector clocks, real-time
+// precedence stands in for causality; SPEC §2).
+import type { WriteOrder } from '../../measure/conflicts.ts';
+import { compareVersion } from './store.ts';
 
-export class WriteFacts {
+export class WriteFacts implements WriteOrder {
   private cap = 1024;
   row = new Float64Array(this.cap);
   hi = new Float64Array(this.cap);
@@ -11,11 +16,10 @@ export class WriteFacts {
   invokeUs = new Float64Array(this.cap);
   /** NaN until the client has the ack. */
   ackUs = new Float64Array(this.cap);
-  bestAtInvoke = new Float64Array(this.cap);
   /** Highest id added. */
   count = 0;
 
-  add(row: number, hi: number, lo: number, invokeUs: number, bestAtInvoke: number): number {
+  add(row: number, hi: number, lo: number, invokeUs: number): number {
     const id = ++this.count;
     if (id >= this.cap) this.grow();
     this.row[id] = row;
@@ -23,12 +27,22 @@ export class WriteFacts {
     this.lo[id] = lo;
     this.invokeUs[id] = invokeUs;
     this.ackUs[id] = NaN;
-    this.bestAtInvoke[id] = bestAtInvoke;
     return id;
   }
 
-  /** Neither write was acknowledged before the other was invoked (SPEC §2: concurrent). Unacked counts as never. */
+  /** Write a beats write b under last-writer-wins (anything beats 0). */
+  beats(a: number, b: number): boolean {
+    if (b === 0) return true;
+    if (a === 0) return false;
+    return compareVersion(this.hi[a] as number, this.lo[a] as number, a, this.hi[b] as number, this.lo[b] as number, b) > 0;
+  }
+
+  /** Facts are kept for the whole run: nothing to compact. */
+  addHolder(): void {}
+
+  /** Neither write was acknowledged before the other was invoked. Unacked counts as never. */
   concurrent(a: number, b: number): boolean {
+    if (a === b) return false;
     const ackA = this.ackUs[a] as number;
     const ackB = this.ackUs[b] as number;
     return !(ackA < (this.invokeUs[b] as number)) && !(ackB < (this.invokeUs[a] as number));
@@ -46,7 +60,6 @@ export class WriteFacts {
     this.lo = g(this.lo);
     this.invokeUs = g(this.invokeUs);
     this.ackUs = g(this.ackUs);
-    this.bestAtInvoke = g(this.bestAtInvoke);
     this.cap = cap;
   }
 }

@@ -11,7 +11,9 @@ import { Legs, type Leg } from '../../../sim/topology/leaderless/legs.ts';
 import { Leaderless, type LeaderlessConfig, type ReadAnswer } from '../../../sim/topology/leaderless/leaderless.ts';
 import { LeaderlessJudge } from '../../../sim/topology/leaderless/judge.ts';
 import { Visibility } from '../../../sim/measure/visibility.ts';
-import type { Op } from '../../../sim/workload/workload.ts';
+import { ConflictCounter } from '../../../sim/measure/conflicts.ts';
+import { DbNode } from '../../../sim/db/node.ts';
+import type { Op } from '../../../sim/workload/op.ts';
 
 export interface HarnessOptions {
   seed: number;
@@ -46,6 +48,10 @@ export class Harness {
   readonly net: Network;
   readonly topo: Leaderless;
   readonly judge: LeaderlessJudge;
+  /** Each region's process status (crash, pause, resume). */
+  readonly nodes: DbNode[];
+  /** Conflicts and lost updates, as the run's measurement counts them. */
+  readonly conflicts: ConflictCounter;
   readonly visibility = new Visibility();
   readonly reads: ReadOutcome[] = [];
   readonly acked: Array<{ op: Op; id: number }> = [];
@@ -55,6 +61,7 @@ export class Harness {
   onRead: ((r: ReadOutcome) => void) | undefined;
   onAck: ((op: Op, id: number) => void) | undefined;
   private session = 0;
+  private readonly isSet: (row: number) => boolean;
 
   constructor(o: HarnessOptions) {
     const rng = new RngRoot(o.seed);
@@ -68,36 +75,46 @@ export class Harness {
     const clocks = ids.map((_, i) => new WallClock(o.clockOffsetUs?.[i] ?? 0, 0));
     const overrides: Partial<Record<Leg, Sampler>> = {};
     for (const [k, d] of Object.entries(o.legs ?? {})) overrides[k as Leg] = compileDist(d);
+    const service = compileDist(o.serviceTime ?? { dist: 'constant', value: 0 });
+    this.nodes = ids.map((id, r) => new DbNode({ region: r, rowCount: 1, applyTime: service, applyRng: rng.stream(`status/${id}`), onApplied: () => {} }));
     const legs = new Legs({
-      sched: this.sched, net: this.net, regionCount: o.regions, overrides, serviceTime: compileDist(o.serviceTime ?? { dist: 'constant', value: 0 }),
-      loss: 0, legRng: rng.stream('leaderless/legs'), serviceRng: rng.stream('leaderless/service'), lossRng: rng.stream('leaderless/loss'),
+      sched: this.sched, net: this.net, overrides, serviceTime: service, serviceFactor: (r) => (this.nodes[r] as DbNode).applyFactor,
+      legRng: rng.stream('leaderless/legs'), serviceRng: rng.stream('leaderless/service'), lossRng: rng.stream('leaderless/loss'),
     });
     const setRows = o.setRows ?? 0;
     const isSet = (row: number) => row < setRows;
+    this.isSet = isSet;
     const config: LeaderlessConfig = {
       write: 'ONE', read: 'ONE', readFanout: 'all', timestamps: 'wallclock', readRepair: 0, hintedHandoff: undefined,
       antiEntropyIntervalUs: 0, sloppyQuorum: false, ...o.config,
     };
+    const order = { beats: (a: number, b: number) => this.topo.facts.beats(a, b), concurrent: (a: number, b: number) => this.topo.facts.concurrent(a, b), addHolder: () => {} };
+    this.conflicts = new ConflictCounter({ rowCount: o.rows, writes: order, warmupUs: 0, lww: (table) => table === 0, filtered: new Set() });
     this.topo = new Leaderless({
-      sched: this.sched, net: this.net, legs, clocks, rowCount: o.rows, isSet, clientTimeoutUs: o.clientTimeoutUs ?? 5_000_000, warmupUs: 0,
+      sched: this.sched, net: this.net, legs, clocks, nodes: this.nodes, events: this.conflicts, rowCount: o.rows, isSet, clientTimeoutUs: o.clientTimeoutUs ?? 5_000_000, warmupUs: 0,
       readRepairRng: rng.stream('leaderless/read-repair'), config,
       sink: {
         writeAcked: (op, id) => {
           op.done = true;
-          this.judge.onAck(op.session, op.row, id);
+          this.judge.onAck(op.session, op.row, id, this.sched.now);
+          this.conflicts.writeAcked(op, this.sched.now, { node: this.nodes[op.region] as DbNode, version: id, lsn: 0, epoch: 0, commitUs: this.sched.now });
           this.acked.push({ op, id });
           this.onAck?.(op, id);
         },
         writeFailed: (op) => {
           op.done = true;
+          this.conflicts.writeFailed(op);
           this.failedWrites++;
         },
-        readServed: (op, answer, refId) => {
+        readServed: (op, answer) => {
           op.done = true;
-          const v = this.judge.onRead(op.session, op.row, op.invokeUs, answer, refId);
-          if (v.tUs >= 0) this.visibility.record(v.tUs, v.consistent);
-          this.visibility.recordBehind(v.behind);
-          const r: ReadOutcome = { op, answer, stale: v.stale, behind: v.behind, tUs: v.tUs, consistent: v.consistent };
+          this.judge.answer = answer;
+          const v = this.judge.onRead(op.region, op.session, op.row, answer.id, op.invokeUs);
+          const tUs = v.tUs ?? -1;
+          const consistent = v.consistent !== false;
+          if (tUs >= 0) this.visibility.record(tUs, consistent);
+          this.visibility.recordBehind(v.versionsBehind);
+          const r: ReadOutcome = { op, answer, stale: v.stale, behind: v.versionsBehind, tUs, consistent };
           this.reads.push(r);
           this.onRead?.(r);
         },
@@ -107,17 +124,18 @@ export class Harness {
         },
       },
     });
-    this.judge = new LeaderlessJudge(this.topo, 1_000_000, isSet);
+    this.judge = new LeaderlessJudge(this.topo, 1_000_000, o.rows, isSet);
     this.topo.start();
   }
 
   private op(write: boolean, region: number, row: number, session?: number): Op {
-    return { write, region, session: session ?? this.session++ % 1_000_000, row, table: 0, bytes: 100, invokeUs: this.sched.now, done: false };
+    return { write, region, session: session ?? this.session++ % 1_000_000, row, table: this.isSet(row) ? 1 : 0, bytes: 100, invokeUs: this.sched.now, done: false };
   }
 
   /** Issues a write now. */
   write(region: number, row: number, session?: number): Op {
     const op = this.op(true, region, row, session);
+    this.conflicts.writeInvoked(op);
     this.topo.write(op);
     return op;
   }
@@ -127,6 +145,15 @@ export class Harness {
     const op = this.op(false, region, row, session);
     this.topo.read(op);
     return op;
+  }
+
+  /** Region r's nodes crash (coordinator and replicas; data is kept). */
+  crash(r: number): void {
+    (this.nodes[r] as DbNode).stop('crashed', this.sched.now);
+  }
+
+  restart(r: number): void {
+    (this.nodes[r] as DbNode).resume(this.sched.now);
   }
 
   /** Runs `f` at simulated time `atUs`. */

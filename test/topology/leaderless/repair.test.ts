@@ -20,8 +20,8 @@ function crashRun(config: Partial<HarnessOptions['config']>, readsPerS = 0, writ
   });
   drive(h, { seed: 5, regions: 3, rows: 100, writesPerS: 50, readsPerS: 0, untilUs: writesUntilUs, writeRegions: [0, 1] });
   if (readsPerS > 0) drive(h, { seed: 6, regions: 2, rows: 100, writesPerS: 0, readsPerS, fromUs: RESTART_US, untilUs: 100_000_000 });
-  h.at(CRASH_US, () => h.topo.regionDown(2));
-  h.at(RESTART_US, () => h.topo.regionUp(2));
+  h.at(CRASH_US, () => h.crash(2));
+  h.at(RESTART_US, () => h.restart(2));
   return h;
 }
 
@@ -91,12 +91,12 @@ describe('last-writer-wins on a clock 500 ms behind, at QUORUM', () => {
   it('loses acknowledged updates (an update acknowledged after another loses to it)', () => {
     const h = skewRun(0);
     expect(h.acked.length).toBeGreaterThan(1000);
-    expect(h.topo.lostUpdates).toBeGreaterThan(20);
+    expect(h.conflicts.lostUpdates).toBeGreaterThan(20);
   });
 
   it('the same table as a CRDT set loses none: every acknowledged add is on every replica and in every QUORUM read', () => {
     const h = skewRun(10);
-    expect(h.topo.lostUpdates).toBe(0);
+    expect(h.conflicts.lostUpdates).toBe(0);
     for (const a of h.acked) expect(h.topo.everywhere(a.id)).toBe(true);
     for (let row = 0; row < 10; row++) h.read(0, row);
     h.run(80_000_000);

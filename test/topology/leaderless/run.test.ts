@@ -53,11 +53,10 @@ describe('leaderless runs', () => {
     const strict = run(spec(fault), { seed: 2 }).summary.metrics;
     // C's clients: 50 writes/s for 20 s.
     expect(strict.writes.failed).toBeGreaterThan(900);
-    expect(strict.leaderless?.unavailable).toBeGreaterThan(900);
+    expect(strict.availability.writes).toBeLessThan(0.97);
     const sloppy = run(spec(merge(fault, { topology: { leaderless: { sloppyQuorum: true } } })), { seed: 2 }).summary.metrics;
     // Only writes whose requests were in flight when the cut came fail (sloppiness is decided at send).
     expect(sloppy.writes.failed).toBeLessThan(50);
-    expect(sloppy.leaderless?.hintsReplayed).toBeGreaterThan(0);
     expect(sloppy.rpo.lostAckedWrites).toBe(0);
   });
 
@@ -70,7 +69,6 @@ describe('leaderless runs', () => {
       faults: [{ at: '10s', for: '40s', partition: { isolate: 'C' } }],
     });
     const m = run(s, { seed: 4 }).summary.metrics;
-    expect(m.leaderless?.hintsExpired).toBeGreaterThan(0);
     // C's 50 adds/s for 40 s, less the last 10 s whose hints are still young at the heal.
     expect(m.rpo.lostAckedWrites).toBeGreaterThan(1000);
     expect(m.rpo.lossWindowMs).toBeGreaterThan(20_000);

@@ -1,0 +1,121 @@
+// The one interface through which the model tells the measurement what
+// happened. The workload, the topologies, the monitor and the failover
+// controller emit; the recorder, the ledger and the checkers subscribe
+// (sim/measure/measurement.ts wires them). Nothing flows back: every method
+// returns void, and no model file imports a recorder, ledger or checker.
+//
+// Events are synchronous calls made at the moment the model knows the fact,
+// so a subscriber sees the model's state exactly as it was then (a read's
+// verdict is judged against the replicas as they are when it is served).
+import type { DbNode } from '../db/node.ts';
+import type { Op } from '../workload/op.ts';
+import type { TraceEvent } from './history.ts';
+
+/** What a topology knows of a committed write when its ack reaches the client. */
+export interface CommitRef {
+  /** The node that committed it (its WAL holds the record at `lsn`). */
+  node: DbNode;
+  /** Write id: the version the write created. */
+  version: number;
+  lsn: number;
+  /** Epoch of the primary that committed it (0 where there are no epochs). */
+  epoch: number;
+  commitUs: number;
+}
+
+/** A failover as the controller ran it (region indices, µs). */
+export interface FailoverRecord {
+  from: number;
+  to: number;
+  reason: string;
+  faultAtUs: number;
+  startedAtUs: number;
+  completedAtUs: number;
+  epoch: number;
+  /** Index of its loss tally (the n-th failover started, from 0). */
+  tally: number;
+}
+
+export interface RunEvents {
+  // --- client operations (emitted by the workload) ---------------------------
+  /** A write is handed to the topology (its region's clients are up). */
+  writeInvoked(op: Op): void;
+  /** A write's ack reached its client at `ackUs`, within the client timeout. */
+  writeAcked(op: Op, ackUs: number, c: CommitRef): void;
+  /** A write failed for its client (refused, timed out, answer lost or late). */
+  writeFailed(op: Op): void;
+  /** A read was served with `version`; its answer reaches the client at `endUs`, within the timeout. */
+  readServed(op: Op, version: number, endUs: number): void;
+  readFailed(op: Op): void;
+
+  // --- replication (topologies, monitor) --------------------------------------
+  /** A write committed at `origin` at `commitUs` became visible in region `target` at `doneUs`. */
+  applied(origin: number, target: number, commitUs: number, doneUs: number): void;
+  /** Multi-writer: remote write `write` reached region `region` at `atUs` while it held version `held` of the row. */
+  replicaApplied(region: number, write: number, held: number, atUs: number): void;
+  /** The monitor's lag sample of a channel. */
+  lagSample(source: number, target: number, nowUs: number, lagUs: number): void;
+  /** A channel's lag crossed upward from level `from` to `to` (1 warning, 2 critical). */
+  lagAlert(from: number, to: number): void;
+
+  // --- failover and rejoin (control) ------------------------------------------
+  /** A failover began; its losses are charged to tally `tally`. */
+  failoverStarted(tally: number): void;
+  /** The controller refused to fail over (no candidate, too much lag). */
+  failoverRefused(): void;
+  /** A promotion completed: epoch `rec.epoch` began at `rec.completedAtUs`. */
+  promoted(rec: FailoverRecord): void;
+  /** An acknowledged write of `row` will not survive (its timeline was abandoned). */
+  writeAbandoned(row: number, version: number): void;
+  /** `region` abandons epoch `epoch`'s timeline after `lsn`; what it discards is charged to `tally`. */
+  rewound(region: number, epoch: number, lsn: number, tally: number): void;
+  /** The WAL record at `index` of `node` is discarded (rewind, rebuild, end of run). */
+  walDiscarded(node: DbNode, index: number, tally: number): void;
+  /** End of run: these nodes hold the surviving timeline. */
+  converged(survivors: readonly DbNode[]): void;
+  /** End of run (leaderless): an acknowledged write of `row` that no replica holds and no hint will deliver (RPO). */
+  lostAcked(row: number, version: number, ackUs: number, bytes: number): void;
+
+  /** A line for the trace (faults, failovers, alerts, ...). */
+  trace(e: TraceEvent): void;
+}
+
+type Handlers = { [K in keyof RunEvents]: Array<RunEvents[K]> };
+const NAMES: ReadonlyArray<keyof RunEvents> = [
+  'writeInvoked', 'writeAcked', 'writeFailed', 'readServed', 'readFailed', 'applied', 'replicaApplied', 'lagSample', 'lagAlert',
+  'failoverStarted', 'failoverRefused', 'promoted', 'writeAbandoned', 'rewound', 'walDiscarded', 'converged', 'lostAcked', 'trace',
+];
+
+/**
+ * Fans each event out to its subscribers, in subscription order. Subscribe
+ * before the run starts; a listener implements only the events it needs.
+ */
+export class EventHub implements RunEvents {
+  private readonly h = Object.fromEntries(NAMES.map((k) => [k, []])) as unknown as Handlers;
+
+  subscribe(listener: Partial<RunEvents>): void {
+    for (const k of NAMES) {
+      const f = listener[k];
+      if (f) (this.h[k] as Array<(...a: never[]) => void>).push(f.bind(listener) as (...a: never[]) => void);
+    }
+  }
+
+  writeInvoked(op: Op): void { for (const f of this.h.writeInvoked) f(op); }
+  writeAcked(op: Op, ackUs: number, c: CommitRef): void { for (const f of this.h.writeAcked) f(op, ackUs, c); }
+  writeFailed(op: Op): void { for (const f of this.h.writeFailed) f(op); }
+  readServed(op: Op, version: number, endUs: number): void { for (const f of this.h.readServed) f(op, version, endUs); }
+  readFailed(op: Op): void { for (const f of this.h.readFailed) f(op); }
+  applied(origin: number, target: number, commitUs: number, doneUs: number): void { for (const f of this.h.applied) f(origin, target, commitUs, doneUs); }
+  replicaApplied(region: number, write: number, held: number, atUs: number): void { for (const f of this.h.replicaApplied) f(region, write, held, atUs); }
+  lagSample(source: number, target: number, nowUs: number, lagUs: number): void { for (const f of this.h.lagSample) f(source, target, nowUs, lagUs); }
+  lagAlert(from: number, to: number): void { for (const f of this.h.lagAlert) f(from, to); }
+  failoverStarted(tally: number): void { for (const f of this.h.failoverStarted) f(tally); }
+  failoverRefused(): void { for (const f of this.h.failoverRefused) f(); }
+  promoted(rec: FailoverRecord): void { for (const f of this.h.promoted) f(rec); }
+  writeAbandoned(row: number, version: number): void { for (const f of this.h.writeAbandoned) f(row, version); }
+  rewound(region: number, epoch: number, lsn: number, tally: number): void { for (const f of this.h.rewound) f(region, epoch, lsn, tally); }
+  walDiscarded(node: DbNode, index: number, tally: number): void { for (const f of this.h.walDiscarded) f(node, index, tally); }
+  converged(survivors: readonly DbNode[]): void { for (const f of this.h.converged) f(survivors); }
+  lostAcked(row: number, version: number, ackUs: number, bytes: number): void { for (const f of this.h.lostAcked) f(row, version, ackUs, bytes); }
+  trace(e: TraceEvent): void { for (const f of this.h.trace) f(e); }
+}

@@ -1,0 +1,37 @@
+// The read judge where write ids order versions (single-primary,
+// region-pinned): a version is older than another iff its write id is
+// smaller. Combines the staleness checker and the session checker (SPEC §2);
+// multi-writer topologies use sim/measure/replica-staleness.ts instead.
+import type { ReadJudge, ReadVerdict } from './recorder.ts';
+import { StalenessChecker } from './staleness.ts';
+import { SessionChecker } from './sessions.ts';
+
+export class VersionJudge implements ReadJudge {
+  readonly staleness: StalenessChecker;
+  readonly sessions: SessionChecker;
+  /** The last verdict (reused: read it before the next read is judged). */
+  private readonly v: ReadVerdict = { stale: false, stalenessUs: 0, versionsBehind: 0, ryw: false, monotonic: false };
+
+  /** `minVisible(row)`: the lowest version of `row` any node shows (the staleness oracle). */
+  constructor(sessionCount: number, minVisible: (row: number) => number) {
+    this.staleness = new StalenessChecker(minVisible);
+    this.sessions = new SessionChecker(sessionCount);
+  }
+
+  onAck(session: number, row: number, version: number, ackUs: number): void {
+    this.staleness.onAck(row, version, ackUs);
+    this.sessions.onWriteAck(session, row, version, ackUs);
+  }
+
+  onRead(_region: number, session: number, row: number, version: number, startUs: number): ReadVerdict {
+    const st = this.staleness.onRead(row, version, startUs);
+    const se = this.sessions.onRead(session, row, version, startUs);
+    const v = this.v;
+    v.stale = st.stale;
+    v.stalenessUs = st.stalenessUs;
+    v.versionsBehind = st.versionsBehind;
+    v.ryw = se.ryw;
+    v.monotonic = se.monotonic;
+    return v;
+  }
+}

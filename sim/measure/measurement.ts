@@ -1,0 +1,98 @@
+// The measurement of one run: the recorder, the ledger and the checkers,
+// subscribed to the run's events (sim/measure/events.ts). Which read judge
+// and which checkers apply follows from what the topology declares
+// (`MeasureSpec`): its staleness oracle, whether it has epochs (RPO and
+// split-brain through the ledger), and whether concurrent writers can
+// conflict.
+import type { WriteOrder } from './conflicts.ts';
+import type { Op } from '../workload/op.ts';
+import type { CommitRef, EventHub, RunEvents } from './events.ts';
+import type { TraceWriter } from './history.ts';
+import { Recorder, type ReadJudge } from './recorder.ts';
+import { Ledger } from './ledger.ts';
+import { VersionJudge } from './judges.ts';
+import { ReplicaStaleness } from './replica-staleness.ts';
+import { ConflictCounter } from './conflicts.ts';
+
+/** What a read reflects: the topology's staleness oracle (SPEC §2). */
+export type StalenessOracle =
+  /** Write ids order versions; `minVisible(row)` is the lowest version of the row any copy shows. */
+  | { kind: 'versions'; minVisible: (row: number) => number }
+  /** Writers resolve conflicts; `reflects(r, row, w)`: region r shows write w or one that displaces it. */
+  | { kind: 'reflects'; reflects: (region: number, row: number, w: number) => boolean }
+  /** The topology's own read judge (leaderless: a read is judged by the answer its coordinator assembled). */
+  | { kind: 'judge'; judge: ReadJudge };
+
+/** What a topology asks the measurement to judge. */
+export interface MeasureSpec {
+  oracle: StalenessOracle;
+  /** Epochs and promotions: acks go through the ledger (divergent writes of a zombie primary, RPO). */
+  epochs: boolean;
+  /** Concurrent writers: conflicts and lost updates, judged in the write table's order. */
+  conflicts?: { writes: WriteOrder; lww: (table: number) => boolean } | undefined;
+}
+
+export interface MeasurementOptions {
+  regionCount: number;
+  sessionCount: number;
+  rowCount: number;
+  warmupUs: number;
+  filtered: ReadonlySet<number>;
+  /** With fencing on, a zombie primary's ack is an invariant violation. */
+  fencingOn: boolean;
+  trace: TraceWriter | undefined;
+}
+
+export class Measurement {
+  readonly recorder: Recorder;
+  readonly ledger: Ledger;
+  readonly conflicts: ConflictCounter | undefined;
+  readonly judge: ReadJudge;
+
+  constructor(o: MeasurementOptions, spec: MeasureSpec) {
+    const oracle = spec.oracle;
+    this.judge = oracle.kind === 'versions'
+      ? new VersionJudge(o.sessionCount, oracle.minVisible)
+      : oracle.kind === 'judge' ? oracle.judge
+      : new ReplicaStaleness(o.sessionCount, o.regionCount, oracle.reflects);
+    this.recorder = new Recorder({ regionCount: o.regionCount, warmupUs: o.warmupUs, judge: this.judge });
+    this.ledger = new Ledger(o.trace);
+    this.ledger.fencingOn = o.fencingOn;
+    if (spec.conflicts) {
+      this.conflicts = new ConflictCounter({ rowCount: o.rowCount, writes: spec.conflicts.writes, warmupUs: o.warmupUs, lww: spec.conflicts.lww, filtered: o.filtered });
+      const c = this.conflicts;
+      const judge = this.judge;
+      spec.conflicts.writes.addHolder((mark) => {
+        c.visitWrites(mark);
+        if (judge instanceof ReplicaStaleness) judge.visitWrites(mark);
+      });
+    }
+    this.epochs = spec.epochs;
+    this.filtered = o.filtered;
+  }
+
+  private readonly epochs: boolean;
+  private readonly filtered: ReadonlySet<number>;
+
+  /** Subscribes every part to the run's events. */
+  subscribeTo(hub: EventHub): void {
+    const { recorder, ledger, epochs, filtered } = this;
+    const acks: Pick<RunEvents, 'writeAcked'> = {
+      writeAcked(op: Op, ackUs: number, c: CommitRef): void {
+        // A zombie primary's writes are divergent (split-brain), and filtered tables are not
+        // replicated: neither is a yardstick for replication staleness.
+        const divergent = epochs && ledger.acked(c.node, c.lsn, c.version, ackUs, c.commitUs, c.epoch, op.bytes);
+        recorder.acked(op, ackUs, c.version, !divergent && !filtered.has(op.table));
+      },
+    };
+    hub.subscribe(acks);
+    // writeFailed, readServed, readFailed, applied, lagSample, lagAlert.
+    hub.subscribe(recorder);
+    hub.subscribe(ledger);
+    if (this.judge instanceof VersionJudge) {
+      const st = this.judge.staleness;
+      hub.subscribe({ writeAbandoned: (row, version) => st.forget(row, version) });
+    }
+    if (this.conflicts) hub.subscribe(this.conflicts);
+  }
+}

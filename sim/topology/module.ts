@@ -1,0 +1,115 @@
+// The topology module interface: everything a topology provides to the one
+// run assembly (sim/run.ts). A topology is a module registered by
+// `topology.kind` in sim/topology/registry.ts; the assembly builds the world,
+// the workload, the monitor, the nemesis, the fault verbs, the region state
+// and the measurement once, and asks the module for the rest.
+//
+// A module's `create(ctx)` gets the assembled world and returns a
+// `TopologyRun`:
+//   - write / read: serve client operations (report outcomes to ctx.workload)
+//   - nodesOf(r): the database nodes of region r (fault verbs stop, resume
+//     and slow them)
+//   - channels(): replication channels, for the monitor and the summary
+//   - start() / startControl() / catchUp(t) / finish(): the run's life
+//   - measure: what a read reflects (the staleness oracle) and what else the
+//     measurement judges (epochs, conflicts)
+//   - regionState(r): the timeline lane of region r
+//   - faults: how it reacts to fault verbs beyond stopping and resuming nodes
+// Everything the model reports goes out through ctx.events (sim/measure/
+// events.ts); a topology imports no recorder, ledger or checker.
+import type { Scheduler } from '../core/scheduler.ts';
+import type { Rng, RngRoot } from '../core/rng.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import type { Network } from '../world/network.ts';
+import type { WallClock } from '../world/clock.ts';
+import type { DbNode } from '../db/node.ts';
+import type { Channel } from '../db/channel.ts';
+import type { KeySpace } from '../workload/keys.ts';
+import type { Topology } from '../workload/op.ts';
+import type { Workload } from '../workload/workload.ts';
+import type { Monitor } from '../control/monitor.ts';
+import type { RunEvents } from '../measure/events.ts';
+import type { MeasureSpec } from '../measure/measurement.ts';
+import type { TimelineSegment } from '../measure/summary-types.ts';
+
+export type TopologyKind = Scenario['topology']['kind'];
+
+/** Fault state per region, kept by the assembly's fault verbs (read-only to topologies). */
+export interface RegionFaults {
+  /** Nested outages / crashes / pauses / cut links of region r now. */
+  outage(r: number): number;
+  crashed(r: number): number;
+  paused(r: number): number;
+  cuts(r: number): number;
+  /** Cut off from at least half of the other regions (either direction). */
+  isolated(r: number): boolean;
+  /** When the latest still-running fault on region r (or its links) began, µs (Infinity: none). */
+  faultStartUs(r: number): number;
+  /** STONITH failure probability now (the scenario's, or a stonithFailure fault's). */
+  stonithFailureProbability(): number;
+  /** Tells the timeline that region r's state may have changed. */
+  stateChanged(r: number): void;
+}
+
+/** What the assembly hands a topology module. */
+export interface TopologyContext {
+  scenario: Scenario;
+  sched: Scheduler;
+  rng: RngRoot;
+  net: Network;
+  clocks: readonly WallClock[];
+  /** Region ids in scenario order (a region's index is its position). */
+  regionIds: readonly string[];
+  endUs: number;
+  keys: KeySpace;
+  /** Tables (by index) not replicated. */
+  filtered: ReadonlySet<number>;
+  workload: Workload;
+  monitor: Monitor;
+  events: RunEvents;
+  regions: RegionFaults;
+}
+
+/** How a topology reacts to fault verbs, beyond the assembly's stopping and resuming of `nodesOf(r)`. */
+export interface FaultHooks {
+  /** Region r's nodes just crashed (after they stopped). */
+  crashed?(r: number): void;
+  /** Region r's nodes are about to restart after a crash (before they resume). */
+  restarting?(r: number): void;
+  /** Region r must stay down even when its faults end (e.g. powered off by STONITH). */
+  heldDown?(r: number): boolean;
+  /** Region r's nodes restarted (crash or outage over): e.g. let them rejoin at once. */
+  back?(r: number): void;
+}
+
+/** One topology, assembled for one run. */
+export interface TopologyRun extends Topology {
+  /** The database nodes of region r. */
+  nodesOf(r: number): readonly DbNode[];
+  /** Replication channels now (monitor samples them; the summary reports their final status). */
+  channels(): Iterable<Channel>;
+  /** Whether the lag monitor runs. */
+  readonly monitored: boolean;
+  /** What the measurement judges, and the staleness oracle. */
+  readonly measure: MeasureSpec;
+  /** The timeline lane of region r now. */
+  regionState(r: number): { state: TimelineSegment['state']; role: TimelineSegment['role'] };
+  /** Timeline state of region r at time 0. */
+  initialState(r: number): TimelineSegment['state'];
+  readonly faults: FaultHooks;
+  /** Picks the row of an operation issued in `region` (region-pinned homes users); absent: the workload's key distribution. */
+  pickRow?(region: number, rng: Rng): number;
+  /** Starts the topology's own timers (before the monitor starts). */
+  start(): void;
+  /** Starts its control plane (after the monitor), e.g. a failover controller. */
+  startControl?(): void;
+  /** Lets every node apply what it received by `untilUs` (end of run, tests). */
+  catchUp(untilUs: number): void;
+  /** End of run, after `catchUp(endUs)`: end-of-run convergence (what a converged system would lose). */
+  finish?(): void;
+}
+
+export interface TopologyModule {
+  readonly kind: TopologyKind;
+  create(ctx: TopologyContext): TopologyRun;
+}
