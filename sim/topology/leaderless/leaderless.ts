@@ -101,9 +101,9 @@ interface WriteState {
   id: number;
   coord: number;
   acks: number;
-  byRegion: Int32Array;
+  byRegion: number[];
   /** Per replica: 1 acked, 2 hinted. */
-  mark: Uint8Array;
+  mark: number[];
   done: boolean;
 }
 
@@ -111,7 +111,7 @@ interface ReadState {
   op: Op;
   coord: number;
   answers: number;
-  byRegion: Int32Array;
+  byRegion: number[];
   best: { hi: number; lo: number; id: number };
   members: Set<number> | undefined;
   done: boolean;
@@ -284,7 +284,7 @@ export class Leaderless {
     const ts = this.stamp(c);
     const isSet = this.o.isSet(op.row);
     const id = this.facts.add(op.row, ts.hi, ts.lo, op.invokeUs);
-    const s: WriteState = { op, id, coord: c, acks: 0, byRegion: new Int32Array(this.regions), mark: new Uint8Array(this.n), done: false };
+    const s: WriteState = { op, id, coord: c, acks: 0, byRegion: new Array<number>(this.regions).fill(0), mark: new Array<number>(this.n).fill(0), done: false };
     const h = this.hlcs[c] as Hlc;
     for (let i = 0; i < this.n; i++) {
       const r = this.replicaRegion[i] as number;
@@ -475,7 +475,7 @@ export class Leaderless {
     }
     const repair = cfg.readRepair > 0 && this.o.readRepairRng.next() < cfg.readRepair;
     const s: ReadState = {
-      op, coord: c, answers: 0, byRegion: new Int32Array(this.regions),
+      op, coord: c, answers: 0, byRegion: new Array<number>(this.regions).fill(0),
       best: { hi: -Infinity, lo: 0, id: 0 }, members: this.o.isSet(op.row) ? new Set() : undefined, done: false, answer: undefined,
       heard: repair ? [] : undefined,
     };

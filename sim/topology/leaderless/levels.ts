@@ -61,7 +61,7 @@ export function requirement(level: ConsistencyLevel, replicasPerRegion: readonly
 }
 
 /** Whether `answered` answers in total, `byRegion` per region, meet the requirement. */
-export function satisfied(req: Requirement, answered: number, byRegion: Int32Array): boolean {
+export function satisfied(req: Requirement, answered: number, byRegion: ArrayLike<number>): boolean {
   if (answered < req.total) return false;
   const per = req.perRegion;
   if (per) for (let r = 0; r < per.length; r++) if ((byRegion[r] as number) < (per[r] as number)) return false;
