@@ -90,8 +90,8 @@ export class Measurement {
     hub.subscribe(recorder);
     hub.subscribe(ledger);
     if (this.judge instanceof VersionJudge) {
-      const st = this.judge.staleness;
-      hub.subscribe({ writeAbandoned: (row, version) => st.forget(row, version) });
+      const judge = this.judge;
+      hub.subscribe({ writeAbandoned: (row, version) => judge.forget(row, version) });
     }
     if (this.conflicts) hub.subscribe(this.conflicts);
   }

@@ -138,3 +138,57 @@ export class Visibility {
 function round6(x: number): number {
   return Math.round(x * 1e6) / 1e6;
 }
+
+/**
+ * Per row, the two latest acknowledged writes and their ack times: the
+ * reference write of a read (the latest write acknowledged before it began)
+ * is almost always one of them; a read that began before both falls back to
+ * no reference (it is left out of t-visibility). Memory: one small entry per
+ * row ever written.
+ */
+export class LatestAcks {
+  /** row → [last, lastAckUs, prev, prevAckUs]. */
+  private readonly rows = new Map<number, [number, number, number, number]>();
+
+  onAck(row: number, version: number, ackUs: number): void {
+    const e = this.rows.get(row);
+    if (!e) this.rows.set(row, [version, ackUs, 0, 0]);
+    else {
+      e[2] = e[0];
+      e[3] = e[1];
+      e[0] = version;
+      e[1] = ackUs;
+    }
+  }
+
+  /** A write that will not survive (abandoned at a failover) is no reference. */
+  forget(row: number, version: number): void {
+    const e = this.rows.get(row);
+    if (!e) return;
+    if (e[0] === version) {
+      e[0] = e[2];
+      e[1] = e[3];
+      e[2] = 0;
+    } else if (e[2] === version) e[2] = 0;
+  }
+
+  /** The latest write to `row` acknowledged before `startUs` (at or before, when `inclusive`): its version and ack, or version 0. */
+  reference(row: number, startUs: number, inclusive: boolean): { version: number; ackUs: number } {
+    const e = this.rows.get(row);
+    if (e) {
+      if (e[0] !== 0 && (e[1] < startUs || (inclusive && e[1] === startUs))) return { version: e[0], ackUs: e[1] };
+      if (e[2] !== 0 && (e[3] < startUs || (inclusive && e[3] === startUs))) return { version: e[2], ackUs: e[3] };
+    }
+    return NONE;
+  }
+
+  /** Every version kept (for write-table compaction). */
+  forEachVersion(mark: (version: number) => void): void {
+    for (const e of this.rows.values()) {
+      if (e[0] !== 0) mark(e[0]);
+      if (e[2] !== 0) mark(e[2]);
+    }
+  }
+}
+
+const NONE = Object.freeze({ version: 0, ackUs: 0 });
