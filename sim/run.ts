@@ -12,7 +12,8 @@
 // returns a `TopologyRun`: write/read, nodesOf(r), channels(), start /
 // startControl / catchUp / finish, `measure` (the staleness oracle: which
 // versions a read may reflect; epochs; conflicts), regionState(r) for the
-// timeline, and fault hooks (crashed / restarting / heldDown / back). The
+// timeline, and fault hooks (crashed / restarting / heldDown / back, cut /
+// healed, paused / resumed, clockJumped). The
 // model reports through one event interface (sim/measure/events.ts) that the
 // recorder, ledger and checkers subscribe to (sim/measure/measurement.ts).
 //
@@ -35,7 +36,7 @@ import { Nemesis, type FaultVerbs } from './world/faults.ts';
 import { Workload, workloadOptions } from './workload/workload.ts';
 import { Monitor } from './control/monitor.ts';
 import { topologyModule } from './topology/registry.ts';
-import type { RegionFaults, TopologyRun } from './topology/module.ts';
+import type { RegionFaults, TopologyModule, TopologyRun } from './topology/module.ts';
 import { EventHub } from './measure/events.ts';
 import { Measurement } from './measure/measurement.ts';
 import { Timeline } from './measure/timeline.ts';
@@ -76,9 +77,9 @@ export function simulate(sc: Scenario, opts: RunOptions): Summary {
   return assemble(sc, opts).run();
 }
 
-export function assemble(sc: Scenario, opts: RunOptions): AssembledRun {
+/** Assembles a run; `module` defaults to the registered module of `topology.kind` (tests may pass their own). */
+export function assemble(sc: Scenario, opts: RunOptions, module: TopologyModule = topologyModule(sc.topology.kind)): AssembledRun {
   const { sched, rng, ids, n, endUs, net, clocks, keys, filtered } = buildWorld(sc, opts.seed);
-  const module = topologyModule(sc.topology.kind);
 
   // --- events, workload, monitor ----------------------------------------------
   const events = new EventHub();
@@ -156,6 +157,7 @@ export function assemble(sc: Scenario, opts: RunOptions): AssembledRun {
       net.cut(a, b);
       cutsOf[a]!++;
       cutsOf[b]!++;
+      hooks.cut?.(a, b);
       stateChanged(a);
       stateChanged(b);
     },
@@ -163,6 +165,7 @@ export function assemble(sc: Scenario, opts: RunOptions): AssembledRun {
       net.heal(a, b);
       cutsOf[a]!--;
       cutsOf[b]!--;
+      hooks.healed?.(a, b);
       settle(a);
       settle(b);
     },
@@ -198,11 +201,13 @@ export function assemble(sc: Scenario, opts: RunOptions): AssembledRun {
       touched(r);
       paused[r]!++;
       stopAll(r, 'paused');
+      hooks.paused?.(r);
       stateChanged(r);
     },
     resume(r) {
       if (--paused[r]! > 0) return;
       for (const x of t.nodesOf(r)) if (x.status === 'paused') x.resume(sched.now);
+      hooks.resumed?.(r);
       settle(r);
     },
     slowLink: (a, b, f) => net.setSlowFactor(a, b, f),
@@ -210,7 +215,10 @@ export function assemble(sc: Scenario, opts: RunOptions): AssembledRun {
     slowApply: (r, f) => {
       for (const x of t.nodesOf(r)) x.setApplyFactor(f, sched.now);
     },
-    clockJump: (r, by) => (clocks[r] as WallClock).jump(by),
+    clockJump: (r, by) => {
+      (clocks[r] as WallClock).jump(by);
+      hooks.clockJumped?.(r, by);
+    },
     stonithFailure(p) {
       stonithFailureP = p > 0 ? p : sc.failover.stonithFailureProbability;
     },

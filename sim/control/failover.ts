@@ -1,7 +1,7 @@
-// The failover controller (single-primary): failure detection, candidate
-// choice, fencing (none / STONITH / lease), promotion and DNS update; it
-// decides when a returning node rejoins (rejoin.ts does the rewind or
-// rebuild).
+// The failover controller (single-primary): candidate choice, promotion and
+// DNS update, over failure detection (detector.ts: heartbeats, lease grants)
+// and fencing (fencing.ts: none / STONITH / lease); it decides when a
+// returning node rejoins (rejoin.ts does the rewind or rebuild).
 //
 // The controller lives in one region and talks over the network like
 // everything else, so it can be partitioned away or taken down by an outage.
@@ -17,6 +17,8 @@ import type { FailoverRecord, RunEvents } from '../measure/events.ts';
 import type { Monitor } from './monitor.ts';
 import type { PrimaryControl } from './verbs.ts';
 import { Rejoin } from './rejoin.ts';
+import { Detector } from './detector.ts';
+import { Fencing } from './fencing.ts';
 import type { Scenario } from '../scenario/schema.ts';
 
 export type { FailoverRecord } from '../measure/events.ts';
@@ -44,30 +46,18 @@ export interface ControllerOptions {
   bandwidthBytesPerS: number;
 }
 
-interface Ping {
-  target: DbNode;
-  sentUs: number;
-}
-
 export class FailoverController {
   readonly failovers: FailoverRecord[] = [];
   /** Failovers started so far (each has its loss tally). */
   private started = 0;
-  /** Nodes powered off by STONITH, waiting to boot and rejoin. */
-  readonly stonithed = new Set<number>();
   /** Rewind and rebuild of nodes that return on an old timeline. */
   private readonly rejoin: Rejoin;
-  /** Lease expiry per node (lease fencing), µs. */
-  readonly leaseUntilUs: number[];
-  private lastPongUs = 0;
-  /** When the controller last sent a ping (a lease grant) to the primary, µs. */
-  private lastPingSentUs = 0;
+  private readonly detector: Detector;
+  private readonly fencing: Fencing;
   private inProgress = false;
   private refusedThisEpisode = false;
   private alertedThisEpisode = false;
   private readonly cfg: Scenario['failover'];
-  private readonly pingBound = (p: Ping) => this.pingArrived(p);
-  private readonly pongBound = (p: Ping) => this.pongArrived(p);
   private readonly tickBound = () => this.tick();
 
   constructor(private readonly o: ControllerOptions) {
@@ -76,7 +66,23 @@ export class FailoverController {
       sched: o.sched, topo: o.topo, events: o.events, monitor: o.monitor, regionIds: o.regionIds, mode: this.cfg.rejoin,
       snapshotBytes: o.snapshotBytes, bandwidthBytesPerS: o.bandwidthBytesPerS, stateChanged: o.stateChanged,
     });
-    this.leaseUntilUs = o.regionIds.map(() => this.cfg.leaseDuration);
+    this.detector = new Detector({
+      sched: o.sched, net: o.net, cfg: this.cfg, regionCount: o.regionIds.length, controllerRegion: o.controllerRegion,
+      primaryRegion: () => o.topo.primaryRegion, controllerDown: o.controllerDown,
+      onAnswer: () => {
+        this.refusedThisEpisode = false;
+        this.alertedThisEpisode = false;
+      },
+    });
+    this.fencing = new Fencing({
+      sched: o.sched, cfg: this.cfg, events: o.events, regionIds: o.regionIds, stonithRng: o.stonithRng,
+      stonithFailureProbability: o.stonithFailureProbability, lastGrantUs: () => this.detector.lastPingSentUs, stateChanged: o.stateChanged,
+    });
+  }
+
+  /** Nodes powered off by STONITH, waiting to boot and rejoin. */
+  get stonithed(): Set<number> {
+    return this.fencing.stonithed;
   }
 
   /** Nodes currently rebuilding from a snapshot. */
@@ -90,7 +96,7 @@ export class FailoverController {
 
   /** Lease fencing: may `node` take writes now? */
   leaseValid(node: DbNode): boolean {
-    return this.cfg.fencing !== 'lease' || this.o.sched.now < (this.leaseUntilUs[node.region] as number);
+    return this.detector.leaseValid(node);
   }
 
   private tick(): void {
@@ -103,11 +109,10 @@ export class FailoverController {
     this.tryRejoins();
     // No pings (lease grants) to a primary being failed over: the lease must run out.
     if (this.inProgress) return;
-    this.lastPingSentUs = now;
-    this.o.net.datagram(this.o.controllerRegion, primary.region, this.pingBound, { target: primary, sentUs: now });
+    this.detector.ping(primary);
     // Silence counts from when the last answered ping was sent (the newest
     // moment the primary is known to have been alive, up to one RTT early).
-    const silentUs = now - this.lastPongUs;
+    const silentUs = this.detector.silentUs(now);
     if (silentUs < this.cfg.detectionTimeout) return;
     if (this.cfg.mode === 'manual') {
       if (!this.alertedThisEpisode) {
@@ -117,24 +122,6 @@ export class FailoverController {
       return;
     }
     this.beginFailover(primary, now);
-  }
-
-  private pingArrived(p: Ping): void {
-    // A paused primary answers late (held until it resumes); a crashed or powered-off one never.
-    p.target.whenRunning(() => {
-      // The grant runs from when the controller sent it, so a ping held up (paused node) grants nothing new.
-      const until = p.sentUs + this.cfg.leaseDuration;
-      if (until > (this.leaseUntilUs[p.target.region] as number)) this.leaseUntilUs[p.target.region] = until;
-      this.o.net.datagram(p.target.region, this.o.controllerRegion, this.pongBound, p);
-    });
-  }
-
-  private pongArrived(p: Ping): void {
-    if (this.o.controllerDown()) return;
-    if (p.target.region !== this.o.topo.primaryRegion) return;
-    if (p.sentUs > this.lastPongUs) this.lastPongUs = p.sentUs;
-    this.refusedThisEpisode = false;
-    this.alertedThisEpisode = false;
   }
 
   /** Can the controller talk to region r (both directions up, node up)? */
@@ -165,7 +152,7 @@ export class FailoverController {
   private candidateLagUs(c: DbNode): number {
     const wal = c.wal;
     const lastCommit = wal.endIndex > wal.firstIndex ? wal.get(wal.endIndex - 1, 'commitUs') : 0;
-    return Math.max(0, this.lastPongUs - lastCommit);
+    return Math.max(0, this.detector.lastPongUs - lastCommit);
   }
 
   private beginFailover(old: DbNode, now: number): void {
@@ -187,38 +174,7 @@ export class FailoverController {
     };
     this.o.events.failoverStarted(rec.tally);
     this.o.events.trace({ tUs: now, event: 'failover-started', from: this.o.regionIds[old.region], to: this.o.regionIds[cand.region] });
-    this.fence(old, rec, cand);
-  }
-
-  private fence(old: DbNode, rec: FailoverRecord, cand: DbNode): void {
-    const { sched } = this.o;
-    const now = sched.now;
-    switch (this.cfg.fencing) {
-      case 'none':
-        this.promoteAfter(this.cfg.promotionTime, old, rec, cand);
-        return;
-      case 'lease': {
-        // Wait out the longest lease the old primary may hold: it stops writing by then on its own.
-        const wait = Math.max(0, this.lastPingSentUs + this.cfg.leaseDuration - now);
-        this.o.events.trace({ tUs: now, event: 'fence-lease-wait', waitMs: wait / 1000 });
-        this.promoteAfter(wait + this.cfg.promotionTime, old, rec, cand);
-        return;
-      }
-      case 'stonith':
-        sched.after(this.cfg.stonithDelay, () => {
-          if (this.o.stonithRng.next() < this.o.stonithFailureProbability()) {
-            this.o.events.trace({ tUs: sched.now, event: 'stonith-failed', region: this.o.regionIds[old.region] });
-            this.fence(old, rec, cand); // retry: never promote without a confirmed fence
-            return;
-          }
-          old.stop('off', sched.now);
-          this.stonithed.add(old.region);
-          this.o.stateChanged(old.region);
-          this.o.events.trace({ tUs: sched.now, event: 'stonith', region: this.o.regionIds[old.region] });
-          this.promoteAfter(this.cfg.promotionTime, old, rec, cand);
-        }, undefined);
-        return;
-    }
+    this.fencing.fence(old, (waitUs) => this.promoteAfter(waitUs + this.cfg.promotionTime, old, rec, cand));
   }
 
   private promoteAfter(delayUs: number, old: DbNode, rec: FailoverRecord, cand: DbNode): void {
@@ -243,14 +199,14 @@ export class FailoverController {
       if (!Number.isNaN(old.wal.get(i, 'ackUs'))) this.o.events.writeAbandoned(old.wal.get(i, 'rowId'), old.wal.get(i, 'writeId'));
     }
     topo.closeChannels(old.region);
-    this.leaseUntilUs[cand.region] = now + this.cfg.leaseDuration;
+    this.detector.promoted(cand.region, now);
     // Replicas the controller reaches follow the new primary now; the rest rejoin later.
     for (const n of topo.nodes) if (n !== cand && n !== old && n.isUp && this.reachable(n.region)) this.rejoin.repoint(n, cand, rec.tally, false);
     topo.openChannels(cand).forEach((ch) => {
       if (ch.target.epoch !== epoch || this.rebuilding.has(ch.target.region)) ch.close();
     });
     topo.repoint(cand.region);
-    this.lastPongUs = now;
+    this.detector.lastPongUs = now;
     rec.completedAtUs = now;
     rec.epoch = epoch;
     this.failovers.push(rec);

@@ -25,8 +25,7 @@
 // `dropPending` from its own apply stage and verbs); broker partitions and
 // delivery times (sim/db/broker.ts); shipping, resends and acknowledgements
 // (sim/db/channel.ts).
-import type { DbNode } from './node.ts';
-import type { WalRecord } from './wal.ts';
+import type { Wal, WalRecord } from './wal.ts';
 
 /** When one apply runs on the node's apply server, µs. */
 export interface ApplyTimes {
@@ -48,7 +47,24 @@ export interface CdcSlot extends ApplyTimes {
   prevVersion: number;
 }
 
-export class CdcReceiver {
+/**
+ * What the receiver needs of its node (sim/db/node.ts's DbNode): its WAL,
+ * rows, watermarks and apply server. Declared here so the receiver does not
+ * import the node that owns it.
+ */
+export interface CdcHost<N> {
+  receivedLsn: number;
+  readonly wal: Wal;
+  readonly appliedIndex: number;
+  readonly rowVersion: Float64Array;
+  readonly applyFactor: number;
+  /** Queues one apply on the node's FIFO apply server; fills in its times. */
+  queueApply(nowUs: number, into: ApplyTimes): void;
+  /** Called for each change when it becomes visible. */
+  readonly onVisible: ((node: N, rec: WalRecord, doneUs: number) => void) | undefined;
+}
+
+export class CdcReceiver<N extends CdcHost<N>> {
   /** True once the node has received a CDC change (its apply queue is this receiver's, not the WAL). */
   private on = false;
   private gen = 0;
@@ -65,7 +81,7 @@ export class CdcReceiver {
   /** `ahead` is pruned of changes now in the WAL when it grows past this. */
   private aheadPruneAt = 1024;
 
-  constructor(private readonly node: DbNode) {}
+  constructor(private readonly node: N) {}
 
   /** True once the node has received a CDC batch: its apply server then serves this receiver's queue. */
   get active(): boolean {

@@ -71,7 +71,7 @@ export class DbNode {
   /** CDC deliveries waiting in the (durable) broker while the node is not up; run on resume. */
   private parked: Array<() => void> = [];
   /** Resequences CDC row changes (a CDC channel's target); inactive until the first CDC batch. */
-  readonly cdc: CdcReceiver = new CdcReceiver(this);
+  readonly cdc: CdcReceiver<DbNode> = new CdcReceiver<DbNode>(this);
 
   constructor(opts: NodeOptions) {
     this.region = opts.region;

@@ -20,17 +20,9 @@
 // `concurrent`); the ids it still holds are listed to the table's
 // compaction through `visitWrites`.
 import type { Op } from '../workload/op.ts';
-import type { CommitRef, RunEvents } from './events.ts';
+import type { CommitRef, RunEvents, WriteOrder } from './events.ts';
 
-/** The order the counter judges writes in (active-active: sim/db/conflict.ts's WriteTable). */
-export interface WriteOrder {
-  /** Write a beats write b under last-writer-wins (anything beats 0). */
-  beats(a: number, b: number): boolean;
-  /** Neither write happened before the other. */
-  concurrent(a: number, b: number): boolean;
-  /** Registers a visitor of the write ids a holder still refers to (for compaction). */
-  addHolder(visit: (mark: (id: number) => void) => void): void;
-}
+export type { WriteOrder } from './events.ts';
 
 export interface ConflictCounterOptions {
   rowCount: number;

@@ -80,6 +80,60 @@ export interface RunEvents {
   trace(e: TraceEvent): void;
 }
 
+/** A read's verdict (SPEC §2). */
+export interface ReadVerdict {
+  stale: boolean;
+  stalenessUs: number;
+  versionsBehind: number;
+  ryw: boolean;
+  monotonic: boolean;
+  /**
+   * t-visibility (SPEC §6), from judges that report it: read start − the ack
+   * of the latest write to the row acknowledged before the read began (−1:
+   * none), and whether the read reflects that write.
+   */
+  tUs?: number;
+  consistent?: boolean;
+}
+
+/** Judges reads against the acknowledged writes it has heard of (staleness and session checkers). */
+export interface ReadJudge {
+  /** `session`'s write to `row`, creating `version`, was acknowledged at `ackUs`. */
+  onAck(session: number, row: number, version: number, ackUs: number): void;
+  /** A read by `session` in `region` of `row` that began at `startUs` returned `version`. */
+  onRead(region: number, session: number, row: number, version: number, startUs: number): ReadVerdict;
+  /** True when the verdicts carry t-visibility (`tUs`, `consistent`): the summary then reports it. */
+  readonly visibility?: boolean;
+}
+
+/** What a read reflects: the topology's staleness oracle (SPEC §2). */
+export type StalenessOracle =
+  /** Write ids order versions; `minVisible(row)` is the lowest version of the row any copy shows. */
+  | { kind: 'versions'; minVisible: (row: number) => number }
+  /** Writers resolve conflicts; `reflects(r, row, w)`: region r shows write w or one that displaces it. */
+  | { kind: 'reflects'; reflects: (region: number, row: number, w: number) => boolean }
+  /** The topology's own read judge (leaderless: a read is judged by the answer its coordinator assembled). */
+  | { kind: 'judge'; judge: ReadJudge };
+
+/** The order the conflict counter judges writes in (active-active: sim/db/conflict.ts's WriteTable; leaderless: its write facts). */
+export interface WriteOrder {
+  /** Write a beats write b under last-writer-wins (anything beats 0). */
+  beats(a: number, b: number): boolean;
+  /** Neither write happened before the other. */
+  concurrent(a: number, b: number): boolean;
+  /** Registers a visitor of the write ids a holder still refers to (for compaction). */
+  addHolder(visit: (mark: (id: number) => void) => void): void;
+}
+
+/** What a topology asks the measurement to judge. */
+export interface MeasureSpec {
+  oracle: StalenessOracle;
+  /** Epochs and promotions: acks go through the ledger (divergent writes of a zombie primary, RPO). */
+  epochs: boolean;
+  /** Concurrent writers: conflicts and lost updates, judged in the write table's order. */
+  conflicts?: { writes: WriteOrder; lww: (table: number) => boolean } | undefined;
+}
+
 type Handlers = { [K in keyof RunEvents]: Array<RunEvents[K]> };
 const NAMES: ReadonlyArray<keyof RunEvents> = [
   'writeInvoked', 'writeAcked', 'writeFailed', 'readServed', 'readFailed', 'applied', 'replicaApplied', 'lagSample', 'lagAlert',

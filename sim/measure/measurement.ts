@@ -4,9 +4,8 @@
 // (`MeasureSpec`): its staleness oracle, whether it has epochs (RPO and
 // split-brain through the ledger), and whether concurrent writers can
 // conflict.
-import type { WriteOrder } from './conflicts.ts';
 import type { Op } from '../workload/op.ts';
-import type { CommitRef, EventHub, RunEvents } from './events.ts';
+import type { CommitRef, EventHub, MeasureSpec, RunEvents } from './events.ts';
 import type { TraceWriter } from './history.ts';
 import { Recorder, type ReadJudge } from './recorder.ts';
 import { Ledger } from './ledger.ts';
@@ -14,23 +13,7 @@ import { VersionJudge } from './judges.ts';
 import { ReplicaStaleness } from './replica-staleness.ts';
 import { ConflictCounter } from './conflicts.ts';
 
-/** What a read reflects: the topology's staleness oracle (SPEC §2). */
-export type StalenessOracle =
-  /** Write ids order versions; `minVisible(row)` is the lowest version of the row any copy shows. */
-  | { kind: 'versions'; minVisible: (row: number) => number }
-  /** Writers resolve conflicts; `reflects(r, row, w)`: region r shows write w or one that displaces it. */
-  | { kind: 'reflects'; reflects: (region: number, row: number, w: number) => boolean }
-  /** The topology's own read judge (leaderless: a read is judged by the answer its coordinator assembled). */
-  | { kind: 'judge'; judge: ReadJudge };
-
-/** What a topology asks the measurement to judge. */
-export interface MeasureSpec {
-  oracle: StalenessOracle;
-  /** Epochs and promotions: acks go through the ledger (divergent writes of a zombie primary, RPO). */
-  epochs: boolean;
-  /** Concurrent writers: conflicts and lost updates, judged in the write table's order. */
-  conflicts?: { writes: WriteOrder; lww: (table: number) => boolean } | undefined;
-}
+export type { MeasureSpec, StalenessOracle } from './events.ts';
 
 export interface MeasurementOptions {
   regionCount: number;
@@ -48,6 +31,8 @@ export class Measurement {
   readonly ledger: Ledger;
   readonly conflicts: ConflictCounter | undefined;
   readonly judge: ReadJudge;
+  private readonly epochs: boolean;
+  private readonly filtered: ReadonlySet<number>;
 
   constructor(o: MeasurementOptions, spec: MeasureSpec) {
     const oracle = spec.oracle;
@@ -71,16 +56,15 @@ export class Measurement {
     this.filtered = o.filtered;
   }
 
-  private readonly epochs: boolean;
-  private readonly filtered: ReadonlySet<number>;
-
   /** Subscribes every part to the run's events. */
   subscribeTo(hub: EventHub): void {
     const { recorder, ledger, epochs, filtered } = this;
+    // The ledger judges an ack first: whether it is divergent decides, inside the measurement,
+    // whether the recorder's read judge takes it as a yardstick.
     const acks: Pick<RunEvents, 'writeAcked'> = {
       writeAcked(op: Op, ackUs: number, c: CommitRef): void {
         // A zombie primary's writes are divergent (split-brain), and filtered tables are not
-        // replicated: neither is a yardstick for replication staleness.
+        // replicated (see README, "Replication filters"): neither is a yardstick for staleness.
         const divergent = epochs && ledger.acked(c.node, c.lsn, c.version, ackUs, c.commitUs, c.epoch, op.bytes);
         recorder.acked(op, ackUs, c.version, !divergent && !filtered.has(op.table));
       },

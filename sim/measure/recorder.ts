@@ -7,6 +7,7 @@
 // for the per-second chart series.
 import { LatencyHistogram, round3 } from './histogram.ts';
 import type { Op } from '../workload/op.ts';
+import type { ReadJudge } from './events.ts';
 import { Visibility } from './visibility.ts';
 
 /** Per-second series: a growable Float64Array indexed by second. */
@@ -45,31 +46,7 @@ export interface ChannelStats {
   lagSeries: SecondSeries;
 }
 
-/** A read's verdict (SPEC §2). */
-export interface ReadVerdict {
-  stale: boolean;
-  stalenessUs: number;
-  versionsBehind: number;
-  ryw: boolean;
-  monotonic: boolean;
-  /**
-   * t-visibility (SPEC §6), from judges that report it: read start − the ack
-   * of the latest write to the row acknowledged before the read began (−1:
-   * none), and whether the read reflects that write.
-   */
-  tUs?: number;
-  consistent?: boolean;
-}
-
-/** Judges reads against the acknowledged writes it has heard of (staleness and session checkers). */
-export interface ReadJudge {
-  /** `session`'s write to `row`, creating `version`, was acknowledged at `ackUs`. */
-  onAck(session: number, row: number, version: number, ackUs: number): void;
-  /** A read by `session` in `region` of `row` that began at `startUs` returned `version`. */
-  onRead(region: number, session: number, row: number, version: number, startUs: number): ReadVerdict;
-  /** True when the verdicts carry t-visibility (`tUs`, `consistent`): the summary then reports it. */
-  readonly visibility?: boolean;
-}
+export type { ReadJudge, ReadVerdict } from './events.ts';
 
 export interface RecorderOptions {
   regionCount: number;

@@ -142,9 +142,10 @@ const ReplicationSchema = z
     applyTime: DurationDist().prefault({ dist: 'exponential', mean: '50us' }).describe('Time a replica takes to apply one write. Default exponential, mean 50us.'),
     filters: z.array(z.string()).max(1000).default([]).describe('Tables excluded from shipping (e.g. audit logs). Default none.'),
     semiSyncTimeout: Duration().optional().describe('semi-sync only: after waiting this long for replica acks the primary falls back to async for that commit (MySQL rpl_semi_sync_source_timeout). Default: never (writes block).'),
-    cdcDelay: DurationDist().prefault({ dist: 'exponential', mean: '20ms' }).describe('cdc only: the log broker\'s extra hop delay, per row change (single-primary) or per batch (active-active). Default exponential, mean 20ms.'),
-    cdcPartitions: z.number().int().min(1).max(4096).default(8).describe('cdc only (single-primary): log broker partitions; a row\'s changes go to partition rowId mod cdcPartitions and stay in order there. Default 8.'),
-    cdcThroughput: Rate().refine((r) => r > 0, 'cdcThroughput must be positive').prefault('50000/s').describe('cdc only (single-primary): row changes each broker partition delivers per second. Default 50000/s.'),
+    cdcDelay: DurationDist().prefault({ dist: 'exponential', mean: '20ms' }).describe('cdc only: the log broker\'s extra hop delay, drawn per row change. Default exponential, mean 20ms.'),
+    cdcPartitions: z.number().int().min(1).max(4096).default(8).describe('cdc only: log broker partitions per channel; a row\'s changes go to partition rowId mod cdcPartitions and stay in order there. Default 8.'),
+    cdcThroughput: Rate().refine((r) => r > 0, 'cdcThroughput must be positive').prefault('50000/s').describe('cdc only: row changes each broker partition delivers per second. Default 50000/s.'),
+    walRetention: Size().refine((b) => b > 0, 'walRetention must be positive').optional().describe('WAL each node keeps for replicas that lag (like wal_keep_size): older WAL is trimmed, and a replica that needs it must be rebuilt from a snapshot. Default per topology: 16MB single-primary, 256MB active-active (kept per origin for its peers); region-pinned replicates nothing.'),
   })
   .describe('How writes reach replicas.');
 

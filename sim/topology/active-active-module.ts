@@ -31,7 +31,7 @@ export const activeActiveModule: TopologyModule = {
       mergeTables, filtered: ctx.filtered, policy: sc.topology.conflict,
       shipIntervalUs: repl.shipInterval, clientTimeoutUs: sc.workload.clientTimeout, applyTime: compileDist(repl.applyTime),
       cdc: repl.channel === 'cdc' ? { delay: compileDist(repl.cdcDelay), partitions: repl.cdcPartitions, throughputPerS: repl.cdcThroughput } : undefined,
-      walRetentionBytes: ACTIVE_ACTIVE_WAL_RETENTION_BYTES, workload: ctx.workload, events: ctx.events, writes,
+      walRetentionBytes: repl.walRetention ?? ACTIVE_ACTIVE_WAL_RETENTION_BYTES, workload: ctx.workload, events: ctx.events, writes,
     });
     const run: MultiWriterParts = {
       write: (op) => aa.write(op),

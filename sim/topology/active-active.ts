@@ -21,7 +21,8 @@
 // visible ahead of it is remembered in `visibleAhead` until it catches up.
 //
 // Owns: commit, acks, channels and their shipping ticker, apply-time
-// resolution, reads, and the write table's clean-up. Does not own faults
+// resolution, reads. Does not own the write table's clean-up
+// (write-retirement.ts; it only lists the ids it still refers to), faults
 // (assembly) or metrics (sim/measure: it reports through run events, and the
 // checkers list the write ids they hold to the write table themselves).
 import type { Scheduler } from '../core/scheduler.ts';
@@ -34,7 +35,8 @@ import { DbNode } from '../db/node.ts';
 import type { Wal, WalRecord } from '../db/wal.ts';
 import { Broker } from '../db/broker.ts';
 import { Channel } from '../db/channel.ts';
-import { WriteTable, type ConflictPolicy } from '../db/conflict.ts';
+import type { WriteTable, ConflictPolicy } from '../db/conflict.ts';
+import { WriteRetirement } from './write-retirement.ts';
 import type { Op, Topology, Workload } from '../workload/workload.ts';
 import type { CommitRef, RunEvents } from '../measure/events.ts';
 
@@ -67,9 +69,6 @@ interface Ack extends CommitRef {
   op: Op;
 }
 
-/** Window size (write ids) at which the ship ticker starts looking for stable writes to retire. */
-const COMPACT_CHECK_WINDOW = 1 << 16;
-
 export class ActiveActive implements Topology {
   readonly origins: DbNode[];
   /** inbound[r][s]: region r's applier of source s (undefined for s = r). */
@@ -90,8 +89,9 @@ export class ActiveActive implements Topology {
   private readonly draining: boolean[];
   /** Acknowledgements scheduled, not yet run (their write ids stay referenced). */
   private readonly inFlight = new Set<Ack>();
-  /** Every write id below this is applied in every region (see `compactWrites`). */
-  private stableId = 1;
+  /** Retires writes every region has applied from the write table. */
+  private readonly retirement: WriteRetirement;
+  private readonly visitLiveBound = (mark: (id: number) => void) => this.visitLive(mark);
   private readonly appliedBound = (node: DbNode, wal: Wal, i: number, doneUs: number) => this.remoteApplied(node, wal, i, doneUs);
   private readonly prefixBound = (node: DbNode, wal: Wal, i: number) => this.prefixApplied(node.region, wal.get(i, 'writeId'));
   private readonly visibleBound = (node: DbNode, rec: WalRecord, doneUs: number) => this.becameVisible(node, rec.writeId, rec.rowId, rec.origin, rec.commitUs, doneUs, false);
@@ -117,6 +117,7 @@ export class ActiveActive implements Topology {
     this.hlc = o.clocks.map((c) => new Hlc(c));
     this.originSeq = o.regionIds.map(() => 0);
     this.draining = o.regionIds.map(() => false);
+    this.retirement = new WriteRetirement(o.writes, this.applied);
     for (let s = 0; s < n; s++)
       for (let r = 0; r < n; r++) {
         const target = this.inbound[r]?.[s];
@@ -147,40 +148,14 @@ export class ActiveActive implements Topology {
   private shipTick(): void {
     for (const ch of this.channels) ch.ship();
     this.trimWals();
-    this.compactWrites();
+    this.retirement.retire(this.writeSeq, this.visitLiveBound);
     this.o.sched.after(this.o.shipIntervalUs, this.tickBound, undefined);
   }
 
-  /**
-   * Keeps the write table bounded. A write is stable once every region has
-   * applied it (its origin's sequence is ≤ every region's applied prefix for
-   * that origin; `applied` only grows). A stable write is never applied
-   * again, so only long-lived references can still ask about it: the rows'
-   * held versions, acknowledgements in flight, and what the measurement's
-   * checkers hold (they list it to the write table as its holders). Those
-   * are marked live; every other stable
-   * write is dropped. Write ids from one origin are stable in sequence order,
-   * so scanning from the window's start stops at the first unstable one.
-   */
-  private compactWrites(): void {
-    const { writes } = this.o;
-    if (writes.windowSize < COMPACT_CHECK_WINDOW) return;
-    let stable = this.stableId;
-    const end = this.writeSeq + 1;
-    while (stable < end) {
-      const s = writes.slot(stable);
-      const origin = writes.origin[s] as number;
-      const seq = writes.seq[s] as number;
-      let everywhere = true;
-      for (let r = 0; r < this.n; r++) if (((this.applied[r] as Float64Array)[origin] as number) < seq) { everywhere = false; break; }
-      if (!everywhere) break;
-      stable++;
-    }
-    this.stableId = stable;
-    writes.compact(stable, (mark) => {
-      for (const rows of this.rows) for (let i = 0; i < rows.length; i++) mark(rows[i] as number);
-      for (const a of this.inFlight) mark(a.version);
-    });
+  /** Every id the topology still refers to: rows' held versions, acknowledgements in flight (see write-retirement.ts). */
+  private visitLive(mark: (id: number) => void): void {
+    for (const rows of this.rows) for (let i = 0; i < rows.length; i++) mark(rows[i] as number);
+    for (const a of this.inFlight) mark(a.version);
   }
 
   private trimWals(): void {
@@ -322,7 +297,7 @@ export class ActiveActive implements Topology {
   reflects(r: number, row: number, w: number): boolean {
     const { writes } = this.o;
     // A write the table dropped was applied in every region before it was retired (see
-    // `compactWrites`), and applied writes stay reflected: versions only move up the LWW order.
+    // write-retirement.ts), and applied writes stay reflected: versions only move up the LWW order.
     if (!writes.known(w)) return true;
     if (this.o.mergeTables[this.o.tableOf(row)]) {
       const ws = writes.slot(w);

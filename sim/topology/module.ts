@@ -28,8 +28,7 @@ import type { KeySpace } from '../workload/keys.ts';
 import type { Topology } from '../workload/op.ts';
 import type { Workload } from '../workload/workload.ts';
 import type { Monitor } from '../control/monitor.ts';
-import type { RunEvents } from '../measure/events.ts';
-import type { MeasureSpec } from '../measure/measurement.ts';
+import type { MeasureSpec, RunEvents } from '../measure/events.ts';
 import type { TimelineSegment } from '../measure/summary-types.ts';
 
 export type TopologyKind = Scenario['topology']['kind'];
@@ -80,6 +79,14 @@ export interface FaultHooks {
   heldDown?(r: number): boolean;
   /** Region r's nodes restarted (crash or outage over): e.g. let them rejoin at once. */
   back?(r: number): void;
+  /** The directed link from → to was cut / healed (nested cuts count; `net.isUp` says the state). */
+  cut?(from: number, to: number): void;
+  healed?(from: number, to: number): void;
+  /** Region r's nodes were paused / resumed (after the assembly stopped or resumed them). */
+  paused?(r: number): void;
+  resumed?(r: number): void;
+  /** Region r's wall clock jumped by `byUs`. */
+  clockJumped?(r: number, byUs: number): void;
 }
 
 /** One topology, assembled for one run. */

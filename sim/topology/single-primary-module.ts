@@ -31,7 +31,7 @@ export const singlePrimaryModule: TopologyModule = {
       sched, rng, net, scenario: sc, nodes, workload: ctx.workload, events, filtered: ctx.filtered, primary,
       cdcDelay: compileDist(sc.topology.replication.cdcDelay),
       leaseValid: (node) => controller?.leaseValid(node) ?? true,
-      walRetentionBytes: SINGLE_PRIMARY_WAL_RETENTION_BYTES,
+      walRetentionBytes: sc.topology.replication.walRetention ?? SINGLE_PRIMARY_WAL_RETENTION_BYTES,
     });
     if (sc.failover.mode !== 'none' && n > 1) {
       const ctl = sc.failover.controller !== undefined ? idx(sc.failover.controller) : primary === 0 ? 1 : 0;
@@ -47,7 +47,7 @@ export const singlePrimaryModule: TopologyModule = {
     const c = controller;
     return {
       write: (op) => sp.write(op),
-      read: (op) => sp.read(op),
+      read: (op) => sp.routing.read(op),
       nodesOf: (r) => [sp.node(r)],
       channels: () => sp.currentChannels(),
       monitored: true,

@@ -1,14 +1,13 @@
 // Single-primary topology: one primary region takes all writes; the other
 // regions hold read replicas fed by replication channels.
 //
-// Owns: the commit path (WAL append, async / semi-sync / sync acks), the
-// channels from the primary to each replica and their shipping ticker,
-// client routing (each region's router caches the primary's address for
-// dnsTtl; reads go local or to the primary, with read-your-writes
-// strategies), and the verbs failover uses (sim/control/verbs.ts): promote,
+// Owns: the commit path (WAL append, async / semi-sync / sync acks and their
+// waiters), the channels from the primary to each replica, their shipping
+// ticker and WAL trimming, and the verbs failover uses (sim/control/verbs.ts): promote,
 // demote, repoint DNS, open / close / attach channels. Epoch, roles, fencing,
 // DNS and channels are private to it. Does not own failure detection
-// (sim/control) or metrics (sim/measure: it reports through run events).
+// (sim/control), client routing and reads (routing.ts), or metrics
+// (sim/measure: it reports through run events).
 import type { Scheduler } from '../core/scheduler.ts';
 import type { RngRoot } from '../core/rng.ts';
 import type { Network } from '../world/network.ts';
@@ -21,6 +20,7 @@ import type { Sampler } from '../core/distributions.ts';
 import type { RunEvents } from '../measure/events.ts';
 import type { PrimaryControl } from '../control/verbs.ts';
 import { PrimaryDns } from './dns.ts';
+import { Routing } from './routing.ts';
 
 type Mode = Scenario['topology']['replication']['mode'];
 
@@ -32,12 +32,6 @@ interface WriteReply {
   lsn: number;
   epoch: number;
   commitUs: number;
-}
-
-interface ReadReply {
-  op: Op;
-  node: DbNode;
-  version: number;
 }
 
 interface Waiter {
@@ -88,20 +82,14 @@ export class SinglePrimary implements Topology, PrimaryControl {
   private readonly semiSyncTimeoutUs: number | undefined;
   /** semi-sync fell back to async after a timeout (MySQL behaviour), per node. */
   private readonly semiSyncDegraded: boolean[];
-  private readonly rywStrategy: Scenario['topology']['reads']['readYourWrites']['strategy'];
-  private readonly rywTtlUs: number;
-  private readonly rywTimeoutUs: number;
-  private readonly routing: 'local' | 'primary';
 
   private readonly writeReplyBound = (r: WriteReply) => this.writeReplyArrived(r);
   private readonly writeRequestBound = (r: { op: Op; node: DbNode }) => this.writeArrived(r.op, r.node);
-  private readonly readRequestBound = (r: { op: Op; node: DbNode }) => this.readArrived(r.op, r.node);
-  private readonly readReplyBound = (r: ReadReply) => this.o.workload.readServed(r.op, r.version, this.o.sched.now);
-  private readonly timeoutBound = (t: { op: Op; node: DbNode }) => this.timedOut(t.op, t.node);
   /** A request or its answer was lost in the network: the client will time out. */
-  private readonly lostBound = (t: { op: Op; node: DbNode }) => this.armTimeout(t.op, t.node);
+  private readonly lostBound = (t: { op: Op; node: DbNode }) => this.routing.armTimeout(t.op, t.node);
+  /** Client routing: DNS caches, timeouts, reads. */
+  readonly routing: Routing;
   private readonly tickBound = () => this.shipTick();
-  private readonly sessionLsnBound = (r: { op: Op; deadlineUs: number }) => this.sessionLsnRead(r.op, r.deadlineUs);
   private readonly semiSyncTimeoutBound = (w: Waiter) => this.semiSyncTimedOut(w);
   /** Channels opened so far per "source->target/epoch" (a rejoin may reopen one; RNG stream names stay unique). */
   private readonly opened = new Map<string, number>();
@@ -113,13 +101,10 @@ export class SinglePrimary implements Topology, PrimaryControl {
     this.syncReplicas = sc.topology.replication.syncReplicas;
     this.shipIntervalUs = sc.topology.replication.shipInterval;
     this.semiSyncTimeoutUs = sc.topology.replication.semiSyncTimeout;
-    this.rywStrategy = sc.topology.reads.readYourWrites.strategy;
-    this.rywTtlUs = sc.topology.reads.readYourWrites.ttl;
-    this.rywTimeoutUs = sc.topology.reads.readYourWrites.timeout;
-    this.routing = sc.topology.reads.routing;
     this.fenced = o.nodes.map(() => false);
     this.semiSyncDegraded = o.nodes.map(() => false);
     this.dns = new PrimaryDns(o.nodes.length, o.primary, sc.failover.dnsTtl);
+    this.routing = new Routing({ sched: o.sched, net: o.net, scenario: sc, nodes: o.nodes, workload: o.workload, filtered: o.filtered, dns: this.dns });
     for (const n of o.nodes) n.epoch = this.currentEpoch;
     const p = this.node(o.primary);
     p.role = 'primary';
@@ -247,48 +232,23 @@ export class SinglePrimary implements Topology, PrimaryControl {
     for (const ch of this.channels.get(node.region) ?? []) ch.ship();
   }
 
-  // --- routing ------------------------------------------------------------------
-
-  /** The primary as region `r`'s router sees it now (cached DNS). */
-  resolve(r: number): number {
-    return this.dns.resolve(r, this.o.sched.now);
-  }
-
-  /** A request to the cached primary failed: re-resolve now. */
-  invalidate(r: number, failed: number): void {
-    this.dns.invalidate(r, failed, this.o.sched.now);
-  }
-
   // --- writes -------------------------------------------------------------------
 
+  read(op: Op): void {
+    this.routing.read(op);
+  }
+
   write(op: Op): void {
-    const target = this.node(this.resolve(op.region));
+    const target = this.node(this.routing.resolve(op.region));
     if (target.region === op.region) this.writeArrived(op, target);
     else this.o.net.datagram(op.region, target.region, this.writeRequestBound, { op, node: target }, this.lostBound);
-  }
-
-  /**
-   * The client gives up at invoke + clientTimeout if no answer comes by then,
-   * and re-resolves the primary. Armed only when an answer is in doubt
-   * (request or reply lost, node paused or powered off, sync wait), so the
-   * normal path costs no timer event.
-   */
-  private armTimeout(op: Op, node: DbNode): void {
-    this.o.sched.at(op.invokeUs + this.o.scenario.workload.clientTimeout, this.timeoutBound, { op, node });
-  }
-
-  private timedOut(op: Op, node: DbNode): void {
-    if (op.done) return;
-    this.invalidate(op.region, node.region);
-    if (op.write) this.o.workload.writeFailed(op);
-    else this.o.workload.readFailed(op);
   }
 
   private writeArrived(op: Op, node: DbNode): void {
     if (node.status === 'up') return this.commit(op, node);
     // A crashed host's OS refuses the connection at once; a powered-off one is silent.
     if (node.status === 'crashed') return this.replyWrite(op, node, false, 0, 0);
-    this.armTimeout(op, node);
+    this.routing.armTimeout(op, node);
     node.whenRunning(() => this.commit(op, node));
   }
 
@@ -310,7 +270,7 @@ export class SinglePrimary implements Topology, PrimaryControl {
     if (needsWait && (this.channels.get(node.region)?.length ?? 0) > 0) {
       const w: Waiter = { op, node, lsn, version, epoch: node.epoch, commitUs: now };
       this.waiters.push(w);
-      this.armTimeout(op, node);
+      this.routing.armTimeout(op, node);
       if (this.semiSyncTimeoutUs !== undefined && this.mode === 'semi-sync' && this.waiters.length - this.waiterHead === 1) {
         this.o.sched.after(this.semiSyncTimeoutUs, this.semiSyncTimeoutBound, w);
       }
@@ -324,21 +284,10 @@ export class SinglePrimary implements Topology, PrimaryControl {
   private replyWrite(op: Op, node: DbNode, ok: boolean, version: number, lsn: number, commitUs?: number): void {
     const r: WriteReply = { op, node, ok, version, lsn, epoch: node.epoch, commitUs: commitUs ?? this.o.sched.now };
     if (node.region === op.region) {
-      this.writeReplyArrivedAt(r, this.localAnswerUs(op));
+      this.writeReplyArrivedAt(r, this.routing.localAnswerUs(op));
     } else {
       this.o.net.datagram(node.region, op.region, this.writeReplyBound, r, this.lostBound);
     }
-  }
-
-  /**
-   * When a same-region answer reaches the client: the request's half of the
-   * intra-region round trip is folded into the serve time (served at invoke),
-   * so the client sees at least the full intra-region RTT.
-   */
-  private localAnswerUs(op: Op): number {
-    const half = this.o.net.rttUs(op.region, op.region) / 2;
-    const now = this.o.sched.now;
-    return Math.max(now, op.invokeUs + half) + half;
   }
 
   private writeReplyArrived(r: WriteReply): void {
@@ -348,7 +297,7 @@ export class SinglePrimary implements Topology, PrimaryControl {
   private writeReplyArrivedAt(r: WriteReply, atUs: number): void {
     const { op, node } = r;
     if (!r.ok) {
-      this.invalidate(op.region, node.region);
+      this.routing.invalidate(op.region, node.region);
       this.o.workload.writeFailed(op);
       return;
     }
@@ -407,80 +356,5 @@ export class SinglePrimary implements Topology, PrimaryControl {
     this.semiSyncDegraded[w.node.region] = true;
     this.o.events.trace({ tUs: this.o.sched.now, event: 'semi-sync-fallback', region: w.node.region });
     this.releaseWaiters();
-  }
-
-  // --- reads --------------------------------------------------------------------
-
-  read(op: Op): void {
-    const local = this.node(op.region);
-    const strategy = this.rywStrategy;
-    let toPrimary = this.routing === 'primary' || strategy === 'primary' || this.o.filtered.has(op.table) || !(local.isUp || local.isPaused);
-    if (!toPrimary && strategy === 'wrote-recently') {
-      toPrimary = op.invokeUs - (this.o.workload.sessions.lastWriteUs[op.session] as number) < this.rywTtlUs;
-    }
-    if (!toPrimary && strategy === 'session-lsn' && local.role !== 'primary') {
-      this.sessionLsnRead(op, op.invokeUs + this.rywTimeoutUs);
-      return;
-    }
-    this.readAt(op, toPrimary ? this.node(this.resolve(op.region)) : local);
-  }
-
-  /** session-lsn: serve locally once the replica has applied the session's last write, else fall back to the primary. */
-  private sessionLsnRead(op: Op, deadlineUs: number): void {
-    const local = this.node(op.region);
-    const s = this.o.workload.sessions;
-    const needLsn = s.lastWriteLsn[op.session] as number;
-    const needEpoch = s.lastWriteEpoch[op.session] as number;
-    const now = this.o.sched.now;
-    if (needEpoch < 0) return this.readAt(op, local);
-    if (local.isUp && local.epoch === needEpoch) {
-      local.advance(now);
-      if (local.appliedLsn >= needLsn) return this.readAt(op, local);
-      if (local.receivedLsn >= needLsn) {
-        const idx = local.wal.indexAfterLsn(needLsn - 1);
-        const done = idx < local.wal.endIndex ? local.appliedByUs(idx) : now;
-        if (done <= deadlineUs) {
-          this.o.sched.at(done, this.sessionLsnBound, { op, deadlineUs });
-          return;
-        }
-      } else if (now < deadlineUs) {
-        this.o.sched.at(Math.min(deadlineUs, now + Math.max(1000, this.shipIntervalUs)), this.sessionLsnBound, { op, deadlineUs });
-        return;
-      }
-    }
-    this.readAt(op, this.node(this.resolve(op.region)));
-  }
-
-  private readAt(op: Op, node: DbNode): void {
-    if (node.region === op.region) {
-      if (node.status === 'up') return this.serveRead(op, node);
-      if (node.status !== 'paused') return this.o.workload.readFailed(op);
-      this.armTimeout(op, node);
-      node.whenRunning(() => this.serveRead(op, node));
-    } else {
-      this.o.net.datagram(op.region, node.region, this.readRequestBound, { op, node }, this.lostBound);
-    }
-  }
-
-  private readArrived(op: Op, node: DbNode): void {
-    if (node.status === 'up') return this.serveRead(op, node);
-    if (node.status === 'crashed') {
-      // Refused at once (the client learns it without waiting for its timeout).
-      this.invalidate(op.region, node.region);
-      return this.o.workload.readFailed(op);
-    }
-    this.armTimeout(op, node);
-    node.whenRunning(() => this.serveRead(op, node)); // paused: held; off: silence
-  }
-
-  private serveRead(op: Op, node: DbNode): void {
-    const now = this.o.sched.now;
-    node.advance(now);
-    const version = node.rowVersion[op.row] as number;
-    if (node.region === op.region) {
-      this.o.workload.readServed(op, version, this.localAnswerUs(op));
-    } else {
-      this.o.net.datagram(node.region, op.region, this.readReplyBound, { op, node, version }, this.lostBound);
-    }
   }
 }

@@ -9,7 +9,11 @@ import { compileDist } from '../core/distributions.ts';
 import type { Fault } from '../scenario/schema.ts';
 import type { FaultWindow } from '../measure/summary-types.ts';
 
-/** The verbs faults may use. Implemented by the assembled world (sim/run.ts). */
+/**
+ * The verbs faults may use. Implemented once, for every topology, by the run
+ * assembly (sim/run.ts), which stops, resumes and slows the topology's nodes
+ * and calls its fault hooks (sim/topology/module.ts).
+ */
 export interface FaultVerbs {
   /** Cuts the directed link from → to (nested cuts count). */
   cut(from: number, to: number): void;

@@ -2,8 +2,7 @@
 // root, the regions' wall clocks, the network between them, and the key
 // space the workload draws from. Built once per run from the scenario; the
 // topology, workload, control and measurement pieces are assembled on top
-// (sim/run.ts for single-primary, sim/topology/assemble-multi.ts for the
-// others). Knows nothing of replication.
+// (sim/run.ts, for every topology). Knows nothing of replication.
 import { Scheduler } from '../core/scheduler.ts';
 import { RngRoot } from '../core/rng.ts';
 import { compileDist } from '../core/distributions.ts';

@@ -16,7 +16,7 @@
 // Per row, acknowledged writes are kept until every replica reflects them.
 // Like the other judges it reads the model's state (the replicas, through
 // the topology's `everywhere`) and the writes' facts, and never changes them.
-import type { ReadJudge, ReadVerdict } from '../../measure/recorder.ts';
+import type { ReadJudge, ReadVerdict } from '../../measure/events.ts';
 import type { Leaderless, ReadAnswer } from './leaderless.ts';
 import { compareVersion } from './store.ts';
 

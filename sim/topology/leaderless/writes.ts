@@ -5,7 +5,7 @@
 // (timestamp, id), and concurrency by real time — neither write was
 // acknowledged before the other was invoked (without vector clocks, real-time
 // precedence stands in for causality; SPEC §2).
-import type { WriteOrder } from '../../measure/conflicts.ts';
+import type { WriteOrder } from '../../measure/events.ts';
 import { compareVersion } from './store.ts';
 
 export class WriteFacts implements WriteOrder {
