@@ -62,12 +62,27 @@ export interface LeaderlessConfig {
   sloppyQuorum: boolean;
 }
 
+/** Membership in a set row's answer. */
+export interface Membership {
+  has(id: number): boolean;
+}
+
 /** What a read returned: the newest version among the answers (and, for a set row, their union). */
 export interface ReadAnswer {
   id: number;
   hi: number;
   lo: number;
-  members: ReadonlySet<number> | undefined;
+  members: Membership | undefined;
+}
+
+/** The union of replicas' set-row snapshots: flat [replica, length, replica, length, ...]. */
+class Snapshots implements Membership {
+  constructor(private readonly stores: readonly ReplicaStore[], private readonly snaps: readonly number[]) {}
+  has(id: number): boolean {
+    const s = this.snaps;
+    for (let k = 0; k < s.length; k += 2) if ((this.stores[s[k] as number] as ReplicaStore).hadAt(id, s[k + 1] as number)) return true;
+    return false;
+  }
 }
 
 /** Where outcomes go (the workload adapter, or a test). Each op gets exactly one outcome. */
@@ -113,12 +128,15 @@ interface ReadState {
   answers: number;
   byRegion: number[];
   best: { hi: number; lo: number; id: number };
-  members: Set<number> | undefined;
+  /** Set rows: the answers' snapshots, flat [replica, length, ...]. */
+  snaps: number[] | undefined;
   done: boolean;
   /** Frozen when the level is met (later answers only feed read repair). */
   answer: ReadAnswer | undefined;
   /** Read repair: who answered with what. */
-  heard: Array<{ replica: number; hi: number; lo: number; id: number; members: ReadonlySet<number> | undefined }> | undefined;
+  heard: Array<{ replica: number; hi: number; lo: number; id: number; setLength: number }> | undefined;
+  /** Read repair: heard entries whose set-row merges were sent. */
+  mergedHeard: number;
 }
 
 interface Hint {
@@ -145,6 +163,10 @@ interface ToReplica {
   original: boolean;
   /** Sloppy stand-in: the ack counts for this replica, nothing is applied. */
   standIn: number;
+  /** Set-row read repair: merge `row` from replica `mergeFrom` up to `mergeLength` adds (−1: not a merge). */
+  mergeFrom: number;
+  mergeLength: number;
+  row: number;
 }
 
 interface ToCoordinator {
@@ -157,7 +179,8 @@ interface ToCoordinator {
   hi: number;
   lo: number;
   id: number;
-  members: ReadonlySet<number> | undefined;
+  /** Set rows: the replica's add count when it answered (its snapshot). */
+  setLength: number;
 }
 
 export class Leaderless {
@@ -288,7 +311,7 @@ export class Leaderless {
     const h = this.hlcs[c] as Hlc;
     for (let i = 0; i < this.n; i++) {
       const r = this.replicaRegion[i] as number;
-      const msg: ToReplica = { replica: i, from: c, id, l: h.l, c: h.c, write: s, hint: undefined, read: undefined, original: true, standIn: -1 };
+      const msg: ToReplica = { replica: i, from: c, id, l: h.l, c: h.c, write: s, hint: undefined, read: undefined, original: true, standIn: -1, mergeFrom: -1, mergeLength: 0, row: 0 };
       if (this.reachable(c, i)) {
         this.o.legs.send('write', c, r, this.toReplicaBound, msg);
       } else if (cfg.sloppyQuorum) {
@@ -338,9 +361,13 @@ export class Leaderless {
       const reply: ToCoordinator = {
         replica: i, l: h.l, c: h.c, write: undefined, hint: undefined, read: m.read,
         hi: store.hi[row] as number, lo: store.lo[row] as number, id: store.id[row] as number,
-        members: isSet ? new Set(store.members(row)) : undefined,
+        setLength: isSet ? store.setLength(row) : 0,
       };
       this.o.legs.send('response', r, m.read.coord, this.toCoordinatorBound, reply);
+      return;
+    }
+    if (m.mergeFrom >= 0) {
+      store.mergeSet(this.stores[m.mergeFrom] as ReplicaStore, m.mergeFrom, m.row, f, m.mergeLength);
       return;
     }
     if (m.standIn < 0) {
@@ -352,7 +379,7 @@ export class Leaderless {
     }
     if (m.write || m.hint) {
       const reply: ToCoordinator = {
-        replica: i, l: h.l, c: h.c, write: m.write, hint: m.hint, read: undefined, hi: 0, lo: 0, id: m.id, members: undefined,
+        replica: i, l: h.l, c: h.c, write: m.write, hint: m.hint, read: undefined, hi: 0, lo: 0, id: m.id, setLength: 0,
       };
       this.o.legs.send('ack', r, m.from, this.toCoordinatorBound, reply);
     }
@@ -438,7 +465,7 @@ export class Leaderless {
         hint.sentUs = now;
         const h = this.hlcs[holder] as Hlc;
         this.o.legs.send('write', holder, this.replicaRegion[hint.target] as number, this.toReplicaBound, {
-          replica: hint.target, from: holder, id: hint.id, l: h.l, c: h.c, write: undefined, hint, read: undefined, original: true, standIn: -1,
+          replica: hint.target, from: holder, id: hint.id, l: h.l, c: h.c, write: undefined, hint, read: undefined, original: true, standIn: -1, mergeFrom: -1, mergeLength: 0, row: 0,
         } satisfies ToReplica);
       }
       list.length = k;
@@ -476,13 +503,13 @@ export class Leaderless {
     const repair = cfg.readRepair > 0 && this.o.readRepairRng.next() < cfg.readRepair;
     const s: ReadState = {
       op, coord: c, answers: 0, byRegion: new Array<number>(this.regions).fill(0),
-      best: { hi: -Infinity, lo: 0, id: 0 }, members: this.o.isSet(op.row) ? new Set() : undefined, done: false, answer: undefined,
-      heard: repair ? [] : undefined,
+      best: { hi: -Infinity, lo: 0, id: 0 }, snaps: this.o.isSet(op.row) ? [] : undefined, done: false, answer: undefined,
+      heard: repair ? [] : undefined, mergedHeard: 0,
     };
     const h = this.hlcs[c] as Hlc;
     for (const i of targets) {
       this.o.legs.send('read', c, this.replicaRegion[i] as number, this.toReplicaBound, {
-        replica: i, from: c, id: 0, l: h.l, c: h.c, write: undefined, hint: undefined, read: s, original: false, standIn: -1,
+        replica: i, from: c, id: 0, l: h.l, c: h.c, write: undefined, hint: undefined, read: s, original: false, standIn: -1, mergeFrom: -1, mergeLength: 0, row: 0,
       } satisfies ToReplica);
     }
     sched.at(op.invokeUs + this.o.clientTimeoutUs, this.readTimeoutBound, s);
@@ -520,13 +547,13 @@ export class Leaderless {
 
   private readAnswerArrived(s: ReadState, m: ToCoordinator): void {
     if (compareVersion(m.hi, m.lo, m.id, s.best.hi, s.best.lo, s.best.id) > 0) s.best = { hi: m.hi, lo: m.lo, id: m.id };
-    if (s.members && m.members) for (const w of m.members) s.members.add(w);
-    if (s.heard) s.heard.push({ replica: m.replica, hi: m.hi, lo: m.lo, id: m.id, members: m.members });
+    if (s.snaps) s.snaps.push(m.replica, m.setLength);
+    if (s.heard) s.heard.push({ replica: m.replica, hi: m.hi, lo: m.lo, id: m.id, setLength: m.setLength });
     s.answers++;
     s.byRegion[this.replicaRegion[m.replica] as number]!++;
     if (!s.done && satisfied(this.readReq[s.coord] as Requirement, s.answers, s.byRegion)) {
       s.done = true;
-      s.answer = { id: s.best.id, hi: s.best.hi, lo: s.best.lo, members: s.members ? new Set(s.members) : undefined };
+      s.answer = { id: s.best.id, hi: s.best.hi, lo: s.best.lo, members: s.snaps ? new Snapshots(this.stores, s.snaps.slice()) : undefined };
       const half = this.halfIntraUs(s.coord);
       if (half > 0) this.o.sched.at(this.o.sched.now + half, this.clientReadBound, s);
       else this.clientReadBound(s);
@@ -534,23 +561,36 @@ export class Leaderless {
     if (s.done && s.heard) this.repairStale(s);
   }
 
-  /** Read repair: sends the newest version (every missing add, for a set row) to the replicas that answered with less. */
+  /**
+   * Read repair: sends the newest version to the replicas that answered with
+   * an older one; for a set row, each pair of answering replicas merges the
+   * other's snapshot (sent once per pair).
+   */
   private repairStale(s: ReadState): void {
     const heard = s.heard as NonNullable<ReadState['heard']>;
     const h = this.hlcs[s.coord] as Hlc;
-    const send = (replica: number, id: number) => {
+    const row = s.op.row;
+    const send = (replica: number, id: number, mergeFrom: number, mergeLength: number) => {
       this.readRepairs++;
       this.o.legs.send('write', s.coord, this.replicaRegion[replica] as number, this.toReplicaBound, {
         replica, from: s.coord, id, l: h.l, c: h.c, write: undefined, hint: undefined, read: undefined, original: false, standIn: -1,
+        mergeFrom, mergeLength, row,
       } satisfies ToReplica);
     };
-    for (const a of heard) {
-      if (s.members && a.members) {
-        for (const w of s.members) if (!a.members.has(w)) send(a.replica, w);
-        a.members = s.members;
-      } else if (s.best.id > 0 && compareVersion(a.hi, a.lo, a.id, s.best.hi, s.best.lo, s.best.id) < 0) {
-        send(a.replica, s.best.id);
+    if (s.snaps) {
+      for (let j = s.mergedHeard; j < heard.length; j++) {
+        const b = heard[j] as NonNullable<ReadState['heard']>[number];
+        for (let i = 0; i < j; i++) {
+          const a = heard[i] as NonNullable<ReadState['heard']>[number];
+          if (b.setLength > 0) send(a.replica, 0, b.replica, b.setLength);
+          if (a.setLength > 0) send(b.replica, 0, a.replica, a.setLength);
+        }
       }
+      s.mergedHeard = heard.length;
+      return;
+    }
+    for (const a of heard) {
+      if (s.best.id > 0 && compareVersion(a.hi, a.lo, a.id, s.best.hi, s.best.lo, s.best.id) < 0) send(a.replica, s.best.id, -1, 0);
       a.hi = s.best.hi;
       a.lo = s.best.lo;
       a.id = s.best.id;
@@ -589,10 +629,7 @@ export class Leaderless {
       const id = a.id[row] as number;
       if (id > 0 && !this.o.isSet(row)) b.apply(row, a.hi[row] as number, a.lo[row] as number, id, false);
     }
-    for (const row of a.setRows()) {
-      const f = this.facts;
-      for (const w of a.members(row)) b.apply(row, f.hi[w] as number, f.lo[w] as number, w, true);
-    }
+    for (const row of a.setRows()) b.mergeSet(a, from, row, this.facts);
   }
 
   // --- end of run ---------------------------------------------------------------
