@@ -13,9 +13,9 @@ const CRASH_US = 10_000_000;
 const RESTART_US = 70_000_000;
 const REPLAY_US = 10_000_000;
 
-function crashRun(config: Partial<HarnessOptions['config']>, readsPerS = 0, writesUntilUs = 65_000_000) {
+function crashRun(config: Partial<HarnessOptions['config']>, readsPerS = 0, writesUntilUs = 65_000_000, setRows = 0) {
   const h = new Harness({
-    seed: 5, regions: 3, rttMatrixUs: RTT, intraRegionRttUs: 1000, rows: 100,
+    seed: 5, regions: 3, rttMatrixUs: RTT, intraRegionRttUs: 1000, rows: 100, setRows,
     config: { replicas: [1, 1, 1], write: 'ONE', read: 'ONE', ...config },
   });
   drive(h, { seed: 5, regions: 3, rows: 100, writesPerS: 50, readsPerS: 0, untilUs: writesUntilUs, writeRegions: [0, 1] });
@@ -26,12 +26,12 @@ function crashRun(config: Partial<HarnessOptions['config']>, readsPerS = 0, writ
 }
 
 /** Acknowledged writes that replica `i` does not reflect. */
-function missing(h: Harness, i: number, ackedBeforeUs = Infinity): number[] {
+function missing(h: Harness, i: number, ackedBeforeUs = Infinity, isSet = false): number[] {
   const f = h.topo.facts;
   const s = h.topo.stores[i]!;
   return h.acked
     .filter((a) => (f.ackUs[a.id] as number) < ackedBeforeUs)
-    .filter((a) => !s.reflects(a.op.row, f.hi[a.id] as number, f.lo[a.id] as number, a.id, false))
+    .filter((a) => !s.reflects(a.op.row, f.hi[a.id] as number, f.lo[a.id] as number, a.id, isSet))
     .map((a) => a.id);
 }
 
@@ -74,6 +74,23 @@ describe('hinted handoff, read repair and anti-entropy after a one-minute replic
     const stale = h.acked.filter((a) => (f.ackUs[a.id] as number) < RESTART_US && !s.reflects(a.op.row, f.hi[a.id] as number, f.lo[a.id] as number, a.id, false));
     expect(stale).toEqual([]);
     expect(h.topo.readRepairs).toBeGreaterThan(0);
+  });
+});
+
+describe('set (CRDT) rows after the crash', () => {
+  it('read repair (probability 1) brings every add acknowledged before the restart to the crashed replica, for every row read', () => {
+    const h = crashRun({ readRepair: 1 }, 100, 65_000_000, 100);
+    h.run(RESTART_US);
+    expect(missing(h, 2, Infinity, true).length).toBeGreaterThan(2000);
+    h.run(100_000_000 + 1_000_000);
+    expect(new Set(h.reads.filter((r) => r.op.invokeUs >= RESTART_US).map((r) => r.op.row)).size).toBe(100);
+    expect(missing(h, 2, RESTART_US, true)).toEqual([]);
+  });
+
+  it('anti-entropy does the same for every row', () => {
+    const h = crashRun({ antiEntropyIntervalUs: 30_000_000 }, 0, 65_000_000, 100);
+    h.run(90_000_000 + 200_000);
+    expect(missing(h, 2, RESTART_US, true)).toEqual([]);
   });
 });
 
