@@ -25,6 +25,9 @@ export function checkLeaderless(topology: Scenario['topology'], regions: Scenari
     out.errors.push({ path: at('replicas'), message: 'a leaderless topology needs at least one replica' });
     return;
   }
+  if (l.sloppyQuorum && l.hintedHandoff === false) {
+    out.errors.push({ path: at('sloppyQuorum'), message: 'a sloppy quorum needs hinted handoff: a stand-in only hands its write over through a hint (set hintedHandoff, or sloppyQuorum: false)' });
+  }
   for (const which of ['write', 'read'] as const) {
     const need = replicasNeeded(l[which], total);
     if (need !== undefined && need > total) out.errors.push({ path: at(which), message: `${String(l[which])} needs ${need} replicas but there are ${total} (topology.leaderless.replicas)` });

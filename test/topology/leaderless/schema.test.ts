@@ -27,6 +27,13 @@ describe('topology.leaderless', () => {
     ]);
   });
 
+  it('a sloppy quorum without hinted handoff is an error at sloppyQuorum', () => {
+    const text = `${HEAD}topology:\n  kind: leaderless\n  leaderless:\n    sloppyQuorum: true\n    hintedHandoff: false\n`;
+    const p = problemsOf(() => loadScenarioFromText(text, 's.yaml'));
+    expect(p).toHaveLength(1);
+    expect(p[0]).toMatch(/^s\.yaml:7:19: topology\.leaderless\.sloppyQuorum: a sloppy quorum needs hinted handoff/);
+  });
+
   it('a mixture leg is parsed to microseconds; weights that do not sum to 1 are an error at the list', () => {
     const ok = `${HEAD}topology:\n  kind: leaderless\n  leaderless:\n    legs:\n      write: { dist: mixture, of: [{ weight: 0.9122, dist: pareto, scale: 0.235, shape: 10 }, { weight: 0.0878, dist: exponential, mean: 0.602 }] }\n`;
     const sc = loadScenarioFromText(ok, 's.yaml').scenario;
