@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: each case in a fresh process, median of several runs.
 //   model  — one simulated hour of bench/three-region-hour.yaml as each of its
-//            variants (single-primary, active-active, region-pinned, consensus, and
+//            variants (single-primary, active-active, region-pinned, consensus, leaderless, and
 //            write-only: the single primary with every operation a write): events/s,
 //            simulated writes per wall second, peak memory (RSS, from /usr/bin/time when present)
 //   engine — M/M/1 on repsim's scheduler vs a bare-heap loop vs SimPy 3
@@ -53,7 +53,7 @@ function modelCase(variant, sets, label) {
 }
 
 if (!only || only === 'model') {
-  for (const variant of ['single-primary', 'active-active', 'region-pinned', 'consensus', 'write-only']) modelCase(variant, [], `model-${variant}-1h`);
+  for (const variant of ['single-primary', 'active-active', 'region-pinned', 'consensus', 'leaderless', 'write-only']) modelCase(variant, [], `model-${variant}-1h`);
 }
 
 if (only === 'day') {

@@ -43,6 +43,7 @@ export const COUNT_PATHS: readonly string[] = [
   'metrics.conflicts.total', 'metrics.conflicts.lostUpdates',
   'metrics.failovers.*.lostAckedWrites', 'metrics.failovers.*.lostBytes', 'metrics.failovers.*.epoch',
   'metrics.failoversRefused',
+  'metrics.reads.visibility.points.*.reads', 'metrics.reads.kStaleness.*.k',
 ];
 
 /** Floating-point metrics (times in ms, fractions, means), compared with FLOAT_RELATIVE_TOLERANCE. */
@@ -56,6 +57,8 @@ export const FLOAT_PATHS: readonly string[] = [
   'metrics.splitBrain.durationMs',
   'metrics.availability.writes', 'metrics.availability.reads',
   'metrics.failovers.*.startedAtMs', 'metrics.failovers.*.completedAtMs', 'metrics.failovers.*.rtoMs', 'metrics.failovers.*.faultAtMs',
+  'metrics.reads.visibility.points.*.tMs', 'metrics.reads.visibility.points.*.p', 'metrics.reads.visibility.t99Ms', 'metrics.reads.visibility.t999Ms',
+  'metrics.reads.kStaleness.*.p',
 ];
 
 function pct(base: string): string[] {

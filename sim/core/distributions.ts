@@ -11,7 +11,8 @@ export type Dist =
   | { dist: 'lognormal'; median: number; sigma: number; min?: number; max?: number }
   | { dist: 'exponential'; mean: number; min?: number; max?: number }
   | { dist: 'pareto'; scale: number; shape: number; min?: number; max?: number }
-  | { dist: 'empirical'; samples: number[]; min?: number; max?: number };
+  | { dist: 'empirical'; samples: number[]; min?: number; max?: number }
+  | { dist: 'mixture'; of: Array<{ weight: number } & Exclude<Dist, { dist: 'mixture' }>>; min?: number; max?: number };
 
 /** Draws one value from a stream. */
 export type Sampler = (rng: Rng) => number;
@@ -63,6 +64,21 @@ function raw(d: Dist): Sampler {
       if (n === 0) throw new Error('invariant: an empirical distribution needs at least one sample');
       return (rng) => s[Math.floor(rng.next() * n)] ?? 0;
     }
+    case 'mixture': {
+      // One draw picks the component by cumulative weight, then the component draws.
+      const parts = d.of.map((c) => compileDist(c));
+      const cum: number[] = [];
+      let acc = 0;
+      for (const c of d.of) cum.push((acc += c.weight));
+      const last = parts.length - 1;
+      if (last < 0) throw new Error('invariant: a mixture needs at least one component');
+      return (rng) => {
+        const u = rng.next() * acc;
+        let i = 0;
+        while (i < last && u >= (cum[i] as number)) i++;
+        return (parts[i] as Sampler)(rng);
+      };
+    }
   }
 }
 
@@ -108,5 +124,48 @@ export function moments(d: Dist): { mean: number; variance: number } {
       const variance = d.samples.reduce((a, b) => a + (b - mean) ** 2, 0) / n;
       return { mean, variance };
     }
+    case 'mixture': {
+      // E[X] = Σ w·m;  E[X²] = Σ w·(v + m²);  Var = E[X²] − E[X]².
+      let mean = 0;
+      let second = 0;
+      for (const c of d.of) {
+        const m = moments(c);
+        mean += c.weight * m.mean;
+        second += c.weight * (m.variance + m.mean * m.mean);
+      }
+      return { mean, variance: second - mean * mean };
+    }
   }
+}
+
+/**
+ * The analytic CDF P(X ≤ x) of an unclamped distribution, for tests and
+ * closed forms (normal and lognormal through the error function).
+ */
+export function cdf(d: Dist, x: number): number {
+  switch (d.dist) {
+    case 'constant':
+      return x >= d.value ? 1 : 0;
+    case 'uniform':
+      return x < d.min ? 0 : x >= d.max ? 1 : (x - d.min) / (d.max - d.min);
+    case 'normal':
+      return 0.5 * (1 + erf((x - d.mean) / (d.stddev * Math.SQRT2)));
+    case 'lognormal':
+      return x <= 0 ? 0 : 0.5 * (1 + erf(Math.log(x / d.median) / (d.sigma * Math.SQRT2)));
+    case 'exponential':
+      return x <= 0 ? 0 : 1 - Math.exp(-x / d.mean);
+    case 'pareto':
+      return x <= d.scale ? 0 : 1 - Math.pow(d.scale / x, d.shape);
+    case 'empirical':
+      return d.samples.filter((s) => s <= x).length / d.samples.length;
+    case 'mixture':
+      return d.of.reduce((a, c) => a + c.weight * cdf(c, x), 0);
+  }
+}
+
+/** Error function (Abramowitz & Stegun 7.1.26, |error| < 1.5e-7). */
+function erf(z: number): number {
+  const t = 1 / (1 + 0.3275911 * Math.abs(z));
+  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-z * z);
+  return z >= 0 ? y : -y;
 }

@@ -19,13 +19,14 @@
 // counts conflicts. Judges by the write table's order (`beats`,
 // `concurrent`); the ids it still holds are listed to the table's
 // compaction through `visitWrites`.
-import type { WriteTable } from '../db/conflict.ts';
 import type { Op } from '../workload/op.ts';
-import type { CommitRef, RunEvents } from './events.ts';
+import type { CommitRef, RunEvents, WriteOrder } from './events.ts';
+
+export type { WriteOrder } from './events.ts';
 
 export interface ConflictCounterOptions {
   rowCount: number;
-  writes: WriteTable;
+  writes: WriteOrder;
   warmupUs: number;
   /** Whether a table's rows resolve by last-writer-wins (false: a set CRDT, never judged). */
   lww: (table: number) => boolean;
@@ -40,7 +41,7 @@ export class ConflictCounter implements Pick<RunEvents, 'writeInvoked' | 'writeA
   private readonly bestAcked: Float64Array;
   /** Writes invoked and not yet answered → the best acknowledged write of their row at invoke. */
   private readonly atInvoke = new Map<Op, number>();
-  private readonly writes: WriteTable;
+  private readonly writes: WriteOrder;
   private readonly warmupUs: number;
 
   constructor(private readonly o: ConflictCounterOptions) {

@@ -8,7 +8,6 @@
 // so a subscriber sees the model's state exactly as it was then (a read's
 // verdict is judged against the replicas as they are when it is served).
 import type { DbNode } from '../db/node.ts';
-import type { WriteTable } from '../db/conflict.ts';
 import type { Op } from '../workload/op.ts';
 import type { TraceEvent } from './history.ts';
 
@@ -79,9 +78,37 @@ export interface RunEvents {
   walDiscarded(node: DbNode, index: number, tally: number): void;
   /** End of run: these nodes hold the surviving timeline. */
   converged(survivors: readonly DbNode[]): void;
+  /** End of run (leaderless): an acknowledged write of `row` that no replica holds and no hint will deliver (RPO). */
+  lostAcked(row: number, version: number, ackUs: number, bytes: number): void;
 
   /** A line for the trace (faults, failovers, alerts, ...). */
   trace(e: TraceEvent): void;
+}
+
+/** A read's verdict (SPEC §2). */
+export interface ReadVerdict {
+  stale: boolean;
+  stalenessUs: number;
+  versionsBehind: number;
+  ryw: boolean;
+  monotonic: boolean;
+  /**
+   * t-visibility (SPEC §6), from judges that report it: read start − the ack
+   * of the latest write to the row acknowledged before the read began (−1:
+   * none), and whether the read reflects that write.
+   */
+  tUs?: number;
+  consistent?: boolean;
+}
+
+/** Judges reads against the acknowledged writes it has heard of (staleness and session checkers). */
+export interface ReadJudge {
+  /** `session`'s write to `row`, creating `version`, was acknowledged at `ackUs`. */
+  onAck(session: number, row: number, version: number, ackUs: number): void;
+  /** A read by `session` in `region` of `row` that began at `startUs` returned `version`. */
+  onRead(region: number, session: number, row: number, version: number, startUs: number): ReadVerdict;
+  /** True when the verdicts carry t-visibility (`tUs`, `consistent`): the summary then reports it. */
+  readonly visibility?: boolean;
 }
 
 /** What a read reflects: the topology's staleness oracle (SPEC §2). */
@@ -89,7 +116,19 @@ export type StalenessOracle =
   /** Write ids order versions; `minVisible(row)` is the lowest version of the row any copy shows. */
   | { kind: 'versions'; minVisible: (row: number) => number }
   /** Writers resolve conflicts; `reflects(r, row, w)`: region r shows write w or one that displaces it. */
-  | { kind: 'reflects'; reflects: (region: number, row: number, w: number) => boolean };
+  | { kind: 'reflects'; reflects: (region: number, row: number, w: number) => boolean }
+  /** The topology's own read judge (leaderless: a read is judged by the answer its coordinator assembled). */
+  | { kind: 'judge'; judge: ReadJudge };
+
+/** The order the conflict counter judges writes in (active-active: sim/db/conflict.ts's WriteTable; leaderless: its write facts). */
+export interface WriteOrder {
+  /** Write a beats write b under last-writer-wins (anything beats 0). */
+  beats(a: number, b: number): boolean;
+  /** Neither write happened before the other. */
+  concurrent(a: number, b: number): boolean;
+  /** Registers a visitor of the write ids a holder still refers to (for compaction). */
+  addHolder(visit: (mark: (id: number) => void) => void): void;
+}
 
 /** What a topology asks the measurement to judge. */
 export interface MeasureSpec {
@@ -97,12 +136,12 @@ export interface MeasureSpec {
   /** Epochs and promotions: acks go through the ledger (divergent writes of a zombie primary, RPO). */
   epochs: boolean;
   /** Concurrent writers: conflicts and lost updates, judged in the write table's order. */
-  conflicts?: { writes: WriteTable; lww: (table: number) => boolean } | undefined;
+  conflicts?: { writes: WriteOrder; lww: (table: number) => boolean } | undefined;
 }
 
 const NAMES: ReadonlyArray<keyof RunEvents> = [
   'writeInvoked', 'writeAcked', 'writeFailed', 'readServed', 'readFailed', 'applied', 'replicaApplied', 'unapplied', 'lagSample', 'lagAlert',
-  'failoverStarted', 'failoverRefused', 'promoted', 'writeAbandoned', 'rewound', 'walDiscarded', 'converged', 'trace',
+  'failoverStarted', 'failoverRefused', 'promoted', 'writeAbandoned', 'rewound', 'walDiscarded', 'converged', 'lostAcked', 'trace',
 ];
 
 type Handler = (...args: never[]) => void;
@@ -134,6 +173,7 @@ export class EventHub implements RunEvents {
   rewound!: RunEvents['rewound'];
   walDiscarded!: RunEvents['walDiscarded'];
   converged!: RunEvents['converged'];
+  lostAcked!: RunEvents['lostAcked'];
   trace!: RunEvents['trace'];
 
   constructor() {

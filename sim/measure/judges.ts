@@ -5,12 +5,16 @@
 import type { ReadJudge, ReadVerdict } from './recorder.ts';
 import { StalenessChecker } from './staleness.ts';
 import { SessionChecker } from './sessions.ts';
+import { LatestAcks } from './visibility.ts';
 
 export class VersionJudge implements ReadJudge {
   readonly staleness: StalenessChecker;
   readonly sessions: SessionChecker;
+  /** Verdicts carry t-visibility: the reference write is reflected iff the version read is at least its. */
+  readonly visibility = true;
+  private readonly latest = new LatestAcks();
   /** The last verdict (reused: read it before the next read is judged). */
-  private readonly v: ReadVerdict = { stale: false, stalenessUs: 0, versionsBehind: 0, ryw: false, monotonic: false };
+  private readonly v: ReadVerdict = { stale: false, stalenessUs: 0, versionsBehind: 0, ryw: false, monotonic: false, tUs: -1, consistent: true };
 
   /** `minVisible(row)`: the lowest version of `row` any node shows (the staleness oracle). */
   constructor(sessionCount: number, minVisible: (row: number) => number) {
@@ -20,6 +24,7 @@ export class VersionJudge implements ReadJudge {
 
   onAck(session: number, row: number, version: number, ackUs: number): void {
     this.staleness.onAck(row, version, ackUs);
+    this.latest.onAck(row, version, ackUs);
     this.sessions.onWriteAck(session, row, version, ackUs);
   }
 
@@ -32,6 +37,15 @@ export class VersionJudge implements ReadJudge {
     v.versionsBehind = st.versionsBehind;
     v.ryw = se.ryw;
     v.monotonic = se.monotonic;
+    const ref = this.latest.reference(row, startUs, false);
+    v.tUs = ref.version === 0 ? -1 : startUs - ref.ackUs;
+    v.consistent = version >= ref.version;
     return v;
+  }
+
+  /** An acknowledged write that will not survive (a failover abandoned its timeline): RPO loss, neither staleness nor a visibility reference. */
+  forget(row: number, version: number): void {
+    this.staleness.forget(row, version);
+    this.latest.forget(row, version);
   }
 }

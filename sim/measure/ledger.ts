@@ -130,6 +130,11 @@ export class Ledger implements LedgerEvents {
     this.discarded(node, index, tally);
   }
 
+  /** End of run (leaderless): an acknowledged write that no replica holds, charged to no failover. */
+  lostAcked(row: number, version: number, ackUs: number, bytes: number): void {
+    this.countLost(-1, bytes, ackUs, row, version);
+  }
+
   /** End of run: no write counted lost may show on the surviving timeline. */
   converged(survivors: readonly DbNode[]): void {
     this.checkLostNotPresent(survivors);

@@ -38,6 +38,7 @@ export class Measurement {
     const oracle = spec.oracle;
     this.judge = oracle.kind === 'versions'
       ? new VersionJudge(o.sessionCount, oracle.minVisible)
+      : oracle.kind === 'judge' ? oracle.judge
       : new ReplicaStaleness(o.sessionCount, o.regionCount, oracle.reflects);
     this.recorder = new Recorder({ regionCount: o.regionCount, warmupUs: o.warmupUs, judge: this.judge });
     this.ledger = new Ledger(o.trace);
@@ -73,8 +74,8 @@ export class Measurement {
     hub.subscribe(recorder);
     hub.subscribe(ledger);
     if (this.judge instanceof VersionJudge) {
-      const st = this.judge.staleness;
-      hub.subscribe({ writeAbandoned: (row, version) => st.forget(row, version) });
+      const judge = this.judge;
+      hub.subscribe({ writeAbandoned: (row, version) => judge.forget(row, version) });
     }
     if (this.conflicts) hub.subscribe(this.conflicts);
   }

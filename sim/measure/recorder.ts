@@ -7,6 +7,8 @@
 // for the per-second chart series.
 import { LatencyHistogram, round3 } from './histogram.ts';
 import type { Op } from '../workload/op.ts';
+import type { ReadJudge } from './events.ts';
+import { Visibility } from './visibility.ts';
 
 /** Per-second series: a growable Float64Array indexed by second. */
 class SecondSeries {
@@ -46,22 +48,7 @@ export interface ChannelStats {
   lagSeries: SecondSeries;
 }
 
-/** A read's verdict (SPEC §2). */
-export interface ReadVerdict {
-  stale: boolean;
-  stalenessUs: number;
-  versionsBehind: number;
-  ryw: boolean;
-  monotonic: boolean;
-}
-
-/** Judges reads against the acknowledged writes it has heard of (staleness and session checkers). */
-export interface ReadJudge {
-  /** `session`'s write to `row`, creating `version`, was acknowledged at `ackUs`. */
-  onAck(session: number, row: number, version: number, ackUs: number): void;
-  /** A read by `session` in `region` of `row` that began at `startUs` returned `version`. */
-  onRead(region: number, session: number, row: number, version: number, startUs: number): ReadVerdict;
-}
+export type { ReadJudge, ReadVerdict } from './events.ts';
 
 export interface RecorderOptions {
   regionCount: number;
@@ -79,6 +66,8 @@ export class Recorder {
   readonly alerts = { warning: 0, critical: 0 };
   readonly channels = new Map<number, ChannelStats>();
   private readonly judge: ReadJudge;
+  /** t-visibility and k-staleness, when the judge reports them. */
+  readonly visibility: Visibility | undefined;
   readonly readsPerSecond = new SecondSeries();
   readonly staleReadsPerSecond = new SecondSeries();
   readonly writesAckedPerSecond = new SecondSeries();
@@ -89,6 +78,7 @@ export class Recorder {
     this.warmupUs = o.warmupUs;
     this.regionCount = o.regionCount;
     this.judge = o.judge;
+    this.visibility = o.judge.visibility ? new Visibility() : undefined;
     this.writesIssued = Array.from({ length: o.regionCount }, () => new SecondSeries());
     this.writesFailedBySecond = Array.from({ length: o.regionCount }, () => new SecondSeries());
   }
@@ -163,6 +153,11 @@ export class Recorder {
     const v = this.judge.onRead(op.region, op.session, op.row, version, invokeUs);
     if (invokeUs < this.warmupUs) return;
     const { stale, stalenessUs, versionsBehind: behind, ryw, monotonic } = v;
+    const vis = this.visibility;
+    if (vis) {
+      if (v.tUs !== undefined && v.tUs >= 0) vis.record(v.tUs, v.consistent !== false);
+      vis.recordBehind(behind);
+    }
     const r = this.reads;
     r.total++;
     r.latency.record(endUs - invokeUs);

@@ -17,6 +17,7 @@
 // oracle, asked at the moment the read is served.
 import type { ReadJudge, ReadVerdict } from './recorder.ts';
 import { RecentReads } from './sessions.ts';
+import { LatestAcks } from './visibility.ts';
 
 /** Most entries kept per row (older ones dropped; results become lower bounds). */
 const MAX_PER_ROW = 4096;
@@ -32,8 +33,11 @@ export class ReplicaStaleness implements ReadJudge {
   private readonly lastWrite: Float64Array;
   private readonly lastWriteAckUs: Float64Array;
   private readonly recent: RecentReads;
+  /** Verdicts carry t-visibility: whether the region reflects the reference write. */
+  readonly visibility = true;
+  private readonly latest = new LatestAcks();
   /** The last verdict (reused: read it before the next read is judged). */
-  private readonly v: ReadVerdict = { stale: false, stalenessUs: 0, versionsBehind: 0, ryw: false, monotonic: false };
+  private readonly v: ReadVerdict = { stale: false, stalenessUs: 0, versionsBehind: 0, ryw: false, monotonic: false, tUs: -1, consistent: true };
 
   constructor(sessionCount: number, private readonly regions: number, private readonly reflects: Reflects) {
     this.lastWriteRow = new Int32Array(sessionCount).fill(-1);
@@ -52,6 +56,7 @@ export class ReplicaStaleness implements ReadJudge {
     for (const list of this.acked.values()) for (let i = 0; i < list.length; i += 2) mark(list[i] as number);
     for (let s = 0; s < this.lastWrite.length; s++) if ((this.lastWriteRow[s] as number) >= 0) mark(this.lastWrite[s] as number);
     this.recent.forEachVersion(mark);
+    this.latest.forEachVersion(mark);
   }
 
   /** Write `w` of `row` by `session` was acknowledged at `ackUs`. */
@@ -59,6 +64,7 @@ export class ReplicaStaleness implements ReadJudge {
     this.lastWriteRow[session] = row;
     this.lastWrite[session] = w;
     this.lastWriteAckUs[session] = ackUs;
+    this.latest.onAck(row, w, ackUs);
     let list = this.acked.get(row);
     if (!list) this.acked.set(row, (list = []));
     let k = 0;
@@ -99,6 +105,9 @@ export class ReplicaStaleness implements ReadJudge {
       if (prev !== 0 && !this.reflects(r, row, prev)) v.monotonic = true;
     } else slot = recent.claim(session, row);
     if (!v.monotonic) recent.setVersion(slot, version);
+    const ref = this.latest.reference(row, startUs, false);
+    v.tUs = ref.version === 0 ? -1 : startUs - ref.ackUs;
+    v.consistent = ref.version === 0 || this.reflects(r, row, ref.version);
     return v;
   }
 }

@@ -86,6 +86,10 @@ export interface Summary {
       monotonicViolations: number;
       latencyMs: Percentiles;
       failed: number;
+      /** t-visibility (SPEC §6). */
+      visibility?: { points: Array<{ tMs: number; p: number | null; reads: number }>; t99Ms: number | null; t999Ms: number | null };
+      /** k-staleness (SPEC §6): probability that a read returns one of the k newest acknowledged versions, k = 1 … 5. */
+      kStaleness?: Array<{ k: number; p: number }>;
     };
     writes: {
       total: number;

@@ -81,6 +81,7 @@ export function buildSummary(i: SummaryInput): Summary {
         versionsBehind: { mean: r.stale === 0 ? 0 : round3(r.versionsBehindSum / r.stale), max: r.versionsBehindMax },
         rywViolations: r.ryw, monotonicViolations: r.monotonic,
         latencyMs: r.latency.summaryMs(), failed: r.failed,
+        ...(rec.visibility ? { visibility: rec.visibility.summary(), kStaleness: rec.visibility.kStaleness() } : {}),
       },
       writes: { total: rec.writes.total, acked: rec.writes.acked, failed: rec.writes.failed, latencyMs: rec.writes.latency.summaryMs() },
       replication: { lagMs: rec.lag.summaryMs(), channels, alerts: { warning: rec.alerts.warning, critical: rec.alerts.critical } },

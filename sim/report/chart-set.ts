@@ -7,6 +7,7 @@ import { lagOverTimeSpec } from './charts/lag-over-time.ts';
 import { rpoRtoSpec } from './charts/rpo-rto.ts';
 import { stalenessCdfSpec } from './charts/staleness-cdf.ts';
 import { timelineSpec } from './charts/timeline.ts';
+import { hasVisibility, visibilitySpec } from './charts/visibility.ts';
 import { tradeoffSpec } from './charts/tradeoff.ts';
 import { pathLabel } from './metric-path.ts';
 import { type Configuration, groupConfigurations, groupVariants, paramPaths, representativeRun, type RunResult } from './runs.ts';
@@ -96,6 +97,16 @@ export function chartSet(runs: readonly RunResult[], options: ChartSetOptions = 
       'The height where a curve starts is the share of reads that were not stale.',
     spec: configs.length <= maxCdfLines ? stalenessCdfSpec(toGroups(configs), noun) : stalenessCdfSpec(toGroups(variants), 'variant'),
   });
+  if (hasVisibility(runs)) {
+    add({
+      name: 'visibility',
+      section: 'overview',
+      caption:
+        'Higher is better: the chance that a read sees the latest acknowledged write, by how long after its ack the read began. ' +
+        'A curve at 100% from the left edge never returned a stale value.',
+      spec: configs.length <= maxCdfLines ? visibilitySpec(toGroups(configs), noun) : visibilitySpec(toGroups(variants), 'variant'),
+    });
+  }
   add({
     name: 'rpo-rto',
     section: 'overview',

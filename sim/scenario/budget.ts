@@ -132,6 +132,7 @@ export function highQuantileUs(d: Dist): number {
     case 'exponential': q = 5 * d.mean; break;
     case 'pareto': q = d.scale * Math.pow(100, 1 / d.shape); break;
     case 'empirical': q = d.samples.reduce((a, b) => (b > a ? b : a), 0); break;
+    case 'mixture': q = d.of.reduce((a, c) => Math.max(a, highQuantileUs(c)), 0); break;
   }
   return d.max !== undefined ? Math.min(q, d.max) : q;
 }

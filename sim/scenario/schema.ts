@@ -74,16 +74,27 @@ export const DurationDist = () =>
   z.union([
     z.string(),
     z.number(),
-    z.strictObject({ dist: z.literal('constant'), value: Duration(), min: Duration().optional(), max: Duration().optional() }),
-    z.strictObject({ dist: z.literal('uniform'), min: Duration(), max: Duration() }),
-    z.strictObject({ dist: z.literal('normal'), mean: Duration(), stddev: Duration(), min: Duration().optional(), max: Duration().optional() }),
-    z.strictObject({ dist: z.literal('lognormal'), median: Duration(), sigma: z.number().min(0).max(10), min: Duration().optional(), max: Duration().optional() }),
-    z.strictObject({ dist: z.literal('exponential'), mean: Duration(), min: Duration().optional(), max: Duration().optional() }),
-    z.strictObject({ dist: z.literal('pareto'), scale: Duration(), shape: z.number().gt(0).max(1000), min: Duration().optional(), max: Duration().optional() }),
-    z.strictObject({ dist: z.literal('empirical'), samples: z.array(Duration()).min(1).max(100_000), min: Duration().optional(), max: Duration().optional() }),
+    ...distObjects(),
+    z.strictObject({
+      dist: z.literal('mixture'),
+      of: z
+        .array(z.union(distObjects().map((o) => o.extend({ weight: z.number().gt(0).max(1).describe('Share of draws from this component; the weights sum to 1.') }))))
+        .min(1)
+        .max(64)
+        .describe('Components, each a distribution object with a weight.'),
+      min: Duration().optional(),
+      max: Duration().optional(),
+    }).describe('A weighted mixture, e.g. the PBS fits: {dist: mixture, of: [{weight: 0.9122, dist: pareto, scale: 0.235, shape: 10}, {weight: 0.0878, dist: exponential, mean: 0.602}]}.'),
   ])
     .superRefine((v, ctx) => {
-      if (typeof v === 'object' && v.dist === 'uniform' && v.min > v.max) ctx.addIssue({ code: 'custom', message: 'uniform: min must not exceed max' });
+      if (typeof v !== 'object') return;
+      for (const c of v.dist === 'mixture' ? v.of : [v]) {
+        if (c.dist === 'uniform' && c.min > c.max) ctx.addIssue({ code: 'custom', message: 'uniform: min must not exceed max' });
+      }
+      if (v.dist === 'mixture') {
+        const sum = v.of.reduce((a, c) => a + c.weight, 0);
+        if (Math.abs(sum - 1) > 1e-6) ctx.addIssue({ code: 'custom', path: ['of'], message: `mixture: the weights sum to ${sum}, not 1` });
+      }
     })
     .transform((v, ctx): Dist => {
       if (typeof v === 'string' || typeof v === 'number') {
@@ -96,6 +107,19 @@ export const DurationDist = () =>
       }
       return v as Dist;
     });
+
+/** The distribution objects a random duration (or a mixture component) may be. */
+function distObjects() {
+  return [
+    z.strictObject({ dist: z.literal('constant'), value: Duration(), min: Duration().optional(), max: Duration().optional() }),
+    z.strictObject({ dist: z.literal('uniform'), min: Duration(), max: Duration() }),
+    z.strictObject({ dist: z.literal('normal'), mean: Duration(), stddev: Duration(), min: Duration().optional(), max: Duration().optional() }),
+    z.strictObject({ dist: z.literal('lognormal'), median: Duration(), sigma: z.number().min(0).max(10), min: Duration().optional(), max: Duration().optional() }),
+    z.strictObject({ dist: z.literal('exponential'), mean: Duration(), min: Duration().optional(), max: Duration().optional() }),
+    z.strictObject({ dist: z.literal('pareto'), scale: Duration(), shape: z.number().gt(0).max(1000), min: Duration().optional(), max: Duration().optional() }),
+    z.strictObject({ dist: z.literal('empirical'), samples: z.array(Duration()).min(1).max(100_000), min: Duration().optional(), max: Duration().optional() }),
+  ] as const;
+}
 
 // ---------------------------------------------------------------------------
 
@@ -180,14 +204,54 @@ const ConsensusSchema = z
   })
   .describe('consensus: a Raft group over regions. Writes commit when a majority of voters hold them durably (durability time per entry: topology.replication.applyTime); the client\'s ack follows commit.');
 
+/** A leaderless consistency level: ONE | TWO | THREE | QUORUM | LOCAL_QUORUM | EACH_QUORUM | ALL, or a replica count. */
+const ConsistencyLevelSchema = () =>
+  z.union([z.enum(['ONE', 'TWO', 'THREE', 'QUORUM', 'LOCAL_QUORUM', 'EACH_QUORUM', 'ALL']), z.number().int().min(1).max(1000)]);
+
+const LeaderlessSchema = z
+  .strictObject({
+    replicas: z
+      .record(z.string(), z.number().int().min(0).max(100))
+      .optional()
+      .describe('Replicas of every key per region id (Cassandra NetworkTopologyStrategy counts); N is their sum. Default: 1 per region.'),
+    write: ConsistencyLevelSchema().default('QUORUM').describe('Write consistency level: the coordinator acknowledges once this many replicas (ONE, TWO, THREE, QUORUM = ⌊N/2⌋+1, LOCAL_QUORUM = a majority of its own region\'s replicas, EACH_QUORUM = a majority in every region, ALL, or an integer) have the write. Default QUORUM.'),
+    read: ConsistencyLevelSchema().default('QUORUM').describe('Read consistency level: the coordinator answers with the newest version among the first answers that meet it (same levels as write). Default QUORUM.'),
+    readFanout: z.enum(['all', 'nearest']).default('all').describe('all: ask every reachable replica and answer after the first replies that meet the level (Dynamo, PBS); nearest: ask only the nearest replicas the level needs (Cassandra\'s snitch). Default all.'),
+    timestamps: z.enum(['wallclock', 'hlc']).default('wallclock').describe('Write timestamps for last-writer-wins: the coordinator region\'s skewed wall clock (Cassandra; clock skew loses updates) or its hybrid logical clock. Default wallclock.'),
+    readRepair: Probability().default(0.1).describe('Probability that a read repairs the replicas it heard stale answers from (they get the newest version). Default 0.1.'),
+    hintedHandoff: z
+      .union([
+        z.literal(false),
+        z.strictObject({
+          maxHintWindow: Duration().prefault('3h').describe('A hint older than this is dropped (Cassandra max_hint_window). Default 3h.'),
+          replayInterval: Duration().prefault('10s').describe('How often a node replays its hints to replicas that are reachable again. Default 10s.'),
+        }),
+      ])
+      .prefault({})
+      .describe('Hinted handoff: the coordinator keeps a hint for a replica that was unreachable (or did not acknowledge within workload.clientTimeout) and replays it later; false turns it off. Default on, with the defaults below.'),
+    antiEntropyInterval: Duration().prefault('0s').describe('Period of anti-entropy repair between every pair of reachable replicas; 0s: off. Default 0s.'),
+    sloppyQuorum: z.boolean().default(false).describe('Sloppy quorum (Dynamo, Riak): a spare node in the coordinator\'s region stands in for an unreachable replica, acknowledges the write and keeps a hint for it; writes then fail only when the coordinator is down. Default false.'),
+    legs: z
+      .strictObject({
+        write: DurationDist().optional().describe('Whole time of a write request, coordinator → replica, including the replica\'s work (PBS W).'),
+        ack: DurationDist().optional().describe('Whole time of a write acknowledgement, replica → coordinator (PBS A).'),
+        read: DurationDist().optional().describe('Whole time of a read request, coordinator → replica, including the lookup (PBS R).'),
+        response: DurationDist().optional().describe('Whole time of a read response, replica → coordinator (PBS S).'),
+      })
+      .prefault({})
+      .describe('Per-leg latency overrides, e.g. measured on a real cluster. Default for each leg: the link\'s one-way delay (RTT/2 × slow factor + jitter; half of intraRegionRtt within a region) plus, for write and read, one draw of topology.replication.applyTime as the replica\'s service time.'),
+  })
+  .describe('leaderless: Dynamo / Cassandra / Riak-style quorum replication (N replicas, R and W consistency levels).');
+
 const TopologySchema = z
   .strictObject({
-    kind: z.enum(['single-primary', 'active-active', 'region-pinned', 'consensus']).default('single-primary').describe('single-primary | active-active | region-pinned | consensus. Default single-primary.'),
+    kind: z.enum(['single-primary', 'active-active', 'region-pinned', 'consensus', 'leaderless']).default('single-primary').describe('single-primary | active-active | region-pinned | consensus | leaderless. Default single-primary.'),
     primary: RegionId().optional().describe('single-primary: the initial primary region. Default: the first region.'),
     replication: ReplicationSchema.prefault({}),
     reads: ReadsSchema.prefault({}),
     consensus: ConsensusSchema.prefault({}),
     conflict: z.enum(['lww-hlc', 'lww-wallclock']).default('lww-hlc').describe('active-active: last-writer-wins on hybrid logical clocks or on the skewed wall clock. Tables with `merge` use their CRDT instead. Default lww-hlc.'),
+    leaderless: LeaderlessSchema.prefault({}),
   })
   .describe('Replication topology.');
 
@@ -221,7 +285,7 @@ const TableSchema = z
     name: z.string().min(1).max(128).describe('Table name.'),
     share: z.number().gt(0).max(1).describe('Share of operations on this table; shares sum to 1.'),
     rowBytes: Size().prefault(256).describe('Bytes a write of one row adds to the WAL. Default 256B.'),
-    merge: z.enum(['gset', 'orset']).optional().describe('active-active: merge concurrent writes as a CRDT (gset: grow-only set; orset: add-wins set) instead of LWW.'),
+    merge: z.enum(['gset', 'orset']).optional().describe('active-active and leaderless: merge concurrent writes as a CRDT (gset: grow-only set; orset: add-wins set) instead of LWW.'),
   })
   .describe('A table of the workload.');
 

@@ -10,6 +10,7 @@ import { isPlainObject, type PathSegment } from './paths.ts';
 import type { Problem } from './problems.ts';
 import { didYouMean } from './wording.ts';
 import { metricPathProblem } from './metrics.ts';
+import { checkLeaderless } from '../topology/leaderless/validate.ts';
 
 /** What validateScenario found. Warnings do not make a scenario invalid. */
 export interface ValidationResult {
@@ -45,6 +46,7 @@ export function validateScenario(s: Partial<Scenario>, opts: ValidateOptions = {
     if (s.faults) checkFaultRegions(s.faults, regions, out);
     if (s.topology) checkSyncReplicas(s.topology, regions, out);
     if (s.topology?.kind === 'consensus') checkConsensus(s.topology.consensus, regions, out);
+    if (s.topology && s.regions) checkLeaderless(s.topology, s.regions, regions, out);
   }
   if (s.workload) checkTables(s.workload.tables, s.topology?.replication.filters, out);
   if (s.duration !== undefined) {

@@ -5,12 +5,14 @@ import { singlePrimaryModule } from './single-primary-module.ts';
 import { activeActiveModule } from './active-active-module.ts';
 import { regionPinnedModule } from './region-pinned-module.ts';
 import { consensusModule } from './consensus/module.ts';
+import { leaderlessModule } from './leaderless/module.ts';
 
 const MODULES: Record<TopologyKind, TopologyModule> = {
   'single-primary': singlePrimaryModule,
   'active-active': activeActiveModule,
   'region-pinned': regionPinnedModule,
   consensus: consensusModule,
+  leaderless: leaderlessModule,
 };
 
 export function topologyModule(kind: TopologyKind): TopologyModule {

@@ -102,6 +102,18 @@ export class Network {
     return (this.rttUs(from, to) / 2) * l.slowFactor + Math.max(0, this.opts.jitter(l.jitterRng));
   }
 
+  /** The slow factor of the link from → to now (1 within a region). */
+  slowFactorOf(from: number, to: number): number {
+    return from === to ? 1 : this.link(from, to).slowFactor;
+  }
+
+  /** Datagram loss probability of the link from → to now (0 within a region). */
+  lossOf(from: number, to: number): number {
+    if (from === to) return 0;
+    const l = this.link(from, to).loss;
+    return l > this.opts.loss ? l : this.opts.loss;
+  }
+
   /** True when messages can currently pass from → to. */
   isUp(from: number, to: number): boolean {
     return from === to || this.link(from, to).cuts === 0;

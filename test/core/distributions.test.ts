@@ -12,7 +12,7 @@
 // fixed, so the suite is deterministic. A wrong mean or scale shows up as
 // many tens of standard errors at N = 200k.
 import { describe, expect, it } from 'vitest';
-import { compileDist, moments, type Dist } from '../../sim/core/distributions.ts';
+import { cdf, compileDist, moments, type Dist } from '../../sim/core/distributions.ts';
 import { RngRoot, type Rng } from '../../sim/core/rng.ts';
 
 const N = 200_000;
@@ -248,5 +248,50 @@ describe('pareto moments', () => {
     expect(moments({ dist: 'pareto', scale: 1, shape: 1 })).toEqual({ mean: Infinity, variance: Infinity });
     expect(moments({ dist: 'pareto', scale: 1, shape: 2 }).variance).toBe(Infinity);
     expect(moments({ dist: 'pareto', scale: 1, shape: 3 })).toEqual({ mean: 1.5, variance: 0.75 });
+  });
+});
+
+describe('mixture', () => {
+  // The PBS paper's LNKD-SSD fit (Bailis et al., VLDB 2012, Table 3), in ms:
+  // 91.22% Pareto(xm 0.235, α 10) + 8.78% exponential(λ 1.66 /ms).
+  const pareto: Dist = { dist: 'pareto', scale: 0.235, shape: 10 };
+  const exponential: Dist = { dist: 'exponential', mean: 1 / 1.66 };
+  const ssd: Dist = { dist: 'mixture', of: [{ weight: 0.9122, ...pareto }, { weight: 0.0878, ...exponential }] };
+
+  it('moments() is the weighted mean and the law of total variance (hand-derived)', () => {
+    const mp = (10 * 0.235) / 9;
+    const vp = (0.235 ** 2 * 10) / (81 * 8);
+    const me = 1 / 1.66;
+    const mean = 0.9122 * mp + 0.0878 * me;
+    const second = 0.9122 * (vp + mp * mp) + 0.0878 * (2 * me * me);
+    const m = moments(ssd);
+    expect(m.mean).toBeCloseTo(mean, 12);
+    expect(m.variance).toBeCloseTo(second - mean * mean, 12);
+  });
+
+  it('sample mean within 5 standard errors of the closed form', () => {
+    const { mean, variance } = moments(ssd);
+    expectWithin('mixture mean', meanVar(sample(ssd)).mean, mean, Math.sqrt(variance / N));
+  });
+
+  it('the sample CDF matches the weighted CDF of its components at several points', () => {
+    const xs = sample(ssd);
+    for (const x of [0.25, 0.3, 0.5, 1, 2, 5]) {
+      const p = 0.9122 * (1 - (0.235 / x) ** 10) + 0.0878 * (1 - Math.exp(-1.66 * x));
+      expect(cdf(ssd, x)).toBeCloseTo(p, 12);
+      expectFraction(`P(X ≤ ${x})`, xs, (v) => v <= x, p);
+    }
+  });
+
+  it('draws each component with its weight (one component constant, so it is recognisable)', () => {
+    const d: Dist = { dist: 'mixture', of: [{ weight: 0.3, dist: 'constant', value: -1 }, { weight: 0.7, dist: 'uniform', min: 0, max: 1 }] };
+    expectFraction('share of the constant component', sample(d), (v) => v === -1, 0.3);
+  });
+
+  it('clamps apply to the mixture as a whole', () => {
+    const d: Dist = { dist: 'mixture', of: [{ weight: 1, dist: 'exponential', mean: 1 }], min: 0.5, max: 2 };
+    const xs = sample(d);
+    expectFraction('mass on the lower clamp', xs, (v) => v === 0.5, 1 - Math.exp(-0.5));
+    expect(xs.reduce((a, b) => Math.max(a, b), 0)).toBe(2);
   });
 });

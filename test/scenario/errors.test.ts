@@ -131,7 +131,7 @@ describe('located problems in inline YAML', () => {
       's.yaml:13:16: faults.1.partition: expected {isolate}, {groups} or {from, to}; got "a"',
     ]);
     expect(load('workload:\n  readAfterWrite: { delay: { dist: expnential, mean: 2ms } }\n')).toEqual([
-      's.yaml:10:36: workload.readAfterWrite.delay.dist: "expnential" is not one of constant, uniform, normal, lognormal, exponential, pareto, empirical (did you mean "exponential"?)',
+      's.yaml:10:36: workload.readAfterWrite.delay.dist: "expnential" is not one of constant, uniform, normal, lognormal, exponential, pareto, empirical, mixture (did you mean "exponential"?)',
     ]);
   });
 

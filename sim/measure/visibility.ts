@@ -1,0 +1,194 @@
+// t-visibility and k-staleness (SPEC §6), in fixed memory.
+//
+// For each judged read whose key had a write acknowledged before the read
+// began, t = read start − the ack of the latest such write; the read is
+// consistent if it reflects that write. Reads are counted in fine bins of t
+// (1 µs below 1 ms, then 900 bins a decade: 1% resolution up to 1000 s),
+// consistent and not. From them:
+//   points  P(consistent) over each SPEC range [point, next point)
+//   tP      the smallest t at which P(consistent | t) reaches p, where
+//           P(consistent | t) is the isotonic (non-decreasing) fit of the
+//           binned fractions — pool-adjacent-violators, the maximum-likelihood
+//           estimate of a visibility-time CDF from such "seen by t or not"
+//           observations. Null when it never reaches p.
+// k-staleness: P(the read returns one of the k newest acknowledged versions),
+// i.e. fewer than k acknowledged writes missed (PBS §3's definition; k = 1 is
+// a consistent read).
+
+/** The SPEC's t points, ms. */
+export const VISIBILITY_POINTS_MS = [0, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] as const;
+const K_MAX = 5;
+const FINE = 1000;
+const PER_DECADE = 900;
+const DECADES = 6;
+const BINS = FINE + PER_DECADE * DECADES + 1;
+
+/** Bin of t (µs ≥ 0). */
+function binOf(tUs: number): number {
+  if (tUs < FINE) return Math.max(0, Math.floor(tUs));
+  let lo = FINE;
+  for (let d = 0; d < DECADES; d++) {
+    const hi = lo * 10;
+    if (tUs < hi) return FINE + d * PER_DECADE + Math.floor((tUs - lo) / (lo / 100));
+    lo = hi;
+  }
+  return BINS - 1;
+}
+
+/** Lower edge of a bin, µs. */
+function binStartUs(b: number): number {
+  if (b < FINE) return b;
+  if (b >= BINS - 1) return FINE * 10 ** DECADES;
+  const d = Math.floor((b - FINE) / PER_DECADE);
+  const lo = FINE * 10 ** d;
+  return lo + ((b - FINE) % PER_DECADE) * (lo / 100);
+}
+
+export interface VisibilitySummary {
+  points: Array<{ tMs: number; p: number | null; reads: number }>;
+  t99Ms: number | null;
+  t999Ms: number | null;
+}
+
+export class Visibility {
+  private readonly consistent = new Float64Array(BINS);
+  private readonly total = new Float64Array(BINS);
+  /** Judged reads by versions missed: 0 … K_MAX−1, and K_MAX for K_MAX or more. */
+  private readonly behind = new Float64Array(K_MAX + 1);
+
+  /** A read started `tUs` after the ack of the latest write to its key; `ok` if it reflects it. */
+  record(tUs: number, ok: boolean): void {
+    const b = binOf(tUs);
+    this.total[b]!++;
+    if (ok) this.consistent[b]!++;
+  }
+
+  /** A judged read missed `versions` acknowledged writes (0 = consistent). */
+  recordBehind(versions: number): void {
+    this.behind[Math.min(versions, K_MAX)]!++;
+  }
+
+  summary(): VisibilitySummary {
+    const pts = VISIBILITY_POINTS_MS.map((ms) => ({ tMs: ms, ok: 0, n: 0 }));
+    for (let b = 0; b < BINS; b++) {
+      const n = this.total[b] as number;
+      if (n === 0) continue;
+      const ms = binStartUs(b) / 1000;
+      let i = pts.length - 1;
+      while (i > 0 && (pts[i] as { tMs: number }).tMs > ms) i--;
+      const p = pts[i] as { ok: number; n: number };
+      p.ok += this.consistent[b] as number;
+      p.n += n;
+    }
+    const fit = this.isotonic();
+    return {
+      points: pts.map((p) => ({ tMs: p.tMs, p: p.n === 0 ? null : round6(p.ok / p.n), reads: p.n })),
+      t99Ms: this.reaching(fit, 0.99),
+      t999Ms: this.reaching(fit, 0.999),
+    };
+  }
+
+  /** [{k, p}] for k = 1 … 5 (empty when no read was judged). */
+  kStaleness(): Array<{ k: number; p: number }> {
+    const all = this.behind.reduce((a, b) => a + b, 0);
+    if (all === 0) return [];
+    const out: Array<{ k: number; p: number }> = [];
+    let within = 0;
+    for (let k = 1; k <= K_MAX; k++) {
+      within += this.behind[k - 1] as number;
+      out.push({ k, p: round6(within / all) });
+    }
+    return out;
+  }
+
+  /** Pool-adjacent-violators over the non-empty bins: blocks [firstBin, value]. */
+  private isotonic(): Array<{ bin: number; value: number }> {
+    const bins: number[] = [];
+    const sums: number[] = [];
+    const weights: number[] = [];
+    for (let b = 0; b < BINS; b++) {
+      const n = this.total[b] as number;
+      if (n === 0) continue;
+      bins.push(b);
+      sums.push(this.consistent[b] as number);
+      weights.push(n);
+      while (sums.length > 1) {
+        const k = sums.length - 1;
+        if ((sums[k - 1] as number) / (weights[k - 1] as number) <= (sums[k] as number) / (weights[k] as number)) break;
+        sums[k - 1] = (sums[k - 1] as number) + (sums[k] as number);
+        weights[k - 1] = (weights[k - 1] as number) + (weights[k] as number);
+        sums.pop();
+        weights.pop();
+        bins.pop();
+      }
+    }
+    return bins.map((bin, i) => ({ bin, value: (sums[i] as number) / (weights[i] as number) }));
+  }
+
+  /** Start of the first fitted block at or above p; 0 when even the smallest t observed is. */
+  private reaching(fit: Array<{ bin: number; value: number }>, p: number): number | null {
+    for (let i = 0; i < fit.length; i++) {
+      const blk = fit[i] as { bin: number; value: number };
+      if (blk.value >= p) return i === 0 ? 0 : round6(binStartUs(blk.bin) / 1000);
+    }
+    return null;
+  }
+}
+
+function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
+
+/**
+ * Per row, the two latest acknowledged writes and their ack times: the
+ * reference write of a read (the latest write acknowledged before it began)
+ * is almost always one of them; a read that began before both falls back to
+ * no reference (it is left out of t-visibility). Memory: one small entry per
+ * row ever written.
+ */
+export class LatestAcks {
+  /** row → [last, lastAckUs, prev, prevAckUs]. */
+  private readonly rows = new Map<number, [number, number, number, number]>();
+
+  onAck(row: number, version: number, ackUs: number): void {
+    const e = this.rows.get(row);
+    if (!e) this.rows.set(row, [version, ackUs, 0, 0]);
+    else {
+      e[2] = e[0];
+      e[3] = e[1];
+      e[0] = version;
+      e[1] = ackUs;
+    }
+  }
+
+  /** A write that will not survive (abandoned at a failover) is no reference. */
+  forget(row: number, version: number): void {
+    const e = this.rows.get(row);
+    if (!e) return;
+    if (e[0] === version) {
+      e[0] = e[2];
+      e[1] = e[3];
+      e[2] = 0;
+    } else if (e[2] === version) e[2] = 0;
+  }
+
+  /** The latest write to `row` acknowledged before `startUs` (at or before, when `inclusive`): its version and ack, or version 0. */
+  reference(row: number, startUs: number, inclusive: boolean): { version: number; ackUs: number } {
+    const e = this.rows.get(row);
+    if (e) {
+      if (e[0] !== 0 && (e[1] < startUs || (inclusive && e[1] === startUs))) return { version: e[0], ackUs: e[1] };
+      if (e[2] !== 0 && (e[3] < startUs || (inclusive && e[3] === startUs))) return { version: e[2], ackUs: e[3] };
+    }
+    return NONE;
+  }
+
+  /** Every version kept (for write-table compaction). */
+  forEachVersion(mark: (version: number) => void): void {
+    for (const e of this.rows.values()) {
+      if (e[0] !== 0) mark(e[0]);
+      if (e[2] !== 0) mark(e[2]);
+    }
+  }
+}
+
+const NONE = Object.freeze({ version: 0, ackUs: 0 });

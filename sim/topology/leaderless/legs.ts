@@ -1,0 +1,87 @@
+// The four message legs of a leaderless store (PBS's W, A, R, S): write
+// request, write ack, read request, read response. By default a leg takes
+// the link's one-way delay (RTT/2 × slow factor + jitter, or half the
+// intra-region RTT inside a region), plus the replica's service time on the
+// legs that do work there (write, read; × the region's slow-apply factor).
+// A scenario may replace any leg by a distribution of its whole time
+// (network and service), as PBS does with latencies measured on a cluster;
+// a slow-link fault still multiplies it.
+//
+// Delivery: a leg is dropped when its link is cut at send or gets cut
+// before it arrives (the link's epoch changes), or when the link's loss
+// draws it. Whether the receiver is up is the receiver's business.
+// Owns the timing and delivery of legs only.
+import type { Scheduler } from '../../core/scheduler.ts';
+import type { Rng } from '../../core/rng.ts';
+import type { Sampler } from '../../core/distributions.ts';
+import type { Network } from '../../world/network.ts';
+
+export type Leg = 'write' | 'ack' | 'read' | 'response';
+
+export interface LegOptions {
+  sched: Scheduler;
+  net: Network;
+  /** Whole-leg overrides, µs. */
+  overrides: Partial<Record<Leg, Sampler>>;
+  /** A replica's service time per request, µs (default legs only). */
+  serviceTime: Sampler;
+  /** Region r's service-time factor now (a slow-apply fault). */
+  serviceFactor: (region: number) => number;
+  legRng: Rng;
+  serviceRng: Rng;
+  lossRng: Rng;
+}
+
+interface InFlight {
+  from: number;
+  to: number;
+  epoch: number;
+  fn: (arg: unknown) => void;
+  arg: unknown;
+}
+
+export class Legs {
+  private readonly deliverBound = (m: InFlight) => this.deliver(m);
+  /** Legs dropped by cuts or loss. */
+  dropped = 0;
+
+  constructor(private readonly o: LegOptions) {}
+
+  /** The time a leg from → to takes if sent now, µs (integer). */
+  durationUs(leg: Leg, from: number, to: number): number {
+    const o = this.o;
+    const custom = o.overrides[leg];
+    let us: number;
+    if (custom) us = Math.max(0, custom(o.legRng)) * o.net.slowFactorOf(from, to);
+    else {
+      us = o.net.sampleDelayUs(from, to);
+      if (leg === 'write' || leg === 'read') us += Math.max(0, o.serviceTime(o.serviceRng)) * o.serviceFactor(to);
+    }
+    return Math.round(us);
+  }
+
+  /** Sends a leg; `fn(arg)` runs on arrival. Returns false when it is dropped at once. */
+  send<T>(leg: Leg, from: number, to: number, fn: (arg: T) => void, arg: T): boolean {
+    const { net, sched } = this.o;
+    if (!net.isUp(from, to)) {
+      this.dropped++;
+      return false;
+    }
+    const p = net.lossOf(from, to);
+    if (p > 0 && this.o.lossRng.next() < p) {
+      this.dropped++;
+      return false;
+    }
+    const m: InFlight = { from, to, epoch: from === to ? 0 : net.epochOf(from, to), fn: fn as (arg: unknown) => void, arg };
+    sched.at(sched.now + this.durationUs(leg, from, to), this.deliverBound, m);
+    return true;
+  }
+
+  private deliver(m: InFlight): void {
+    if (m.from !== m.to && this.o.net.epochOf(m.from, m.to) !== m.epoch) {
+      this.dropped++;
+      return;
+    }
+    m.fn(m.arg);
+  }
+}
