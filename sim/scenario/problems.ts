@@ -34,3 +34,9 @@ export function unlocated(text: string): Located {
 export function sortLocated(list: readonly Located[]): Located[] {
   return [...list].sort((a, b) => a.line - b.line || a.col - b.col);
 }
+
+/** What validation found: errors make a scenario invalid, warnings do not. */
+export interface ValidationResult {
+  errors: Problem[];
+  warnings: Problem[];
+}

@@ -7,16 +7,13 @@
 import { formatDurationUs } from '../core/units.ts';
 import { BoundSchema, type Scenario } from './schema.ts';
 import { isPlainObject, type PathSegment } from './paths.ts';
-import type { Problem } from './problems.ts';
+import type { Problem, ValidationResult } from './problems.ts';
 import { didYouMean } from './wording.ts';
 import { metricPathProblem } from './metrics.ts';
 import { checkLeaderless } from '../topology/leaderless/validate.ts';
 
 /** What validateScenario found. Warnings do not make a scenario invalid. */
-export interface ValidationResult {
-  errors: Problem[];
-  warnings: Problem[];
-}
+export type { ValidationResult } from './problems.ts';
 
 /** Options for validateScenario. */
 export interface ValidateOptions {

@@ -3,7 +3,7 @@
 // to at least one replica; a level that asks for more replicas than exist is
 // an error.
 import type { Scenario } from '../../scenario/schema.ts';
-import type { ValidationResult } from '../../scenario/validate.ts';
+import type { ValidationResult } from '../../scenario/problems.ts';
 import { replicasNeeded } from './levels.ts';
 
 /** Replicas per region (scenario order): the `replicas` map, or 1 per region. */
