@@ -77,7 +77,10 @@ function repeated(cmd, argv) {
   const rows = [];
   for (let i = 0; i < runs; i++) {
     const m = measure(cmd, argv);
-    rows.push({ json: JSON.parse(m.stdout.trim().split('\n').pop()), wallS: m.wallS, cpuS: m.cpuS, rssMb: m.rssMb });
+    // One JSON line last (the engines), or one pretty-printed document (`compare --json`).
+    const text = m.stdout.trim();
+    const json = JSON.parse(text.startsWith('{\n') ? text : text.split('\n').pop());
+    rows.push({ json, wallS: m.wallS, cpuS: m.cpuS, rssMb: m.rssMb });
   }
   return {
     first: rows[0].json, wallS: median(rows.map((r) => r.wallS)), cpuS: median(rows.map((r) => r.cpuS)),
