@@ -101,9 +101,7 @@ const NAMES: ReadonlyArray<keyof RunEvents> = [
 ];
 
 type Handler = (...args: never[]) => void;
-/** A dispatcher: every event passes at most four arguments. */
-type Handler4 = (a: never, b: never, c: never, d: never) => void;
-const NOTHING: Handler4 = () => {};
+const NOTHING: Handler = () => {};
 
 /**
  * Fans each event out to its subscribers, in subscription order. Subscribe
@@ -146,21 +144,11 @@ export class EventHub implements RunEvents {
   }
 
   private rebuild(k: keyof RunEvents): void {
-    // Fixed arity (no event has more than four arguments): no rest array per call.
-    const hs = (this.handlers.get(k) as Handler[]).slice() as unknown as Handler4[];
+    const hs = (this.handlers.get(k) as Handler[]).slice();
     const n = hs.length;
-    const h0 = hs[0] as Handler4;
-    const h1 = hs[1] as Handler4;
-    const dispatch: Handler4 =
-      n === 0 ? NOTHING
-      : n === 1 ? h0
-      : n === 2 ? (a, b, c, d) => {
-          h0(a, b, c, d);
-          h1(a, b, c, d);
-        }
-      : (a, b, c, d) => {
-          for (let i = 0; i < n; i++) (hs[i] as Handler4)(a, b, c, d);
-        };
-    (this as unknown as Record<keyof RunEvents, Handler4>)[k] = dispatch;
+    const dispatch: Handler = n === 0 ? NOTHING : n === 1 ? (hs[0] as Handler) : (...args: never[]) => {
+      for (let i = 0; i < n; i++) (hs[i] as Handler)(...args);
+    };
+    (this as unknown as Record<keyof RunEvents, Handler>)[k] = dispatch;
   }
 }
