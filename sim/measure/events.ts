@@ -139,62 +139,43 @@ export interface MeasureSpec {
   conflicts?: { writes: WriteOrder; lww: (table: number) => boolean } | undefined;
 }
 
+type Handlers = { [K in keyof RunEvents]: Array<RunEvents[K]> };
 const NAMES: ReadonlyArray<keyof RunEvents> = [
   'writeInvoked', 'writeAcked', 'writeFailed', 'readServed', 'readFailed', 'applied', 'replicaApplied', 'unapplied', 'lagSample', 'lagAlert',
   'failoverStarted', 'failoverRefused', 'promoted', 'writeAbandoned', 'rewound', 'walDiscarded', 'converged', 'lostAcked', 'trace',
 ];
 
-type Handler = (...args: never[]) => void;
-const NOTHING: Handler = () => {};
-
 /**
  * Fans each event out to its subscribers, in subscription order. Subscribe
  * before the run starts; a listener implements only the events it needs.
- * Each event's dispatcher is rebuilt at subscription: no subscriber costs a
- * no-op call, one is called directly, several in turn.
  */
 export class EventHub implements RunEvents {
-  private readonly handlers = new Map<keyof RunEvents, Handler[]>(NAMES.map((k) => [k, []]));
-
-  writeInvoked!: RunEvents['writeInvoked'];
-  writeAcked!: RunEvents['writeAcked'];
-  writeFailed!: RunEvents['writeFailed'];
-  readServed!: RunEvents['readServed'];
-  readFailed!: RunEvents['readFailed'];
-  applied!: RunEvents['applied'];
-  replicaApplied!: RunEvents['replicaApplied'];
-  unapplied!: RunEvents['unapplied'];
-  lagSample!: RunEvents['lagSample'];
-  lagAlert!: RunEvents['lagAlert'];
-  failoverStarted!: RunEvents['failoverStarted'];
-  failoverRefused!: RunEvents['failoverRefused'];
-  promoted!: RunEvents['promoted'];
-  writeAbandoned!: RunEvents['writeAbandoned'];
-  rewound!: RunEvents['rewound'];
-  walDiscarded!: RunEvents['walDiscarded'];
-  converged!: RunEvents['converged'];
-  lostAcked!: RunEvents['lostAcked'];
-  trace!: RunEvents['trace'];
-
-  constructor() {
-    for (const k of NAMES) this.rebuild(k);
-  }
+  private readonly h = Object.fromEntries(NAMES.map((k) => [k, []])) as unknown as Handlers;
 
   subscribe(listener: Partial<RunEvents>): void {
     for (const k of NAMES) {
-      const f = listener[k] as Handler | undefined;
-      if (!f) continue;
-      (this.handlers.get(k) as Handler[]).push(f.bind(listener) as Handler);
-      this.rebuild(k);
+      const f = listener[k];
+      if (f) (this.h[k] as Array<(...a: never[]) => void>).push(f.bind(listener) as (...a: never[]) => void);
     }
   }
 
-  private rebuild(k: keyof RunEvents): void {
-    const hs = (this.handlers.get(k) as Handler[]).slice();
-    const n = hs.length;
-    const dispatch: Handler = n === 0 ? NOTHING : n === 1 ? (hs[0] as Handler) : (...args: never[]) => {
-      for (let i = 0; i < n; i++) (hs[i] as Handler)(...args);
-    };
-    (this as unknown as Record<keyof RunEvents, Handler>)[k] = dispatch;
-  }
+  writeInvoked(op: Op): void { for (const f of this.h.writeInvoked) f(op); }
+  writeAcked(op: Op, ackUs: number, c: CommitRef): void { for (const f of this.h.writeAcked) f(op, ackUs, c); }
+  writeFailed(op: Op): void { for (const f of this.h.writeFailed) f(op); }
+  readServed(op: Op, version: number, endUs: number): void { for (const f of this.h.readServed) f(op, version, endUs); }
+  readFailed(op: Op): void { for (const f of this.h.readFailed) f(op); }
+  applied(origin: number, target: number, commitUs: number, doneUs: number): void { for (const f of this.h.applied) f(origin, target, commitUs, doneUs); }
+  replicaApplied(region: number, write: number, held: number, atUs: number): void { for (const f of this.h.replicaApplied) f(region, write, held, atUs); }
+  unapplied(origin: number, target: number, commitUs: number, endUs: number): void { for (const f of this.h.unapplied) f(origin, target, commitUs, endUs); }
+  lagSample(source: number, target: number, nowUs: number, lagUs: number): void { for (const f of this.h.lagSample) f(source, target, nowUs, lagUs); }
+  lagAlert(from: number, to: number): void { for (const f of this.h.lagAlert) f(from, to); }
+  failoverStarted(tally: number): void { for (const f of this.h.failoverStarted) f(tally); }
+  failoverRefused(): void { for (const f of this.h.failoverRefused) f(); }
+  promoted(rec: FailoverRecord): void { for (const f of this.h.promoted) f(rec); }
+  writeAbandoned(row: number, version: number): void { for (const f of this.h.writeAbandoned) f(row, version); }
+  rewound(region: number, epoch: number, lsn: number, tally: number): void { for (const f of this.h.rewound) f(region, epoch, lsn, tally); }
+  walDiscarded(node: DbNode, index: number, tally: number): void { for (const f of this.h.walDiscarded) f(node, index, tally); }
+  converged(survivors: readonly DbNode[]): void { for (const f of this.h.converged) f(survivors); }
+  lostAcked(row: number, version: number, ackUs: number, bytes: number): void { for (const f of this.h.lostAcked) f(row, version, ackUs, bytes); }
+  trace(e: TraceEvent): void { for (const f of this.h.trace) f(e); }
 }
