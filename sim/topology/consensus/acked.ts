@@ -10,6 +10,7 @@
 // later truncation of one would be flagged by the safety checks), and counts
 // at once any whose index was committed with another entry.
 import type { RaftNode } from './raft.ts';
+import { grow } from './log.ts';
 
 export interface LostWrites {
   count: number;
@@ -25,15 +26,6 @@ export interface SplitBrainEpisode {
   firstAckUs: number;
   lastAckUs: number;
   writes: number;
-}
-
-function grow<T extends Int32Array | Float64Array>(a: T, need: number): T {
-  if (need <= a.length) return a;
-  let n = a.length;
-  while (n < need) n *= 2;
-  const b = new (a.constructor as new (n: number) => T)(n);
-  b.set(a);
-  return b;
 }
 
 export class AckedWrites {

@@ -14,7 +14,8 @@
 /** A no-op entry (a new leader's first entry) writes no row. */
 export const NO_ROW = -1;
 
-function grow<T extends Int32Array | Float64Array>(a: T, need: number): T {
+/** `a`, or a copy of it doubled until it holds `need` elements. */
+export function grow<T extends Int32Array | Float64Array>(a: T, need: number): T {
   if (need <= a.length) return a;
   let n = a.length;
   while (n < need) n *= 2;
