@@ -742,15 +742,21 @@ export class RaftNode {
     this.host.sendDatagram(this, m.from, { t: 'hbResp', term: this.term, from: this.id, leaseStart: m.leaseStart, ctx: m.ctx, lastIndex: this.log.lastIndex });
   }
 
-  private onAppendResp(m: Extract<Msg, { t: 'appResp' }>): void {
-    if (this.role !== 'leader') return;
-    const pr = this.progress[m.from] as Progress;
+  /** A follower answered an append or heartbeat sent under lease start `leaseStart`: its progress, with the lease it acknowledged. */
+  private answered(from: number, leaseStart: number): Progress {
+    const pr = this.progress[from] as Progress;
     pr.lastHeardUs = this.now;
     pr.lastAnswerUs = this.now;
-    if (m.leaseStart > pr.leaseAck) {
-      pr.leaseAck = m.leaseStart;
+    if (leaseStart > pr.leaseAck) {
+      pr.leaseAck = leaseStart;
       this.recomputeLease();
     }
+    return pr;
+  }
+
+  private onAppendResp(m: Extract<Msg, { t: 'appResp' }>): void {
+    if (this.role !== 'leader') return;
+    const pr = this.answered(m.from, m.leaseStart);
     if (m.ok) {
       if (m.match > pr.match) {
         pr.match = m.match;
@@ -772,13 +778,7 @@ export class RaftNode {
 
   private onHeartbeatResp(m: Extract<Msg, { t: 'hbResp' }>): void {
     if (this.role !== 'leader') return;
-    const pr = this.progress[m.from] as Progress;
-    pr.lastHeardUs = this.now;
-    pr.lastAnswerUs = this.now;
-    if (m.leaseStart > pr.leaseAck) {
-      pr.leaseAck = m.leaseStart;
-      this.recomputeLease();
-    }
+    const pr = this.answered(m.from, m.leaseStart);
     if (m.ctx !== 0) {
       const r = this.rounds.get(m.ctx);
       if (r) {
