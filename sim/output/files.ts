@@ -144,19 +144,24 @@ export class JsonlFile<T> {
   }
 }
 
+/** Writes `content` as the whole of the file `path` (created or truncated). */
+function writeWhole(path: string, content: string | Uint8Array): void {
+  const fd = openSync(path, 'w');
+  try {
+    if (typeof content === 'string') writeSync(fd, content);
+    else writeSync(fd, content);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Writes a whole file atomically (temp file + rename), creating its directory. A failure is an InputError naming `label` (default: the path); nothing is left behind. */
 export function writeFileAtomic(path: string, content: string | Uint8Array, label: string = path): void {
   let created: string[] = [];
   const tmp = tempName(path);
   try {
     created = makeDirs(dirname(path));
-    const fd = openSync(tmp, 'w');
-    try {
-      if (typeof content === 'string') writeSync(fd, content);
-      else writeSync(fd, content);
-    } finally {
-      closeSync(fd);
-    }
+    writeWhole(tmp, content);
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });
@@ -203,13 +208,7 @@ export class OutputSet {
     const tmp = tempName(path);
     this.files.push({ tmp, path, label });
     try {
-      const fd = openSync(tmp, 'w');
-      try {
-        if (typeof content === 'string') writeSync(fd, content);
-        else writeSync(fd, content);
-      } finally {
-        closeSync(fd);
-      }
+      writeWhole(tmp, content);
     } catch (e) {
       throw new InputError(`${label}: cannot write ${path}: ${reasonOf(e)}`);
     }
