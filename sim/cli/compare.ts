@@ -9,7 +9,7 @@
 import type { Argv } from 'yargs';
 import type { Command } from './command.ts';
 import { EXIT_BAD_INPUT, EXIT_OK, InputError } from './errors.ts';
-import { comparisonTable, COMPARISON_METRICS, formatMeanCi } from '../report/comparison.ts';
+import { comparisonTable, COMPARISON_METRICS, formatMeanCi, regionMetrics } from '../report/comparison.ts';
 import type { RunResult } from '../report/runs.ts';
 import { planGrid } from '../sweep/plan.ts';
 import { createPool, type RunPool } from '../sweep/pool.ts';
@@ -19,7 +19,7 @@ import { checkOutputLocations } from '../output/locations.ts';
 import { countOption, listOption, MAX_SEEDS, MAX_WORKERS, seedOption, valueOption } from './options.ts';
 import { runsProgress } from './progress.ts';
 
-/** The rows of compare's table (all lower-is-better), by comparison metric id. */
+/** The rows of compare's table (all lower-is-better), by comparison metric id; the per-region unavailability rows follow them. */
 export const COMPARE_METRIC_IDS = ['stalenessP99', 'staleFraction', 'writeLatencyP50', 'writeLatencyP99', 'rpoLostWrites', 'rtoMax', 'splitBrain', 'conflicts', 'lostUpdates'];
 
 export interface CompareOptions {
@@ -67,7 +67,7 @@ export async function runComparison(o: CompareOptions): Promise<CompareResult> {
 
 function compareTable(runs: readonly RunResult[]) {
   const metrics = COMPARE_METRIC_IDS.map((id) => COMPARISON_METRICS.find((m) => m.id === id)).filter((m) => m !== undefined);
-  return comparisonTable(runs, metrics);
+  return comparisonTable(runs, [...metrics, ...regionMetrics(runs)]);
 }
 
 /** The table as text: one row per metric, one column per variant, best marked `*`. */

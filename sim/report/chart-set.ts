@@ -1,5 +1,5 @@
 // Which charts a result set gets, with their file names: the overview
-// charts (staleness CDF, RPO/RTO, latency/loss trade-off), sweep charts per
+// charts (staleness CDF, RPO/RTO, unavailability per region, latency/loss trade-off), sweep charts per
 // swept parameter, and per configuration the region timeline and the lag
 // over time of a representative seed. Pure: builds specs, renders nothing.
 import { type ChartGroup } from './charts/chart-group.ts';
@@ -9,6 +9,7 @@ import { stalenessCdfSpec } from './charts/staleness-cdf.ts';
 import { timelineSpec } from './charts/timeline.ts';
 import { hasVisibility, visibilitySpec } from './charts/visibility.ts';
 import { tradeoffSpec } from './charts/tradeoff.ts';
+import { hasUnavailability, unavailabilitySpec } from './charts/unavailability.ts';
 import { pathLabel } from './metric-path.ts';
 import { type Configuration, groupConfigurations, groupVariants, paramPaths, representativeRun, type RunResult } from './runs.ts';
 import { categoryColor, type VlSpec } from './theme.ts';
@@ -113,6 +114,16 @@ export function chartSet(runs: readonly RunResult[], options: ChartSetOptions = 
     caption: 'Shorter bars are better. Where the black intervals of two variants overlap, the seeds do not separate them.',
     spec: configs.length <= maxBars ? rpoRtoSpec(toGroups(configs), noun) : rpoRtoSpec(toGroups(variants), 'variant'),
   });
+  if (hasUnavailability(runs)) {
+    add({
+      name: 'unavailability',
+      section: 'overview',
+      caption:
+        'Shorter bars are better: how long each region’s clients could not write (and, for consensus, read), ' +
+        'seconds weighted by the share of their operations that failed.',
+      spec: configs.length <= maxBars ? unavailabilitySpec(toGroups(configs), noun) : unavailabilitySpec(toGroups(variants), 'variant'),
+    });
+  }
   if (configs.length > 1) {
     add({
       name: 'tradeoff-rpo-vs-write-latency',

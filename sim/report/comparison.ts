@@ -36,6 +36,26 @@ export const COMPARISON_METRICS: readonly ComparisonMetric[] = [
   { id: 'writeAvailability', label: 'Write availability (%)', path: 'metrics.availability.writes', scale: 100, better: 'higher' },
 ];
 
+/**
+ * Per-region rows for `runs`: write unavailability for every client region
+ * any run reports, then read unavailability where a topology measures it
+ * (consensus). Ids are `writeUnavailable:<region>` / `readUnavailable:<region>`.
+ */
+export function regionMetrics(runs: readonly RunResult[]): ComparisonMetric[] {
+  const regionsAt = (pick: (r: RunResult) => Record<string, number> | undefined): string[] => {
+    const out: string[] = [];
+    for (const r of runs) for (const id of Object.keys(pick(r) ?? {})) if (!out.includes(id)) out.push(id);
+    return out;
+  };
+  const writes = regionsAt((r) => r.metrics.rto.writeUnavailableMs).map(
+    (id): ComparisonMetric => ({ id: `writeUnavailable:${id}`, label: `Writes unavailable, ${id} (s)`, path: `metrics.rto.writeUnavailableMs.${id}`, scale: 1 / 1000, better: 'lower' }),
+  );
+  const reads = regionsAt((r) => r.metrics.consensus?.readUnavailableMs).map(
+    (id): ComparisonMetric => ({ id: `readUnavailable:${id}`, label: `Reads unavailable, ${id} (s)`, path: `metrics.consensus.readUnavailableMs.${id}`, scale: 1 / 1000, better: 'lower' }),
+  );
+  return [...writes, ...reads];
+}
+
 /** One cell: the statistic over the configuration's seeds, in display units. */
 export interface ComparisonCell extends MeanCi {
   /** True if this mean is the row's best and the row's means are not all equal. */
@@ -61,10 +81,10 @@ function equalish(a: number, b: number): boolean {
   return Math.abs(a - b) <= EQUAL_RELATIVE * Math.max(1, Math.abs(a), Math.abs(b));
 }
 
-/** The comparison table of `runs` over `metrics` (default: the standard rows). */
+/** The comparison table of `runs` over `metrics` (default: the standard rows, then the per-region rows). */
 export function comparisonTable(
   runs: readonly RunResult[],
-  metrics: readonly ComparisonMetric[] = COMPARISON_METRICS,
+  metrics: readonly ComparisonMetric[] = [...COMPARISON_METRICS, ...regionMetrics(runs)],
 ): ComparisonTable {
   const columns = groupConfigurations(runs);
   const rows = metrics.map((metric) => {

@@ -248,6 +248,7 @@ describe('chartSet', () => {
     expect(names).toEqual([
       'staleness-cdf',
       'rpo-rto',
+      'unavailability',
       'tradeoff-rpo-vs-write-latency',
       'timeline-async-stonith',
       'lag-async-stonith',
@@ -277,7 +278,7 @@ describe('chartSet', () => {
 
   it('gives a single run its charts without the trade-off', () => {
     const names = chartSet([compare[0]!]).map((c) => c.name);
-    expect(names).toEqual(['staleness-cdf', 'rpo-rto', 'timeline-async-stonith', 'lag-async-stonith']);
+    expect(names).toEqual(['staleness-cdf', 'rpo-rto', 'unavailability', 'timeline-async-stonith', 'lag-async-stonith']);
   });
 
   it('slugs names', () => {

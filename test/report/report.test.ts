@@ -32,12 +32,12 @@ describe('writeReport', () => {
     const result = await writeReport(join(FIXTURE_ROOT, 'compare'), out);
     expect(result.indexHtml).toBe(join(out, 'index.html'));
     expect(result.name).toBe('primary-region-partition');
-    expect(result.charts).toHaveLength(9 * 3);
+    expect(result.charts).toHaveLength(10 * 3);
     for (const f of result.charts) expect((await stat(f)).size).toBeGreaterThan(500);
-    expect(result.charts.filter((f) => f.endsWith('.png'))).toHaveLength(9);
+    expect(result.charts.filter((f) => f.endsWith('.png'))).toHaveLength(10);
     const html = await readFile(result.indexHtml, 'utf8');
     expect(networkLoads(html)).toEqual([]);
-    expect(html.match(/<figure class="chart"/g)).toHaveLength(9);
+    expect(html.match(/<figure class="chart"/g)).toHaveLength(10);
     expect(result.headline.map((h) => h.label)).toContain('Lost writes (RPO)');
   });
 
@@ -45,7 +45,7 @@ describe('writeReport', () => {
     const sweep = await writeReport(join(FIXTURE_ROOT, 'sweep'), join(tmp, 'sweep'));
     expect(sweep.charts.some((f) => f.includes('sweep-topology-replication-shipinterval-rpo.png'))).toBe(true);
     const single = await writeReport(join(FIXTURE_ROOT, 'single'), join(tmp, 'single'));
-    expect(single.charts.filter((f) => f.endsWith('.png'))).toHaveLength(4);
+    expect(single.charts.filter((f) => f.endsWith('.png'))).toHaveLength(5);
     expect(await readFile(single.indexHtml, 'utf8')).toContain('--seed 42');
   });
 
@@ -107,7 +107,7 @@ describe('writeReport on bad input', () => {
     const { series: _s, stalenessCdf: _c, timeline: _t, faults: _f, ...bare } = compareResults()[0]!;
     const dir = await dirWith('bare', { 'summary.json': JSON.stringify(bare) });
     const result = await writeReport(dir, join(tmp, 'bare-out'));
-    expect(result.charts.filter((f) => f.endsWith('.png'))).toHaveLength(4);
+    expect(result.charts.filter((f) => f.endsWith('.png'))).toHaveLength(5);
   });
 });
 
@@ -116,7 +116,7 @@ describe('writeCharts and writeSiteIndex', () => {
     const out = join(tmp, 'charts-only');
     const files = await writeCharts([compareResults()[0]!], out);
     expect(files.map((f) => f.slice(out.length + 1))).toEqual(
-      ['staleness-cdf', 'rpo-rto', 'timeline-async-stonith', 'lag-async-stonith'].flatMap((n) => [`${n}.vl.json`, `${n}.svg`, `${n}.png`]),
+      ['staleness-cdf', 'rpo-rto', 'unavailability', 'timeline-async-stonith', 'lag-async-stonith'].flatMap((n) => [`${n}.vl.json`, `${n}.svg`, `${n}.png`]),
     );
     expect((await readdir(out)).sort()).toEqual(files.map((f) => f.slice(out.length + 1)).sort());
   });
