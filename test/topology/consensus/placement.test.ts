@@ -16,6 +16,7 @@ import { run, type Spec } from '../../helpers/scenario.ts';
 import type { Percentiles, Summary } from '../../../sim/measure/summary-types.ts';
 import { repoRoot } from '../../scenario/helpers.ts';
 import { AP, consensusSpec, DURABLE_MS, EU, RTT_MS, US } from './helpers.ts';
+import { survivalCounts } from '../../../sim/topology/consensus/placement.ts';
 
 const INTRA_MS = 1;
 const HALF_INTRA_MS = INTRA_MS / 2;
@@ -129,16 +130,34 @@ describe('consensus placement per table (REGIONAL BY TABLE)', () => {
       topology: { consensus: { voters: { [US]: 3 }, tables: { orders: { locality: 'regional-by-table', leader: EU, survival: 'zone' } } } },
       workload: {
         tables: [{ name: 'data', share: 0.5, rowBytes: 100 }, { name: 'orders', share: 0.5, rowBytes: 100 }],
-        regions: { [US]: { writes: '200/s' } },
+        regions: { [US]: { writes: '200/s', reads: '200/s' } },
       },
     })).summary;
     const l = split(s);
+    // Leaseholder reads: `data`'s leader is in the client's region (answered one intra-region round trip
+    // after issue), `orders`' leader 75 ms away.
+    within5(l.local.reads.p50, INTRA_MS);
+    within5(l.remote.reads.p50, RTT_MS.usEu);
     // `data` (not listed): the shared group, 3 voters in us-east-1, led from there: local, 1 + 0.05 + 0.5 ms.
     within5(l.local.writes.p50, INTRA_MS + DURABLE_MS + HALF_INTRA_MS);
     // `orders`: ZONE survival in eu-west-1 (3 voters there): 75 ms to its leader and back + its 1.05 ms commit.
     within5(l.remote.writes.p50, RTT_MS.usEu + INTRA_MS + DURABLE_MS);
     const groups = consensusOf(s).groups ?? [];
     expect(groups.map((g) => [g.name, g.home, g.voters, g.nonVoters])).toEqual([['*', US, 3, 0], ['orders', EU, 3, 2]]);
+  });
+});
+
+describe('survival goals place voters around the home region', () => {
+  // Five regions on a line, region i at i × 10 ms: the RTT is 10 ms × the distance.
+  const rtt = (a: number, b: number) => Math.abs(a - b) * 10_000;
+  it('ZONE: 3 voters at home, a non-voter in every other region', () => {
+    expect(survivalCounts('zone', 1, 5, rtt)).toEqual({ voters: [0, 3, 0, 0, 0], nonVoters: [1, 0, 1, 1, 1] });
+  });
+  it('REGION: 2 at home, 3 over the nearest others (ties by region order), a non-voter where no replica is left', () => {
+    // From region 1: regions 0 and 2 at 10 ms, 3 at 20 ms, 4 at 30 ms.
+    expect(survivalCounts('region', 1, 5, rtt)).toEqual({ voters: [1, 2, 1, 1, 0], nonVoters: [0, 0, 0, 0, 1] });
+    // Three regions: the nearest other region gets 2, the farther 1 (2 + 2 + 1).
+    expect(survivalCounts('region', 2, 3, rtt)).toEqual({ voters: [1, 2, 2], nonVoters: [0, 0, 0] });
   });
 });
 
