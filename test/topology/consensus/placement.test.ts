@@ -12,9 +12,9 @@
 // - a client elsewhere pays its round trip to the leader on top of commit.
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { run, type Spec } from '../../helpers/scenario.ts';
+import { load, run, type Spec } from '../../helpers/scenario.ts';
 import type { Percentiles, Summary } from '../../../sim/measure/summary-types.ts';
-import { repoRoot } from '../../scenario/helpers.ts';
+import { problemsOf, repoRoot } from '../../scenario/helpers.ts';
 import { AP, consensusSpec, DURABLE_MS, EU, RTT_MS, US } from './helpers.ts';
 import { survivalCounts } from '../../../sim/topology/consensus/placement.ts';
 
@@ -162,6 +162,23 @@ describe('survival goals place voters around the home region', () => {
 });
 
 describe('consensus placement: bad input', () => {
+  const problems = (tables: Record<string, unknown>) =>
+    problemsOf(() => load(consensusSpec({ topology: { consensus: { voters: { [US]: 1, [EU]: 1 }, tables } } }))).map((l) => l.replace(/^[^:]+:\d+:\d+: /, ''));
+
+  it('a regional-by-row table takes no leader or voters; a regional-by-table one not both voters and survival, and a voter where it leads', () => {
+    expect(problems({ data: { locality: 'regional-by-row', leader: US, voters: { [US]: 3 } } })).toEqual([
+      'topology.consensus.tables.data.leader: a regional-by-row table places each home region\'s group by its survival goal (zone or region); leader applies to regional-by-table',
+      'topology.consensus.tables.data.voters: a regional-by-row table places each home region\'s group by its survival goal (zone or region); voters applies to regional-by-table',
+    ]);
+    expect(problems({ data: { locality: 'regional-by-table', leader: EU, voters: { [EU]: 3 }, survival: 'zone' } })).toEqual([
+      'topology.consensus.tables.data.survival: give either voters or a survival goal, not both: the survival goal places the voters',
+    ]);
+    // The top-level voters (us-east-1 and eu-west-1) apply to the table: ap-southeast-1 has none.
+    expect(problems({ data: { locality: 'regional-by-table', leader: AP } })).toEqual([
+      `topology.consensus.tables.data.leader: the table's leader region ${AP} has no voter`,
+    ]);
+  });
+
   it('unknown table, unknown region, REGION survival with 2 regions: located errors, exit 2', () => {
     const r = spawnSync(process.execPath, ['bin/repsim.js', 'validate', 'test/fixtures/scenarios/consensus-tables-errors.yaml'], { cwd: repoRoot, encoding: 'utf8' });
     expect(r.status).toBe(2);
