@@ -23,7 +23,7 @@
 import { compileDist } from '../../core/distributions.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import type { Summary, TimelineSegment } from '../../measure/summary-types.ts';
-import { summarizeGroups } from './summary.ts';
+import { summarizeGroups, type GroupUnit, type LatencySplit } from './summary.ts';
 import type { TopologyContext, TopologyModule, TopologyRun } from '../module.ts';
 import { RaftGroup, type Placement } from './group.ts';
 import { ConsensusTopology, type ReadStrategy } from './consensus.ts';
@@ -33,7 +33,7 @@ import { LatencyHistogram } from '../../measure/histogram.ts';
 import type { Op } from '../../workload/op.ts';
 import type { Rng } from '../../core/rng.ts';
 import { homedKey } from '../homes.ts';
-import { layoutOf, placementFrom, SHARED_GROUP, type GroupSpec } from './placement.ts';
+import { layoutOf, placementFrom, SHARED_GROUP } from './placement.ts';
 
 /** Acknowledged writes tracked before those every replica applied are settled. */
 const ACKED_SETTLE_EVERY = 65_536;
@@ -48,20 +48,6 @@ export function placementOf(sc: Scenario, ids: readonly string[]): Placement[] {
 export function readsOf(sc: Scenario, ids: readonly string[]): ReadStrategy[] {
   const r = sc.topology.consensus.reads;
   return ids.map((id) => (typeof r === 'string' ? r : (r[id] ?? 'leaseholder')));
-}
-
-/** One Raft group of the run with its gateways and acknowledged writes. */
-export interface GroupUnit {
-  readonly spec: GroupSpec;
-  readonly group: RaftGroup;
-  readonly gateways: ConsensusTopology;
-  readonly acked: AckedWrites;
-}
-
-/** Latency of successful operations, split by whether the row's group prefers its leader in the client's region. */
-export interface LatencySplit {
-  local: { writes: LatencyHistogram; reads: LatencyHistogram };
-  remote: { writes: LatencyHistogram; reads: LatencyHistogram };
 }
 
 /** The consensus run, with its groups and gateways exposed for tests (`group`, `gateways`: the first group's). */

@@ -11,7 +11,22 @@ import type { FailoverSummary, Percentiles, Summary } from '../../measure/summar
 import { ConsensusTopology } from './consensus.ts';
 import type { RaftGroup } from './group.ts';
 import type { RaftNode } from './raft.ts';
-import type { GroupUnit, LatencySplit } from './module.ts';
+import type { AckedWrites } from './acked.ts';
+import type { GroupSpec } from './placement.ts';
+
+/** One Raft group of the run with its gateways and acknowledged writes. */
+export interface GroupUnit {
+  readonly spec: GroupSpec;
+  readonly group: RaftGroup;
+  readonly gateways: ConsensusTopology;
+  readonly acked: AckedWrites;
+}
+
+/** Latency of successful operations, split by whether the row's group prefers its leader in the client's region. */
+export interface LatencySplit {
+  local: { writes: LatencyHistogram; reads: LatencyHistogram };
+  remote: { writes: LatencyHistogram; reads: LatencyHistogram };
+}
 
 /** Adds the groups' own books to the summary; `placed`: per-table placement was asked for (group names, latency split, groups[]). */
 export function summarizeGroups(s: Summary, units: readonly GroupUnit[], ids: readonly string[], lagWarningUs: number, placed: { split: LatencySplit } | undefined): void {
