@@ -20,7 +20,7 @@ import { countOption, listOption, MAX_SEEDS, MAX_WORKERS, seedOption, valueOptio
 import { runsProgress } from './progress.ts';
 
 /** The rows of compare's table (all lower-is-better), by comparison metric id; the per-region unavailability rows follow them. */
-export const COMPARE_METRIC_IDS = ['stalenessP99', 'staleFraction', 'writeLatencyP50', 'writeLatencyP99', 'rpoLostWrites', 'rtoMax', 'splitBrain', 'conflicts', 'lostUpdates'];
+export const COMPARE_METRIC_IDS = ['stalenessP99', 'staleFraction', 'writeLatencyP50', 'writeLatencyP99', 'rpoLostWrites', 'rtoMax', 'splitBrain', 'conflicts', 'lostUpdates', 'localWriteLatencyP50', 'remoteWriteLatencyP50'];
 
 export interface CompareOptions {
   scenario: string;

@@ -36,6 +36,26 @@ export interface FailoverSummary {
   epoch: number;
   /** What ended the RTO: the new primary's first acknowledged write, or (none came) its promotion. */
   rtoEndsAt?: 'first-write' | 'promotion';
+  /** consensus with per-table placement: the Raft group whose leader changed (placement.ts names them). */
+  group?: string;
+}
+
+/** One Raft group of a consensus run with per-table placement. */
+export interface ConsensusGroupSummary {
+  /** `*` (tables not listed), a table name (regional-by-table) or `table@region` (regional-by-row). */
+  name: string;
+  /** Preferred leader region (the home). */
+  home: string;
+  /** Region of the leader at the end ('' if none). */
+  leaderAtEnd: string;
+  voters: number;
+  nonVoters: number;
+  elections: number;
+  leaderChanges: number;
+  maxTerm: number;
+  /** Proposal → majority durable, ms. */
+  commitLatencyMs: Percentiles;
+  lostAckedWrites: number;
 }
 
 /** A per-second time series point for charts. */
@@ -119,6 +139,16 @@ export interface Summary {
       /** Per client region: seconds weighted by the share of reads that failed, ms (as rto.writeUnavailableMs for writes). */
       readUnavailableMs: Record<string, number>;
       leaseReadsBeyondClockBound: number;
+      /**
+       * With topology.consensus.tables: latency of successful operations whose row's group prefers its
+       * leader in the client's region (local) or elsewhere (remote), ms.
+       */
+      latencyMs?: {
+        local: { writes: Percentiles; reads: Percentiles };
+        remote: { writes: Percentiles; reads: Percentiles };
+      };
+      /** With topology.consensus.tables: one entry per Raft group. */
+      groups?: ConsensusGroupSummary[];
     };
   };
   /** Per-second series for charts (our addition). */

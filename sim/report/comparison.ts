@@ -20,6 +20,8 @@ export interface ComparisonMetric {
   scale: number;
   /** Which direction is better. */
   better: 'lower' | 'higher';
+  /** A row only some topologies report: left out when no run has a value. */
+  optional?: boolean;
 }
 
 /** The rows of the standard comparison, in order. */
@@ -34,6 +36,9 @@ export const COMPARISON_METRICS: readonly ComparisonMetric[] = [
   { id: 'conflicts', label: 'Conflicts', path: 'metrics.conflicts.total', scale: 1, better: 'lower' },
   { id: 'lostUpdates', label: 'Lost updates', path: 'metrics.conflicts.lostUpdates', scale: 1, better: 'lower' },
   { id: 'writeAvailability', label: 'Write availability (%)', path: 'metrics.availability.writes', scale: 100, better: 'higher' },
+  // consensus with per-table placement: rows whose group is led from the client's region, and the others.
+  { id: 'localWriteLatencyP50', label: 'Local-row write latency p50 (ms)', path: 'metrics.consensus.latencyMs.local.writes.p50', scale: 1, better: 'lower', optional: true },
+  { id: 'remoteWriteLatencyP50', label: 'Remote-row write latency p50 (ms)', path: 'metrics.consensus.latencyMs.remote.writes.p50', scale: 1, better: 'lower', optional: true },
 ];
 
 /**
@@ -87,7 +92,8 @@ export function comparisonTable(
   metrics: readonly ComparisonMetric[] = [...COMPARISON_METRICS, ...regionMetrics(runs)],
 ): ComparisonTable {
   const columns = groupConfigurations(runs);
-  const rows = metrics.map((metric) => {
+  const reported = metrics.filter((m) => m.optional !== true || runs.some((r) => numberAt(r, m.path) !== undefined));
+  const rows = reported.map((metric) => {
     const stats = columns.map((c) =>
       meanCi95(c.runs.map((r) => numberAt(r, metric.path)).filter((v): v is number => v !== undefined).map((v) => v * metric.scale)),
     );

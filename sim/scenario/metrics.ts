@@ -36,11 +36,13 @@ const METRICS: Shape<Summary['metrics']> = {
   splitBrain: { occurrences: 'number', durationMs: 'number', divergentWrites: 'number' },
   conflicts: { total: 'number', lostUpdates: 'number' },
   availability: { writes: 'number', reads: 'number' },
-  failovers: [{ from: 'string', to: 'string', reason: 'string', startedAtMs: 'number', completedAtMs: 'number', rtoMs: 'number', lostAckedWrites: 'number', lostBytes: 'number', faultAtMs: 'number', epoch: 'number', rtoEndsAt: 'string' }],
+  failovers: [{ from: 'string', to: 'string', reason: 'string', startedAtMs: 'number', completedAtMs: 'number', rtoMs: 'number', lostAckedWrites: 'number', lostBytes: 'number', faultAtMs: 'number', epoch: 'number', rtoEndsAt: 'string', group: 'string' }],
   failoversRefused: 'number',
   consensus: {
     elections: 'number', preVotes: 'number', leaderChanges: 'number', maxTerm: 'number',
     commitLatencyMs: { '*': P }, readUnavailableMs: { '*': 'number' }, leaseReadsBeyondClockBound: 'number',
+    latencyMs: { local: { writes: P, reads: P }, remote: { writes: P, reads: P } },
+    groups: [{ name: 'string', home: 'string', leaderAtEnd: 'string', voters: 'number', nonVoters: 'number', elections: 'number', leaderChanges: 'number', maxTerm: 'number', commitLatencyMs: P, lostAckedWrites: 'number' }],
   },
 };
 

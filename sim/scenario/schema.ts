@@ -182,6 +182,21 @@ const ReadsSchema = z
 const READ_STRATEGIES = ['leaseholder', 'read-index', 'follower', 'local-unsafe'] as const;
 const ReplicaCounts = () => z.record(z.string(), z.number().int().min(0).max(15));
 
+// Table localities as CockroachDB's multi-region SQL names them
+// (cockroachlabs.com/docs/stable/table-localities: REGIONAL BY TABLE, REGIONAL
+// BY ROW) and its survival goals (docs/stable/multiregion-survival-goals:
+// ZONE = 3 voters in the home region and a non-voter in each other region;
+// REGION = 2 voters at home and 3 elsewhere, at least 3 regions).
+const TablePlacementSchema = z
+  .strictObject({
+    locality: z.enum(['regional-by-table', 'regional-by-row']).describe('regional-by-table: the table is one Raft group with its own placement and leader region (CockroachDB REGIONAL BY TABLE IN region). regional-by-row: one group per home region, led from there, holding the rows homed there (home = key mod region count, the rows region-pinned homes; clients pick rows homed in their region except workload.remoteShare of their operations) — CockroachDB REGIONAL BY ROW.'),
+    leader: RegionId().optional().describe('regional-by-table: the table\'s preferred leader region (its home). Default: topology.consensus.leader (the first region if unset). Not for regional-by-row (each home region leads its rows).'),
+    voters: ReplicaCounts().optional().describe('regional-by-table: voting replicas per region id. Default: from survival if set, else topology.consensus.voters. Not for regional-by-row (survival places them).'),
+    nonVoters: ReplicaCounts().optional().describe('regional-by-table: non-voting replicas per region id. Default: from survival if set, else topology.consensus.nonVoters. Not for regional-by-row.'),
+    survival: z.enum(['zone', 'region']).optional().describe('Survival goal placing the voters relative to the home region: zone = 3 voters at home (one per zone) and a non-voter in each other region (a region outage takes the group down with it); region = 2 voters at home and 3 spread over the other regions nearest first, with a non-voter in any region left without a replica (needs at least 3 regions; survives a region outage, local writes pay the RTT to the nearest other region). Default: zone for regional-by-row; for regional-by-table, unset (the voters above apply).'),
+  })
+  .describe('Placement of one table.');
+
 // Defaults are CockroachDB's (pkg/base/config.go: a 500 ms Raft tick, heartbeats every
 // 2 ticks, election timeout 4 ticks randomised ×[1, 2), CheckQuorum on, 6 s range
 // leases; --max-offset 500ms; follower_read_timestamp() reads 4.8 s in the past).
@@ -201,6 +216,7 @@ const ConsensusSchema = z
       .default('leaseholder')
       .describe('Read strategy for all regions, or per region id (regions not named use leaseholder): leaseholder (linearizable, the leader answers under its lease) | read-index (the leader confirms leadership with a quorum round trip per read) | follower (the nearest replica answers as of now − followerReadLag once its closed timestamp allows, else the leaseholder does) | local-unsafe (the nearest replica answers from what it has). Default leaseholder.'),
     followerReadLag: Duration().prefault('4.8s').describe('follower reads: how far in the past they read. Default 4.8s (CockroachDB follower_read_timestamp()).'),
+    tables: z.record(z.string(), TablePlacementSchema).default({}).describe('Placement per table name (workload.tables): a listed table gets its own Raft groups (regional-by-table: one; regional-by-row: one per home region), each with its own replicas, elections and leases; tables not listed share the group placed by the fields above. Default {} (one group for every table).'),
   })
   .describe('consensus: a Raft group over regions. Writes commit when a majority of voters hold them durably (durability time per entry: topology.replication.applyTime); the client\'s ack follows commit.');
 
@@ -314,7 +330,7 @@ const WorkloadSchema = z
         delay: DurationDist().prefault(0).describe('Delay from the write\'s ack to that read. Default 0.'),
       })
       .prefault({}),
-    remoteShare: Probability().default(0).describe('region-pinned: share of a region\'s operations on users homed elsewhere. Default 0.'),
+    remoteShare: Probability().default(0).describe('region-pinned, and consensus tables placed regional-by-row: share of a region\'s operations on users homed elsewhere. Default 0.'),
     sessions: z.number().int().min(1).max(1_000_000).default(10_000).describe('Client sessions per region (a session is one user\'s connection; read-your-writes is judged per session). Default 10000.'),
     clientTimeout: Duration().prefault('5s').describe('A request without an answer after this long counts as failed. Default 5s.'),
   })

@@ -11,6 +11,7 @@ import type { Problem, ValidationResult } from './problems.ts';
 import { didYouMean } from './wording.ts';
 import { metricPathProblem } from './metrics.ts';
 import { checkLeaderless } from '../topology/leaderless/validate.ts';
+import { checkConsensusTables } from '../topology/consensus/validate.ts';
 
 /** What validateScenario found. Warnings do not make a scenario invalid. */
 export type { ValidationResult } from './problems.ts';
@@ -43,6 +44,7 @@ export function validateScenario(s: Partial<Scenario>, opts: ValidateOptions = {
     if (s.faults) checkFaultRegions(s.faults, regions, out);
     if (s.topology) checkSyncReplicas(s.topology, regions, out);
     if (s.topology?.kind === 'consensus') checkConsensus(s.topology.consensus, regions, out);
+    if (s.topology?.kind === 'consensus') checkConsensusTables(s.topology.consensus, s.workload?.tables, regions, out);
     if (s.topology && s.regions) checkLeaderless(s.topology, s.regions, regions, out);
   }
   if (s.workload) checkTables(s.workload.tables, s.topology?.replication.filters, out);

@@ -6,7 +6,7 @@
 // region is down, its rows are unavailable from everywhere. A crash loses
 // nothing acknowledged (commit precedes the ack, the node keeps its rows).
 //
-// Owns: row homing (the workload's row picker), proxying, commit and reads
+// Owns: the workload's row picker (homes as homes.ts draws them), proxying, commit and reads
 // on the home node. Does not own faults or metrics.
 import type { Scheduler } from '../core/scheduler.ts';
 import type { Rng } from '../core/rng.ts';
@@ -15,6 +15,7 @@ import type { DbNode } from '../db/node.ts';
 import type { KeySpace } from '../workload/keys.ts';
 import type { Op, Topology, Workload } from '../workload/workload.ts';
 import type { CommitRef } from '../measure/events.ts';
+import { homedKey, homeOf } from './homes.ts';
 
 export interface RegionPinnedOptions {
   sched: Scheduler;
@@ -46,20 +47,14 @@ export class RegionPinned implements Topology {
 
   /** The region a row lives in. */
   home(row: number): number {
-    return this.o.keys.keyOf(row) % this.n;
+    return homeOf(this.o.keys, this.n, row);
   }
 
   /** The workload's row picker: a popular key moved to a row homed in the chosen region. */
   pickRow(region: number, rng: Rng): number {
     const { keys } = this.o;
     const table = keys.pickTable(rng);
-    let key = keys.pickKey(rng);
-    let home = region;
-    if (this.n > 1 && rng.next() < this.o.remoteShare) home = (region + 1 + rng.int(this.n - 1)) % this.n;
-    key = key - (key % this.n) + home;
-    if (key >= keys.keyCount) key -= this.n;
-    if (key < 0) key = home; // fewer keys than regions: this region homes none of them
-    return keys.row(table, key);
+    return keys.row(table, homedKey(keys, this.n, this.o.remoteShare, region, keys.pickKey(rng), rng));
   }
 
   write(op: Op): void {

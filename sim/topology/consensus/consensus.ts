@@ -82,6 +82,8 @@ export interface ConsensusOptions {
   warmupUs: number;
   /** The client received the ack of entry `id` at log index `index`. */
   onAcked?: ((id: number, index: number, term: number, region: number, ackUs: number) => void) | undefined;
+  /** A successful answer to `op` reached its client within the client timeout at `atUs` (for the local / remote latency split). */
+  onServed?: ((op: Op, atUs: number) => void) | undefined;
 }
 
 type Mode = ReadStrategy | 'write';
@@ -280,9 +282,11 @@ export class ConsensusTopology implements Topology, GroupListener {
           if (inTime) {
             this.o.group.ackReceived(r.term, now);
             this.o.onAcked?.(r.version, r.index, r.term, r.region, now);
+            this.o.onServed?.(op, now);
           }
         } else {
           if (now - op.invokeUs > this.o.clientTimeoutUs) this.readFailedAt(op);
+          else this.o.onServed?.(op, now);
           this.o.workload.readServed(op, r.version, now);
         }
         return;
@@ -305,12 +309,21 @@ export class ConsensusTopology implements Topology, GroupListener {
    * clients are dark never reach a gateway and are not counted here).
    */
   readUnavailableUs(r: number): number {
-    const issued = this.readsIssued[r] as PerSecond;
-    const failed = this.readsFailed[r] as PerSecond;
+    return ConsensusTopology.readUnavailableUs([this], r);
+  }
+
+  /** The same over several groups' gateways: each second weighted by the share of region r's reads, over all of them, that failed. */
+  static readUnavailableUs(gateways: readonly ConsensusTopology[], r: number): number {
+    let seconds = 0;
+    for (const g of gateways) seconds = Math.max(seconds, (g.readsFailed[r] as PerSecond).length);
     let us = 0;
-    for (let sec = 0; sec < failed.length; sec++) {
-      const f = failed.at(sec);
-      const n = issued.at(sec);
+    for (let sec = 0; sec < seconds; sec++) {
+      let f = 0;
+      let n = 0;
+      for (const g of gateways) {
+        f += (g.readsFailed[r] as PerSecond).at(sec);
+        n += (g.readsIssued[r] as PerSecond).at(sec);
+      }
       if (f > 0 && n > 0) us += (f / n) * 1e6;
     }
     return us;

@@ -37,6 +37,10 @@ export interface GroupOptions {
   onStateChange?: ((n: RaftNode) => void) | undefined;
   /** A replica applied entry `id` (no-ops excluded). */
   onApplied?: ((n: RaftNode, id: number) => void) | undefined;
+  /** Prefix of the replicas' RNG stream names. Default `consensus` (several groups: `consensus/<group name>`). */
+  streamPrefix?: string | undefined;
+  /** Per-region commit latency histograms shared with other groups; given, the group also keeps its own in `ownCommitLatency`. */
+  commitLatency?: LatencyHistogram[] | undefined;
 }
 
 /** Observers the client layer registers (consensus.ts). */
@@ -80,8 +84,10 @@ export class RaftGroup implements RaftHost {
   leaderChanges = 0;
   maxTerm = 0;
   readonly changes: LeaderChange[] = [];
-  /** Commit latency (proposal → majority durable), per region of the leader. */
+  /** Commit latency (proposal → majority durable), per region of the leader (shared by every group when GroupOptions.commitLatency is given). */
   readonly commitLatency: LatencyHistogram[];
+  /** This group's own commit latency, kept only when `commitLatency` is shared. */
+  readonly ownCommitLatency: LatencyHistogram | undefined;
   /** The latest fault start (set by the assembly), µs. */
   lastFaultUs = -Infinity;
   private lastLeader = -1;
@@ -93,19 +99,21 @@ export class RaftGroup implements RaftHost {
     this.sched = o.sched;
     this.cfg = o.cfg;
     this.nodeCount = o.placement.length;
+    const prefix = o.streamPrefix ?? 'consensus';
     o.placement.forEach((p, id) => {
       if (p.voter) this.voters.push(id);
       const name = `${o.regionIds[p.region]}/${id}`;
       this.nodes.push(new RaftNode(this, {
         id, region: p.region, voter: p.voter, clock: o.clocks[p.region] as WallClock,
-        electionRng: o.rng.stream(`consensus/election/${name}`), diskRng: o.rng.stream(`consensus/disk/${name}`),
+        electionRng: o.rng.stream(`${prefix}/election/${name}`), diskRng: o.rng.stream(`${prefix}/disk/${name}`),
         durability: o.durability, rowCount: o.rowCount,
       }));
     });
     if (this.voters.length === 0) throw new Error('invariant: a consensus group needs at least one voter');
     this.quorum = Math.floor(this.voters.length / 2) + 1;
     this.invariants = new ConsensusInvariants(this.nodes, this.voters, this.quorum);
-    this.commitLatency = o.regionIds.map(() => new LatencyHistogram());
+    this.commitLatency = o.commitLatency ?? o.regionIds.map(() => new LatencyHistogram());
+    this.ownCommitLatency = o.commitLatency ? new LatencyHistogram() : undefined;
   }
 
   /** Bootstraps term 1 with `leader` (a voter's node id) as leader. */
@@ -201,6 +209,7 @@ export class RaftGroup implements RaftHost {
       this.invariants.committed(i, id, n.id);
       if (e.row(id) !== NO_ROW && e.term(id) === n.term && e.proposeUs(id) >= this.o.warmupUs) {
         (this.commitLatency[n.region] as LatencyHistogram).record(now - e.proposeUs(id));
+        this.ownCommitLatency?.record(now - e.proposeUs(id));
       }
     }
     this.listener?.leaderCommitted(n, fromIndex, toIndex);
