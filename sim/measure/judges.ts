@@ -30,16 +30,18 @@ export class VersionJudge implements ReadJudge {
 
   onRead(_region: number, session: number, row: number, version: number, startUs: number): ReadVerdict {
     const st = this.staleness.onRead(row, version, startUs);
-    const se = this.sessions.onRead(session, row, version, startUs);
+    const se = this.sessions;
+    se.onRead(session, row, version, startUs);
     const v = this.v;
     v.stale = st.stale;
     v.stalenessUs = st.stalenessUs;
     v.versionsBehind = st.versionsBehind;
     v.ryw = se.ryw;
     v.monotonic = se.monotonic;
-    const ref = this.latest.reference(row, startUs, false);
-    v.tUs = ref.version === 0 ? -1 : startUs - ref.ackUs;
-    v.consistent = version >= ref.version;
+    const latest = this.latest;
+    const ref = latest.reference(row, startUs, false);
+    v.tUs = ref === 0 ? -1 : startUs - latest.refAckUs;
+    v.consistent = version >= ref;
     return v;
   }
 

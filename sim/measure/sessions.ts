@@ -15,20 +15,21 @@ const RECENT_READS = 4;
  * every topology; what "older" means is theirs to say.
  */
 export class RecentReads {
-  private readonly row: Int32Array;
-  private readonly seen: Float64Array;
+  /** Per session, RECENT_READS pairs [row, version seen] side by side (row -1: free). Slot k of session s is pair s × RECENT_READS + k. */
+  private readonly pairs: Float64Array;
   private readonly next: Uint8Array;
 
   constructor(sessionCount: number) {
-    this.row = new Int32Array(sessionCount * RECENT_READS).fill(-1);
-    this.seen = new Float64Array(sessionCount * RECENT_READS);
+    this.pairs = new Float64Array(sessionCount * RECENT_READS * 2);
+    for (let i = 0; i < this.pairs.length; i += 2) this.pairs[i] = -1;
     this.next = new Uint8Array(sessionCount);
   }
 
   /** The slot remembering (session, row), or -1. */
   find(session: number, row: number): number {
     const base = session * RECENT_READS;
-    for (let k = 0; k < RECENT_READS; k++) if (this.row[base + k] === row) return base + k;
+    const p = this.pairs;
+    for (let k = 0; k < RECENT_READS; k++) if (p[2 * (base + k)] === row) return base + k;
     return -1;
   }
 
@@ -37,54 +38,58 @@ export class RecentReads {
     const k = this.next[session] as number;
     this.next[session] = (k + 1) % RECENT_READS;
     const slot = session * RECENT_READS + k;
-    this.row[slot] = row;
+    this.pairs[2 * slot] = row;
     return slot;
   }
 
   version(slot: number): number {
-    return this.seen[slot] as number;
+    return this.pairs[2 * slot + 1] as number;
   }
 
   setVersion(slot: number, version: number): void {
-    this.seen[slot] = version;
+    this.pairs[2 * slot + 1] = version;
   }
 
   /** Calls `visit` with every remembered version. */
   forEachVersion(visit: (version: number) => void): void {
-    for (let k = 0; k < this.seen.length; k++) if ((this.row[k] as number) >= 0) visit(this.seen[k] as number);
+    const p = this.pairs;
+    for (let i = 0; i < p.length; i += 2) if ((p[i] as number) >= 0) visit(p[i + 1] as number);
   }
 }
 
 export class SessionChecker {
-  private readonly lastWriteRow: Int32Array;
-  private readonly lastWriteVersion: Float64Array;
-  private readonly lastWriteAckUs: Float64Array;
+  /** Per session: [last written row (-1: none), its version, its ack time, unused] side by side. */
+  private readonly lastWrite: Float64Array;
   private readonly recent: RecentReads;
+  /** The last read's verdicts (set by `onRead`). */
+  ryw = false;
+  monotonic = false;
 
   constructor(sessionCount: number) {
-    this.lastWriteRow = new Int32Array(sessionCount).fill(-1);
-    this.lastWriteVersion = new Float64Array(sessionCount);
-    this.lastWriteAckUs = new Float64Array(sessionCount);
+    this.lastWrite = new Float64Array(sessionCount * 4);
+    for (let i = 0; i < this.lastWrite.length; i += 4) this.lastWrite[i] = -1;
     this.recent = new RecentReads(sessionCount);
   }
 
   /** The session's write to `row` (creating `version`) was acknowledged at `ackUs`. */
   onWriteAck(session: number, row: number, version: number, ackUs: number): void {
-    this.lastWriteRow[session] = row;
-    this.lastWriteVersion[session] = version;
-    this.lastWriteAckUs[session] = ackUs;
+    const i = 4 * session;
+    this.lastWrite[i] = row;
+    this.lastWrite[i + 1] = version;
+    this.lastWrite[i + 2] = ackUs;
   }
 
-  /** Judges a session's read; returns which guarantees it broke. */
-  onRead(session: number, row: number, version: number, startUs: number): { ryw: boolean; monotonic: boolean } {
-    const ryw =
-      this.lastWriteRow[session] === row && (this.lastWriteAckUs[session] as number) < startUs && version < (this.lastWriteVersion[session] as number);
+  /** Judges a session's read: sets `ryw` and `monotonic` to the guarantees it broke. */
+  onRead(session: number, row: number, version: number, startUs: number): void {
+    const w = this.lastWrite;
+    const i = 4 * session;
+    this.ryw = w[i] === row && (w[i + 2] as number) < startUs && version < (w[i + 1] as number);
     const recent = this.recent;
     let monotonic = false;
     const slot = recent.find(session, row);
     if (slot < 0) recent.setVersion(recent.claim(session, row), version);
     else if (version < recent.version(slot)) monotonic = true;
     else if (version > recent.version(slot)) recent.setVersion(slot, version);
-    return { ryw, monotonic };
+    this.monotonic = monotonic;
   }
 }

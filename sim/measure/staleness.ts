@@ -21,6 +21,11 @@ export interface ReadVerdict {
 export class StalenessChecker {
   /** Per row: flat [version, ackUs, version, ackUs, ...] sorted by version (a dense array by row id). */
   private readonly acked: Array<number[] | undefined> = [];
+  /**
+   * Per row, the highest version in its list (0: empty): a read that returned
+   * at least this misses nothing, judged without touching the list.
+   */
+  private top = new Float64Array(1024);
   private tracked = 0;
   /** Entries dropped by the per-row cap (results for those rows are lower bounds). */
   truncated = 0;
@@ -50,6 +55,20 @@ export class StalenessChecker {
       list.splice(0, 2);
       this.truncated++;
     }
+    this.setTop(row, list);
+  }
+
+  /** Keeps `top[row]` the highest version of the row's (sorted) list. */
+  private setTop(row: number, list: number[]): void {
+    let top = this.top;
+    if (row >= top.length) {
+      let n = top.length;
+      while (n <= row) n *= 2;
+      const t = new Float64Array(n);
+      t.set(top);
+      this.top = top = t;
+    }
+    top[row] = list.length === 0 ? 0 : (list[list.length - 2] as number);
   }
 
   /**
@@ -65,10 +84,13 @@ export class StalenessChecker {
         break;
       }
     }
+    this.setTop(row, list);
   }
 
   /** Judges a read of `row` that began at `startUs` and returned `version`. */
   onRead(row: number, version: number, startUs: number): ReadVerdict {
+    // Nothing acknowledged beyond the version read (the common case): not stale.
+    if (row >= this.top.length || version >= (this.top[row] as number)) return NOT_STALE;
     const list = this.acked[row];
     if (!list || list.length === 0) return NOT_STALE;
     let behind = 0;
