@@ -50,7 +50,8 @@ export class StalenessChecker {
     // Insert sorted by version (acks arrive nearly in version order).
     let i = list.length;
     while (i > 0 && (list[i - 2] as number) > version) i -= 2;
-    list.splice(i, 0, version, ackUs);
+    if (i === list.length) list.push(version, ackUs);
+    else list.splice(i, 0, version, ackUs);
     if (list.length > 2 * MAX_PER_ROW) {
       list.splice(0, 2);
       this.truncated++;
