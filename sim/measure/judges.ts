@@ -5,20 +5,22 @@
 import type { ReadJudge, ReadVerdict } from './recorder.ts';
 import { StalenessChecker } from './staleness.ts';
 import { SessionChecker } from './sessions.ts';
-import { LatestAcks } from './visibility.ts';
+import type { LatestAcks } from './visibility.ts';
 
 export class VersionJudge implements ReadJudge {
   readonly staleness: StalenessChecker;
   readonly sessions: SessionChecker;
   /** Verdicts carry t-visibility: the reference write is reflected iff the version read is at least its. */
   readonly visibility = true;
-  private readonly latest = new LatestAcks();
+  /** The latest acks per row (kept in the staleness checker's per-row records). */
+  private readonly latest: LatestAcks;
   /** The last verdict (reused: read it before the next read is judged). */
   private readonly v: ReadVerdict = { stale: false, stalenessUs: 0, versionsBehind: 0, ryw: false, monotonic: false, tUs: -1, consistent: true };
 
   /** `minVisible(row)`: the lowest version of `row` any node shows (the staleness oracle). */
   constructor(sessionCount: number, minVisible: (row: number) => number) {
     this.staleness = new StalenessChecker(minVisible);
+    this.latest = this.staleness.latest;
     this.sessions = new SessionChecker(sessionCount);
   }
 

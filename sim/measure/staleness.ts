@@ -8,6 +8,7 @@
 // Per row we keep the acknowledged writes that some node may still not
 // show: an entry is dropped once every node's visible version has passed
 // it (`minVisible`), so memory follows replication lag, not run length.
+import { LatestAcks } from './visibility.ts';
 
 /** Most entries kept per row; beyond it the oldest go and results are lower bounds. */
 const MAX_PER_ROW = 4096;
@@ -21,14 +22,17 @@ export interface ReadVerdict {
 export class StalenessChecker {
   /** Per row: flat [version, ackUs, version, ackUs, ...] sorted by version (a dense array by row id). */
   private readonly acked: Array<number[] | undefined> = [];
-  /**
-   * Per row, the highest version in its list (0: empty): a read that returned
-   * at least this misses nothing, judged without touching the list.
-   */
-  private top = new Float64Array(1024);
   private tracked = 0;
   /** Entries dropped by the per-row cap (results for those rows are lower bounds). */
   truncated = 0;
+
+  /**
+   * The latest acks per row (the version judge's t-visibility reference),
+   * whose per-row record also keeps, as its `aux`, the highest version in
+   * the row's list (0: empty): a read that returned at least that misses
+   * nothing and is judged from the one record, without touching the list.
+   */
+  readonly latest = new LatestAcks();
 
   constructor(private readonly minVisible: (row: number) => number) {}
 
@@ -61,15 +65,7 @@ export class StalenessChecker {
 
   /** Keeps `top[row]` the highest version of the row's (sorted) list. */
   private setTop(row: number, list: number[]): void {
-    let top = this.top;
-    if (row >= top.length) {
-      let n = top.length;
-      while (n <= row) n *= 2;
-      const t = new Float64Array(n);
-      t.set(top);
-      this.top = top = t;
-    }
-    top[row] = list.length === 0 ? 0 : (list[list.length - 2] as number);
+    this.latest.setAux(row, list.length === 0 ? 0 : (list[list.length - 2] as number));
   }
 
   /**
@@ -91,7 +87,7 @@ export class StalenessChecker {
   /** Judges a read of `row` that began at `startUs` and returned `version`. */
   onRead(row: number, version: number, startUs: number): ReadVerdict {
     // Nothing acknowledged beyond the version read (the common case): not stale.
-    if (row >= this.top.length || version >= (this.top[row] as number)) return NOT_STALE;
+    if (version >= this.latest.aux(row)) return NOT_STALE;
     const list = this.acked[row];
     if (!list || list.length === 0) return NOT_STALE;
     let behind = 0;

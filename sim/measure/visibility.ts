@@ -143,21 +143,22 @@ function round6(x: number): number {
  * Per row, the two latest acknowledged writes and their ack times: the
  * reference write of a read (the latest write acknowledged before it began)
  * is almost always one of them; a read that began before both falls back to
- * no reference (it is left out of t-visibility). Memory: four numbers per
- * row up to the highest row written, side by side (one cache line holds a
- * row's entry), so a read's lookup is one memory access.
+ * no reference (it is left out of t-visibility). Memory: one 64-byte record
+ * per row up to the highest row written (one cache line: a read's lookup is
+ * one memory access), with one more number the owner may keep there
+ * (`aux`: the staleness checker's top version of the row).
  */
 export class LatestAcks {
-  /** Per row: [last, lastAckUs, prev, prevAckUs]; version 0 = none. Grows to the highest row written. */
-  private rows = new Float64Array(4 * 1024);
+  /** Per row, STRIDE numbers: [last, lastAckUs, prev, prevAckUs, aux, unused ×3]; version 0 = none. */
+  private rows = new Float64Array(STRIDE * 1024);
   /** Ack time of the write the last `reference` call found (valid when it returned a version > 0). */
   refAckUs = 0;
 
   private ensure(row: number): Float64Array {
     let a = this.rows;
-    if (4 * row + 4 > a.length) {
+    if (STRIDE * row + STRIDE > a.length) {
       let n = a.length;
-      while (n < 4 * row + 4) n *= 2;
+      while (n < STRIDE * row + STRIDE) n *= 2;
       const b = new Float64Array(n);
       b.set(a);
       this.rows = a = b;
@@ -167,18 +168,28 @@ export class LatestAcks {
 
   onAck(row: number, version: number, ackUs: number): void {
     const a = this.ensure(row);
-    const i = 4 * row;
+    const i = STRIDE * row;
     a[i + 2] = a[i] as number;
     a[i + 3] = a[i + 1] as number;
     a[i] = version;
     a[i + 1] = ackUs;
   }
 
+  /** The owner's number for `row` (0 until set). */
+  aux(row: number): number {
+    const i = STRIDE * row + 4;
+    return i < this.rows.length ? (this.rows[i] as number) : 0;
+  }
+
+  setAux(row: number, value: number): void {
+    this.ensure(row)[STRIDE * row + 4] = value;
+  }
+
   /** A write that will not survive (abandoned at a failover) is no reference. */
   forget(row: number, version: number): void {
     const a = this.rows;
-    const i = 4 * row;
-    if (i + 4 > a.length) return;
+    const i = STRIDE * row;
+    if (i + STRIDE > a.length) return;
     if (a[i] === version) {
       a[i] = a[i + 2] as number;
       a[i + 1] = a[i + 3] as number;
@@ -193,8 +204,8 @@ export class LatestAcks {
    */
   reference(row: number, startUs: number, inclusive: boolean): number {
     const a = this.rows;
-    const i = 4 * row;
-    if (i + 4 <= a.length) {
+    const i = STRIDE * row;
+    if (i + STRIDE <= a.length) {
       const v = a[i] as number;
       const ack = a[i + 1] as number;
       if (v !== 0 && (ack < startUs || (inclusive && ack === startUs))) {
@@ -214,9 +225,12 @@ export class LatestAcks {
   /** Every version kept (for write-table compaction). */
   forEachVersion(mark: (version: number) => void): void {
     const a = this.rows;
-    for (let i = 0; i < a.length; i += 4) {
+    for (let i = 0; i < a.length; i += STRIDE) {
       if (a[i] !== 0) mark(a[i] as number);
       if (a[i + 2] !== 0) mark(a[i + 2] as number);
     }
   }
 }
+
+/** Numbers per row in LatestAcks (a 64-byte record). */
+const STRIDE = 8;
