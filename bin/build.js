@@ -14,7 +14,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, '.repsim-build');
@@ -46,6 +47,16 @@ function sourceKey() {
   return h.digest('hex').slice(0, 16);
 }
 
+/** esbuild: a top-level package in a usual install, else the copy tsx depends on. */
+async function loadEsbuild() {
+  try {
+    return await import('esbuild');
+  } catch {
+    const fromTsx = createRequire(createRequire(join(ROOT, 'package.json')).resolve('tsx/package.json'));
+    return await import(pathToFileURL(fromTsx.resolve('esbuild')).href);
+  }
+}
+
 /** The directory of a bundle matching the sources, or undefined (then use tsx). */
 export async function compiled() {
   if (process.env.REPSIM_NO_BUILD) return undefined;
@@ -53,7 +64,7 @@ export async function compiled() {
     const key = sourceKey();
     const dir = join(OUT, key);
     if (existsSync(join(dir, 'main.js'))) return dir;
-    const { build } = await import('esbuild');
+    const { build } = await loadEsbuild();
     mkdirSync(OUT, { recursive: true });
     const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
     await build({
