@@ -1,8 +1,17 @@
 #!/usr/bin/env node
-// Launcher: registers the TypeScript loader (tsx) and hands over to the CLI.
-import { register } from 'tsx/esm/api';
-register();
+// Launcher: runs the CLI from a compiled bundle of the sources when one can
+// be had (bin/build.js builds it on first use), else through the TypeScript
+// loader (tsx).
+import { pathToFileURL } from 'node:url';
+import { compiled } from './build.js';
 // A closed pipe (e.g. `repsim run ... | head`) is not an error.
 process.stdout.on('error', (e) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); else throw e; });
-const { main } = await import('../sim/cli/main.ts');
+const dir = await compiled();
+let main;
+if (dir) ({ main } = await import(pathToFileURL(`${dir}/main.js`).href));
+else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('../sim/cli/main.ts'));
+}
 process.exitCode = await main(process.argv.slice(2));

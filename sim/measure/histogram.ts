@@ -4,10 +4,30 @@
 import * as hdr from 'hdr-histogram-js';
 import type { Percentiles } from './summary-types.ts';
 
-/** Values below this (µs) are counted per microsecond first (131 ms; 512 KB per histogram once used). */
+/** Values below this (µs, 131 ms) are counted in a small array first, by HDR bucket. */
 const SMALL_US = 1 << 17;
+/**
+ * With 3 significant digits HDR counts values below 2048 one by one and each
+ * later power of two [2^k, 2^(k+1)) in 1024 equal steps of 2^(k−10). The
+ * small array has one counter per such step below SMALL_US: 2048 + 6 × 1024.
+ */
+const SMALL_BUCKETS = 2048 + 6 * 1024;
 /** Largest trackable value: one simulated month in microseconds. */
 const HIGHEST_US = 30 * 86_400_000_000;
+
+/** The small array's counter of an integer value below SMALL_US: its HDR step (exact below 2048). */
+export function smallBucket(v: number): number {
+  if (v < 2048) return v;
+  const k = 31 - Math.clz32(v);
+  return 2048 + (k - 11) * 1024 + ((v >> (k - 10)) - 1024);
+}
+
+/** The lowest value of a small-array counter's step (HDR counts it in the same bucket as every value of the step). */
+export function smallBucketValue(b: number): number {
+  if (b < 2048) return b;
+  const k = 11 + ((b - 2048) >> 10);
+  return (1024 + ((b - 2048) & 1023)) << (k - 10);
+}
 
 export class LatencyHistogram {
   private readonly h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: HIGHEST_US, numberOfSignificantValueDigits: 3 });
@@ -15,10 +35,11 @@ export class LatencyHistogram {
   private maxUs = 0;
   count = 0;
   /**
-   * Counts per microsecond for values below SMALL_US (most latencies and
-   * lags), folded into the HDR histogram only when percentiles are asked
-   * for: an array increment per record instead of HDR's bucket arithmetic.
-   * Percentiles keep HDR's 3 significant digits; mean and max are exact.
+   * Counts per HDR step for values below SMALL_US (most latencies and lags),
+   * folded into the HDR histogram only when percentiles are asked for: an
+   * increment in a 32 KB array (cache-resident) per record instead of HDR's
+   * bucket arithmetic. HDR's percentiles depend only on its bucket counts, so
+   * they are exactly those of recording every value; mean and max are exact.
    */
   private small: Uint32Array | undefined;
   private smallCount = 0;
@@ -27,8 +48,9 @@ export class LatencyHistogram {
   record(us: number): void {
     const v = us < 0 ? 0 : us > HIGHEST_US ? HIGHEST_US : Math.round(us);
     if (v < SMALL_US) {
-      if (!this.small) this.small = new Uint32Array(SMALL_US);
-      this.small[v] = (this.small[v] as number) + 1;
+      if (!this.small) this.small = new Uint32Array(SMALL_BUCKETS);
+      const b = smallBucket(v);
+      this.small[b] = (this.small[b] as number) + 1;
       this.smallCount++;
     } else this.h.recordValue(v);
     this.sum += v;
@@ -39,11 +61,11 @@ export class LatencyHistogram {
   private flush(): void {
     const small = this.small;
     if (!small || this.smallCount === 0) return;
-    for (let v = 0; v < SMALL_US; v++) {
-      const c = small[v] as number;
+    for (let b = 0; b < SMALL_BUCKETS; b++) {
+      const c = small[b] as number;
       if (c > 0) {
-        this.h.recordValueWithCount(v, c);
-        small[v] = 0;
+        this.h.recordValueWithCount(smallBucketValue(b), c);
+        small[b] = 0;
       }
     }
     this.smallCount = 0;

@@ -5,20 +5,22 @@
 import type { ReadJudge, ReadVerdict } from './recorder.ts';
 import { StalenessChecker } from './staleness.ts';
 import { SessionChecker } from './sessions.ts';
-import { LatestAcks } from './visibility.ts';
+import type { LatestAcks } from './visibility.ts';
 
 export class VersionJudge implements ReadJudge {
   readonly staleness: StalenessChecker;
   readonly sessions: SessionChecker;
   /** Verdicts carry t-visibility: the reference write is reflected iff the version read is at least its. */
   readonly visibility = true;
-  private readonly latest = new LatestAcks();
+  /** The latest acks per row (kept in the staleness checker's per-row records). */
+  private readonly latest: LatestAcks;
   /** The last verdict (reused: read it before the next read is judged). */
   private readonly v: ReadVerdict = { stale: false, stalenessUs: 0, versionsBehind: 0, ryw: false, monotonic: false, tUs: -1, consistent: true };
 
   /** `minVisible(row)`: the lowest version of `row` any node shows (the staleness oracle). */
   constructor(sessionCount: number, minVisible: (row: number) => number) {
     this.staleness = new StalenessChecker(minVisible);
+    this.latest = this.staleness.latest;
     this.sessions = new SessionChecker(sessionCount);
   }
 
@@ -30,16 +32,18 @@ export class VersionJudge implements ReadJudge {
 
   onRead(_region: number, session: number, row: number, version: number, startUs: number): ReadVerdict {
     const st = this.staleness.onRead(row, version, startUs);
-    const se = this.sessions.onRead(session, row, version, startUs);
+    const se = this.sessions;
+    se.onRead(session, row, version, startUs);
     const v = this.v;
     v.stale = st.stale;
     v.stalenessUs = st.stalenessUs;
     v.versionsBehind = st.versionsBehind;
     v.ryw = se.ryw;
     v.monotonic = se.monotonic;
-    const ref = this.latest.reference(row, startUs, false);
-    v.tUs = ref.version === 0 ? -1 : startUs - ref.ackUs;
-    v.consistent = version >= ref.version;
+    const latest = this.latest;
+    const ref = latest.reference(row, startUs, false);
+    v.tUs = ref === 0 ? -1 : startUs - latest.refAckUs;
+    v.consistent = version >= ref;
     return v;
   }
 

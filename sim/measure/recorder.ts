@@ -92,13 +92,16 @@ export class Recorder {
 
   channel(source: number, target: number): ChannelStats {
     const key = source * this.regionCount + target;
-    let c = this.channels.get(key);
+    let c = this.channelByKey[key];
     if (!c) {
       c = { source, target, lag: new LatencyHistogram(), unapplied: 0, lagSeries: new SecondSeries() };
       this.channels.set(key, c);
+      this.channelByKey[key] = c;
     }
     return c;
   }
+  /** The same channels in an array by key (every applied write looks its channel up). */
+  private readonly channelByKey: Array<ChannelStats | undefined> = [];
 
   /** Per region, by invoke second: writes issued and writes that failed (for write unavailability). */
   private readonly writesIssued: SecondSeries[];

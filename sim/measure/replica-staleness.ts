@@ -105,9 +105,10 @@ export class ReplicaStaleness implements ReadJudge {
       if (prev !== 0 && !this.reflects(r, row, prev)) v.monotonic = true;
     } else slot = recent.claim(session, row);
     if (!v.monotonic) recent.setVersion(slot, version);
-    const ref = this.latest.reference(row, startUs, false);
-    v.tUs = ref.version === 0 ? -1 : startUs - ref.ackUs;
-    v.consistent = ref.version === 0 || this.reflects(r, row, ref.version);
+    const latest = this.latest;
+    const ref = latest.reference(row, startUs, false);
+    v.tUs = ref === 0 ? -1 : startUs - latest.refAckUs;
+    v.consistent = ref === 0 || this.reflects(r, row, ref);
     return v;
   }
 }

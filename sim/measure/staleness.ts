@@ -8,6 +8,7 @@
 // Per row we keep the acknowledged writes that some node may still not
 // show: an entry is dropped once every node's visible version has passed
 // it (`minVisible`), so memory follows replication lag, not run length.
+import { LatestAcks } from './visibility.ts';
 
 /** Most entries kept per row; beyond it the oldest go and results are lower bounds. */
 const MAX_PER_ROW = 4096;
@@ -24,6 +25,14 @@ export class StalenessChecker {
   private tracked = 0;
   /** Entries dropped by the per-row cap (results for those rows are lower bounds). */
   truncated = 0;
+
+  /**
+   * The latest acks per row (the version judge's t-visibility reference),
+   * whose per-row record also keeps, as its `aux`, the highest version in
+   * the row's list (0: empty): a read that returned at least that misses
+   * nothing and is judged from the one record, without touching the list.
+   */
+  readonly latest = new LatestAcks();
 
   constructor(private readonly minVisible: (row: number) => number) {}
 
@@ -45,11 +54,18 @@ export class StalenessChecker {
     // Insert sorted by version (acks arrive nearly in version order).
     let i = list.length;
     while (i > 0 && (list[i - 2] as number) > version) i -= 2;
-    list.splice(i, 0, version, ackUs);
+    if (i === list.length) list.push(version, ackUs);
+    else list.splice(i, 0, version, ackUs);
     if (list.length > 2 * MAX_PER_ROW) {
       list.splice(0, 2);
       this.truncated++;
     }
+    this.setTop(row, list);
+  }
+
+  /** Keeps `top[row]` the highest version of the row's (sorted) list. */
+  private setTop(row: number, list: number[]): void {
+    this.latest.setAux(row, list.length === 0 ? 0 : (list[list.length - 2] as number));
   }
 
   /**
@@ -65,10 +81,13 @@ export class StalenessChecker {
         break;
       }
     }
+    this.setTop(row, list);
   }
 
   /** Judges a read of `row` that began at `startUs` and returned `version`. */
   onRead(row: number, version: number, startUs: number): ReadVerdict {
+    // Nothing acknowledged beyond the version read (the common case): not stale.
+    if (version >= this.latest.aux(row)) return NOT_STALE;
     const list = this.acked[row];
     if (!list || list.length === 0) return NOT_STALE;
     let behind = 0;

@@ -143,52 +143,94 @@ function round6(x: number): number {
  * Per row, the two latest acknowledged writes and their ack times: the
  * reference write of a read (the latest write acknowledged before it began)
  * is almost always one of them; a read that began before both falls back to
- * no reference (it is left out of t-visibility). Memory: one small entry per
- * row ever written.
+ * no reference (it is left out of t-visibility). Memory: one 64-byte record
+ * per row up to the highest row written (one cache line: a read's lookup is
+ * one memory access), with one more number the owner may keep there
+ * (`aux`: the staleness checker's top version of the row).
  */
 export class LatestAcks {
-  /** row → [last, lastAckUs, prev, prevAckUs]. */
-  private readonly rows = new Map<number, [number, number, number, number]>();
+  /** Per row, STRIDE numbers: [last, lastAckUs, prev, prevAckUs, aux, unused ×3]; version 0 = none. */
+  private rows = new Float64Array(STRIDE * 1024);
+  /** Ack time of the write the last `reference` call found (valid when it returned a version > 0). */
+  refAckUs = 0;
+
+  private ensure(row: number): Float64Array {
+    let a = this.rows;
+    if (STRIDE * row + STRIDE > a.length) {
+      let n = a.length;
+      while (n < STRIDE * row + STRIDE) n *= 2;
+      const b = new Float64Array(n);
+      b.set(a);
+      this.rows = a = b;
+    }
+    return a;
+  }
 
   onAck(row: number, version: number, ackUs: number): void {
-    const e = this.rows.get(row);
-    if (!e) this.rows.set(row, [version, ackUs, 0, 0]);
-    else {
-      e[2] = e[0];
-      e[3] = e[1];
-      e[0] = version;
-      e[1] = ackUs;
-    }
+    const a = this.ensure(row);
+    const i = STRIDE * row;
+    a[i + 2] = a[i] as number;
+    a[i + 3] = a[i + 1] as number;
+    a[i] = version;
+    a[i + 1] = ackUs;
+  }
+
+  /** The owner's number for `row` (0 until set). */
+  aux(row: number): number {
+    const i = STRIDE * row + 4;
+    return i < this.rows.length ? (this.rows[i] as number) : 0;
+  }
+
+  setAux(row: number, value: number): void {
+    this.ensure(row)[STRIDE * row + 4] = value;
   }
 
   /** A write that will not survive (abandoned at a failover) is no reference. */
   forget(row: number, version: number): void {
-    const e = this.rows.get(row);
-    if (!e) return;
-    if (e[0] === version) {
-      e[0] = e[2];
-      e[1] = e[3];
-      e[2] = 0;
-    } else if (e[2] === version) e[2] = 0;
+    const a = this.rows;
+    const i = STRIDE * row;
+    if (i + STRIDE > a.length) return;
+    if (a[i] === version) {
+      a[i] = a[i + 2] as number;
+      a[i + 1] = a[i + 3] as number;
+      a[i + 2] = 0;
+    } else if (a[i + 2] === version) a[i + 2] = 0;
   }
 
-  /** The latest write to `row` acknowledged before `startUs` (at or before, when `inclusive`): its version and ack, or version 0. */
-  reference(row: number, startUs: number, inclusive: boolean): { version: number; ackUs: number } {
-    const e = this.rows.get(row);
-    if (e) {
-      if (e[0] !== 0 && (e[1] < startUs || (inclusive && e[1] === startUs))) return { version: e[0], ackUs: e[1] };
-      if (e[2] !== 0 && (e[3] < startUs || (inclusive && e[3] === startUs))) return { version: e[2], ackUs: e[3] };
+  /**
+   * The latest write to `row` acknowledged before `startUs` (at or before,
+   * when `inclusive`): returns its version, or 0 when none, and leaves its
+   * ack time in `refAckUs`.
+   */
+  reference(row: number, startUs: number, inclusive: boolean): number {
+    const a = this.rows;
+    const i = STRIDE * row;
+    if (i + STRIDE <= a.length) {
+      const v = a[i] as number;
+      const ack = a[i + 1] as number;
+      if (v !== 0 && (ack < startUs || (inclusive && ack === startUs))) {
+        this.refAckUs = ack;
+        return v;
+      }
+      const pv = a[i + 2] as number;
+      const pack = a[i + 3] as number;
+      if (pv !== 0 && (pack < startUs || (inclusive && pack === startUs))) {
+        this.refAckUs = pack;
+        return pv;
+      }
     }
-    return NONE;
+    return 0;
   }
 
   /** Every version kept (for write-table compaction). */
   forEachVersion(mark: (version: number) => void): void {
-    for (const e of this.rows.values()) {
-      if (e[0] !== 0) mark(e[0]);
-      if (e[2] !== 0) mark(e[2]);
+    const a = this.rows;
+    for (let i = 0; i < a.length; i += STRIDE) {
+      if (a[i] !== 0) mark(a[i] as number);
+      if (a[i + 2] !== 0) mark(a[i + 2] as number);
     }
   }
 }
 
-const NONE = Object.freeze({ version: 0, ackUs: 0 });
+/** Numbers per row in LatestAcks (a 64-byte record). */
+const STRIDE = 8;

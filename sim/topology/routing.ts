@@ -35,6 +35,8 @@ export class Routing {
   private readonly routing: 'local' | 'primary';
   private readonly shipIntervalUs: number;
   private readonly clientTimeoutUs: number;
+  /** Whether any table is filtered (most scenarios: none, and the read path skips the set lookup). */
+  private readonly anyFiltered: boolean;
   private readonly readRequestBound = (r: { op: Op; node: DbNode }) => this.readArrived(r.op, r.node);
   private readonly readReplyBound = (r: ReadReply) => this.o.workload.readServed(r.op, r.version, this.o.sched.now);
   private readonly timeoutBound = (t: { op: Op; node: DbNode }) => this.timedOut(t.op, t.node);
@@ -50,6 +52,7 @@ export class Routing {
     this.routing = sc.topology.reads.routing;
     this.shipIntervalUs = sc.topology.replication.shipInterval;
     this.clientTimeoutUs = sc.workload.clientTimeout;
+    this.anyFiltered = o.filtered.size > 0;
   }
 
   private node(region: number): DbNode {
@@ -101,7 +104,7 @@ export class Routing {
   read(op: Op): void {
     const local = this.node(op.region);
     const strategy = this.rywStrategy;
-    let toPrimary = this.routing === 'primary' || strategy === 'primary' || this.o.filtered.has(op.table) || !(local.isUp || local.isPaused);
+    let toPrimary = this.routing === 'primary' || strategy === 'primary' || (this.anyFiltered && this.o.filtered.has(op.table)) || !(local.isUp || local.isPaused);
     if (!toPrimary && strategy === 'wrote-recently') {
       toPrimary = op.invokeUs - (this.o.workload.sessions.lastWriteUs[op.session] as number) < this.rywTtlUs;
     }

@@ -15,9 +15,11 @@ export interface KeySpaceOptions {
 export class KeySpace {
   readonly keyCount: number;
   readonly tableCount: number;
-  /** Zipf key popularity as a Walker/Vose alias table: O(1) per draw. */
-  private readonly aliasProb: Float64Array | undefined;
-  private readonly alias: Int32Array | undefined;
+  /**
+   * Zipf key popularity as a Walker/Vose alias table, O(1) per draw: per key
+   * [probability, alias] side by side, so a draw reads one cache line.
+   */
+  private readonly aliasPairs: Float64Array | undefined;
   private readonly tableCdf: Float64Array;
 
   constructor(o: KeySpaceOptions) {
@@ -28,8 +30,12 @@ export class KeySpace {
       const w = new Float64Array(o.keyCount);
       for (let k = 0; k < o.keyCount; k++) w[k] = 1 / Math.pow(k + 1, o.s);
       const t = aliasTable(w);
-      this.aliasProb = t.prob;
-      this.alias = t.alias;
+      const pairs = new Float64Array(2 * o.keyCount);
+      for (let k = 0; k < o.keyCount; k++) {
+        pairs[2 * k] = t.prob[k] as number;
+        pairs[2 * k + 1] = t.alias[k] as number;
+      }
+      this.aliasPairs = pairs;
     }
   }
 
@@ -44,9 +50,10 @@ export class KeySpace {
 
   pickKey(rng: Rng): number {
     const x = rng.next() * this.keyCount;
-    if (!this.aliasProb) return Math.floor(x);
+    const pairs = this.aliasPairs;
+    if (!pairs) return Math.floor(x);
     const i = Math.floor(x);
-    return x - i < (this.aliasProb[i] as number) ? i : ((this.alias as Int32Array)[i] as number);
+    return x - i < (pairs[2 * i] as number) ? i : (pairs[2 * i + 1] as number);
   }
 
   row(table: number, key: number): number {

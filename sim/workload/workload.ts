@@ -199,7 +199,9 @@ export class Workload {
     if (raw.probability > 0 && (this.rawRng[op.region] as Rng).next() < raw.probability) {
       const at = ackUs + Math.max(0, raw.delay(this.rawRng[op.region] as Rng));
       if (at < this.o.endUs) {
-        this.o.sched.at(at, this.followUpBound, { ...op, write: false, done: false, invokeUs: at });
+        // Written out in the same field order as `arrive`'s, so every operation has one shape.
+        const read: Op = { write: false, region: op.region, session: op.session, row: op.row, table: op.table, bytes: op.bytes, invokeUs: at, done: false };
+        this.o.sched.at(at, this.followUpBound, read);
       }
     }
   }
