@@ -112,6 +112,7 @@ export interface LeaderlessOptions {
 }
 
 interface WriteState {
+  isWrite: true;
   op: Op;
   id: number;
   coord: number;
@@ -119,10 +120,13 @@ interface WriteState {
   byRegion: number[];
   /** Per replica: 1 acked, 2 hinted. */
   mark: number[];
+  /** Replicas marked (acked or hinted): once all are and the write is done, its timeout has nothing left to do. */
+  marked: number;
   done: boolean;
 }
 
 interface ReadState {
+  isWrite: false;
   op: Op;
   coord: number;
   answers: number;
@@ -209,8 +213,8 @@ export class Leaderless {
 
   private readonly toReplicaBound = (m: ToReplica) => this.atReplica(m);
   private readonly toCoordinatorBound = (m: ToCoordinator) => this.atCoordinator(m);
-  private readonly writeTimeoutBound = (s: WriteState) => this.writeTimedOut(s);
-  private readonly readTimeoutBound = (s: ReadState) => this.readTimedOut(s);
+  private readonly timeoutBound = (s: WriteState | ReadState) => this.timedOut(s);
+  private readonly dueBound = () => this.dueFired();
   private readonly clientAckBound = (s: WriteState) => this.clientAck(s);
   private readonly clientReadBound = (s: ReadState) => this.o.sink.readServed(s.op, s.answer as ReadAnswer);
   private readonly replayBound = () => this.replayHints();
@@ -307,7 +311,7 @@ export class Leaderless {
     const ts = this.stamp(c);
     const isSet = this.o.isSet(op.row);
     const id = this.facts.add(op.row, ts.hi, ts.lo, op.invokeUs);
-    const s: WriteState = { op, id, coord: c, acks: 0, byRegion: new Array<number>(this.regions).fill(0), mark: new Array<number>(this.n).fill(0), done: false };
+    const s: WriteState = { isWrite: true, op, id, coord: c, acks: 0, byRegion: new Array<number>(this.regions).fill(0), mark: new Array<number>(this.n).fill(0), marked: 0, done: false };
     const h = this.hlcs[c] as Hlc;
     for (let i = 0; i < this.n; i++) {
       const r = this.replicaRegion[i] as number;
@@ -320,13 +324,15 @@ export class Leaderless {
         msg.original = false;
         this.storeHint(c, i, id);
         s.mark[i] = 2;
+        s.marked++;
         this.o.legs.send('write', c, c, this.toReplicaBound, msg);
       } else if (cfg.hintedHandoff) {
         this.storeHint(c, i, id);
         s.mark[i] = 2;
+        s.marked++;
       }
     }
-    sched.at(op.invokeUs + this.o.clientTimeoutUs, this.writeTimeoutBound, s);
+    this.watchTimeout(s);
   }
 
   /** Whether enough replicas are reachable from c to meet `req`. */
@@ -356,6 +362,8 @@ export class Leaderless {
     const store = this.stores[i] as ReplicaStore;
     const f = this.facts;
     if (m.read) {
+      // An answer the coordinator no longer needs (it answered, no read repair, nothing for its clock to learn) is not sent.
+      if (m.read.done && m.read.heard === undefined && this.o.config.timestamps === 'wallclock') return this.o.legs.discard('response', r, m.read.coord);
       const row = m.read.op.row;
       const isSet = this.o.isSet(row);
       const reply: ToCoordinator = {
@@ -405,6 +413,7 @@ export class Leaderless {
 
   private writeAckArrived(s: WriteState, i: number): void {
     if (s.mark[i] === 1) return;
+    if (s.mark[i] === 0) s.marked++;
     s.mark[i] = 1;
     s.acks++;
     s.byRegion[this.replicaRegion[i] as number]!++;
@@ -429,6 +438,7 @@ export class Leaderless {
       // Replicas that never acknowledged get a hint (the write may have been lost on the way).
       for (let i = 0; i < this.n; i++) if (s.mark[i] === 0) {
         s.mark[i] = 2;
+        s.marked++;
         this.storeHint(s.coord, i, s.id);
       }
     }
@@ -502,7 +512,7 @@ export class Leaderless {
     }
     const repair = cfg.readRepair > 0 && this.o.readRepairRng.next() < cfg.readRepair;
     const s: ReadState = {
-      op, coord: c, answers: 0, byRegion: new Array<number>(this.regions).fill(0),
+      isWrite: false, op, coord: c, answers: 0, byRegion: new Array<number>(this.regions).fill(0),
       best: { hi: -Infinity, lo: 0, id: 0 }, snaps: this.o.isSet(op.row) ? [] : undefined, done: false, answer: undefined,
       heard: repair ? [] : undefined, mergedHeard: 0,
     };
@@ -512,7 +522,7 @@ export class Leaderless {
         replica: i, from: c, id: 0, l: h.l, c: h.c, write: undefined, hint: undefined, read: s, original: false, standIn: -1, mergeFrom: -1, mergeLength: 0, row: 0,
       } satisfies ToReplica);
     }
-    sched.at(op.invokeUs + this.o.clientTimeoutUs, this.readTimeoutBound, s);
+    this.watchTimeout(s);
   }
 
   /** Replicas reachable from region c, nearest first (shared array when all are). */
@@ -601,6 +611,79 @@ export class Leaderless {
     if (s.done) return;
     s.done = true;
     this.o.sink.readFailed(s.op);
+  }
+
+  // --- client timeouts ----------------------------------------------------------
+  //
+  // Every request's client timeout falls due at invoke + clientTimeout, so
+  // requests queue in deadline order and one timer at a time serves them:
+  // it fires at the deadline of the first request whose timeout still has
+  // work to do (a read not answered, a write not answered or with replicas
+  // neither acked nor hinted), and requests whose timeout would change
+  // nothing are passed over without an event of their own. A request whose
+  // deadline would break the order (its coordinator resumed from a pause)
+  // gets its own event.
+
+  private due: Array<WriteState | ReadState> = [];
+  private dueHead = 0;
+  private dueArmed = false;
+
+  private deadlineOf(s: WriteState | ReadState): number {
+    return s.op.invokeUs + this.o.clientTimeoutUs;
+  }
+
+  /** Nothing left for the timeout to do (a write's hints are decided, the client has its answer). */
+  private settled(s: WriteState | ReadState): boolean {
+    return s.done && (!s.isWrite || s.marked === this.n || this.o.config.hintedHandoff === undefined);
+  }
+
+  private watchTimeout(s: WriteState | ReadState): void {
+    const d = this.deadlineOf(s);
+    const q = this.due;
+    if (d < this.o.sched.now || (this.dueHead < q.length && d < this.deadlineOf(q[q.length - 1] as WriteState | ReadState))) {
+      this.o.sched.at(d, this.timeoutBound, s);
+      return;
+    }
+    q.push(s);
+    if (!this.dueArmed) {
+      this.dueArmed = true;
+      this.o.sched.at(d, this.dueBound, undefined);
+    }
+  }
+
+  private dueFired(): void {
+    this.dueArmed = false;
+    const now = this.o.sched.now;
+    const q = this.due;
+    let h = this.dueHead;
+    while (h < q.length) {
+      const s = q[h] as WriteState | ReadState;
+      if (this.settled(s)) {
+        h++;
+        continue;
+      }
+      const d = this.deadlineOf(s);
+      if (d > now) {
+        this.dueArmed = true;
+        this.o.sched.at(d, this.dueBound, undefined);
+        break;
+      }
+      h++;
+      this.timedOut(s);
+    }
+    if (h === q.length) {
+      q.length = 0;
+      h = 0;
+    } else if (h > 4096 && h * 2 > q.length) {
+      this.due = q.slice(h);
+      h = 0;
+    }
+    this.dueHead = h;
+  }
+
+  private timedOut(s: WriteState | ReadState): void {
+    if (s.isWrite) this.writeTimedOut(s);
+    else this.readTimedOut(s);
   }
 
   // --- anti-entropy -----------------------------------------------------------

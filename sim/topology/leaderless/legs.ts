@@ -77,6 +77,26 @@ export class Legs {
     return true;
   }
 
+  /**
+   * A leg whose arrival would change nothing (the answer to a read its
+   * coordinator already answered): it is timed and may be lost exactly as
+   * `send` would (the same draws, so every other leg keeps its timing), but
+   * no delivery is scheduled.
+   */
+  discard(leg: Leg, from: number, to: number): void {
+    const { net } = this.o;
+    if (!net.isUp(from, to)) {
+      this.dropped++;
+      return;
+    }
+    const p = net.lossOf(from, to);
+    if (p > 0 && this.o.lossRng.next() < p) {
+      this.dropped++;
+      return;
+    }
+    this.durationUs(leg, from, to);
+  }
+
   private deliver(m: InFlight): void {
     if (m.from !== m.to && this.o.net.epochOf(m.from, m.to) !== m.epoch) {
       this.dropped++;
