@@ -85,11 +85,16 @@ class Snapshots implements Membership {
   }
 }
 
-/** Where outcomes go (the workload adapter, or a test). Each op gets exactly one outcome. */
+/**
+ * Where outcomes go (the workload adapter, or a test). Each op gets exactly
+ * one outcome. An answer is reported when the coordinator has it, with the
+ * time the client receives it (`atUs`: half an intra-region round trip
+ * later), without an event of its own.
+ */
 export interface LeaderlessSink {
-  writeAcked(op: Op, id: number): void;
+  writeAcked(op: Op, id: number, atUs: number): void;
   writeFailed(op: Op): void;
-  readServed(op: Op, answer: ReadAnswer): void;
+  readServed(op: Op, answer: ReadAnswer, atUs: number): void;
   readFailed(op: Op): void;
 }
 
@@ -215,8 +220,6 @@ export class Leaderless {
   private readonly toCoordinatorBound = (m: ToCoordinator) => this.atCoordinator(m);
   private readonly timeoutBound = (s: WriteState | ReadState) => this.timedOut(s);
   private readonly dueBound = () => this.dueFired();
-  private readonly clientAckBound = (s: WriteState) => this.clientAck(s);
-  private readonly clientReadBound = (s: ReadState) => this.o.sink.readServed(s.op, s.answer as ReadAnswer);
   private readonly replayBound = () => this.replayHints();
   private readonly antiEntropyBound = () => this.antiEntropy();
 
@@ -420,17 +423,15 @@ export class Leaderless {
     if (s.done || !satisfied(this.writeReq[s.coord] as Requirement, s.acks, s.byRegion)) return;
     s.done = true;
     // The client has the ack after the coordinator → client half of the intra-region round trip.
-    const half = this.halfIntraUs(s.coord);
-    if (half > 0) this.o.sched.at(this.o.sched.now + half, this.clientAckBound, s);
-    else this.clientAck(s);
+    this.clientAck(s, this.o.sched.now + this.halfIntraUs(s.coord));
   }
 
-  private clientAck(s: WriteState): void {
+  /** The client has the ack at `atUs` (now, or half an intra-region round trip from now). */
+  private clientAck(s: WriteState, atUs: number): void {
     const { op, id } = s;
-    const now = this.o.sched.now;
-    if (now - op.invokeUs > this.o.clientTimeoutUs) return this.o.sink.writeFailed(op); // too late: the client gave up
-    this.facts.ackUs[id] = now;
-    this.o.sink.writeAcked(op, id);
+    if (atUs - op.invokeUs > this.o.clientTimeoutUs) return this.o.sink.writeFailed(op); // too late: the client gave up
+    this.facts.ackUs[id] = atUs;
+    this.o.sink.writeAcked(op, id, atUs);
   }
 
   private writeTimedOut(s: WriteState): void {
@@ -564,9 +565,7 @@ export class Leaderless {
     if (!s.done && satisfied(this.readReq[s.coord] as Requirement, s.answers, s.byRegion)) {
       s.done = true;
       s.answer = { id: s.best.id, hi: s.best.hi, lo: s.best.lo, members: s.snaps ? new Snapshots(this.stores, s.snaps.slice()) : undefined };
-      const half = this.halfIntraUs(s.coord);
-      if (half > 0) this.o.sched.at(this.o.sched.now + half, this.clientReadBound, s);
-      else this.clientReadBound(s);
+      this.o.sink.readServed(s.op, s.answer, this.o.sched.now + this.halfIntraUs(s.coord));
     }
     if (s.done && s.heard) this.repairStale(s);
   }
