@@ -115,6 +115,23 @@ interface ReadRound {
 
 type Status = 'up' | 'paused' | 'crashed';
 
+/** An entry on its way to this replica's disk. */
+interface DiskWrite {
+  index: number;
+  id: number;
+  incarnation: number;
+}
+
+/** A follower's acknowledgement of an append, sent once the appended entries are durable. */
+interface PendingAck {
+  to: number;
+  term: number;
+  last: number;
+  lastId: number;
+  incarnation: number;
+  leaseStart: number;
+}
+
 export class RaftNode {
   readonly id: number;
   readonly region: number;
@@ -153,6 +170,14 @@ export class RaftNode {
   private inbox: Array<() => void> = [];
   /** Bumped at every crash: disk writes started before it never complete. */
   private incarnation = 0;
+  /** Handlers bound once (no closure per entry or per message on the hot path). */
+  private readonly durableBound = (w: DiskWrite) => this.durable(w);
+  private readonly ackBound = (a: PendingAck) => {
+    if (this.status === 'up') this.ackAppend(a);
+    else this.whenUp(() => this.ackAppend(a));
+  };
+  /** Scratch for quorum values, one per voter (sized for every node: the group adds its voters as it builds them). */
+  private readonly quorumScratch: Float64Array;
 
   // --- leader state ----------------------------------------------------------
   private progress: Progress[] = [];
@@ -179,6 +204,7 @@ export class RaftNode {
     this.clock = o.clock;
     this.log = new ReplicaLog(host.entries);
     this.rowVersion = new Int32Array(o.rowCount);
+    this.quorumScratch = new Float64Array(host.nodeCount);
   }
 
   private get now(): number {
@@ -210,7 +236,8 @@ export class RaftNode {
 
   /** A message from a peer arrives. */
   deliver(m: Msg): void {
-    this.whenUp(() => this.step(m));
+    if (this.status === 'up') this.step(m);
+    else this.whenUp(() => this.step(m));
   }
 
   crash(): void {
@@ -409,15 +436,16 @@ export class RaftNode {
     const index = this.log.append(id);
     const doneUs = Math.max(this.now, this.diskBusyUntilUs) + this.o.durability(this.o.diskRng) * this.diskFactor;
     this.diskBusyUntilUs = doneUs;
-    const inc = this.incarnation;
-    this.host.sched.at(doneUs, () => this.durable(index, id, inc), undefined);
+    this.host.sched.at(doneUs, this.durableBound, { index, id, incarnation: this.incarnation });
     return index;
   }
 
-  private durable(index: number, id: number, incarnation: number): void {
-    if (incarnation !== this.incarnation || this.log.idAt(index) !== id) return;
-    if (index > this.durableIndex) this.durableIndex = index;
-    this.whenUp(() => { if (this.role === 'leader') this.maybeCommit(); });
+  private durable(w: DiskWrite): void {
+    if (w.incarnation !== this.incarnation || this.log.idAt(w.index) !== w.id) return;
+    if (w.index > this.durableIndex) this.durableIndex = w.index;
+    if (this.status === 'up') {
+      if (this.role === 'leader') this.maybeCommit();
+    } else this.whenUp(() => { if (this.role === 'leader') this.maybeCommit(); });
   }
 
   /**
@@ -497,11 +525,31 @@ export class RaftNode {
     return next <= this.log.lastIndex ? this.host.entries.tsUs(this.log.idAt(next)) - 1 : this.local();
   }
 
+  /** The quorum-th highest of the values in the scratch (one per voter): what a quorum of voters has reached. */
+  private quorumOfScratch(): number {
+    const a = this.quorumScratch;
+    const n = this.host.voters.length;
+    // Insertion sort, highest first (a handful of voters).
+    for (let i = 1; i < n; i++) {
+      const x = a[i] as number;
+      let j = i - 1;
+      while (j >= 0 && (a[j] as number) < x) {
+        a[j + 1] = a[j] as number;
+        j--;
+      }
+      a[j + 1] = x;
+    }
+    return a[this.host.quorum - 1] as number;
+  }
+
   private maybeCommit(): void {
-    const matches: number[] = [];
-    for (const v of this.host.voters) matches.push(v === this.id ? this.durableIndex : (this.progress[v] as Progress).match);
-    matches.sort((a, b) => b - a);
-    const q = matches[this.host.quorum - 1] as number;
+    const voters = this.host.voters;
+    const sc = this.quorumScratch;
+    for (let k = 0; k < voters.length; k++) {
+      const v = voters[k] as number;
+      sc[k] = v === this.id ? this.durableIndex : (this.progress[v] as Progress).match;
+    }
+    const q = this.quorumOfScratch();
     if (q > this.commitIndex && this.log.termAt(q) === this.term) {
       const from = this.commitIndex + 1;
       this.advanceCommit(q);
@@ -528,10 +576,13 @@ export class RaftNode {
   private recomputeLease(): void {
     const cfg = this.host.cfg;
     if (cfg.leaseDurationUs <= 0 || this.role !== 'leader') return;
-    const acks: number[] = [];
-    for (const v of this.host.voters) acks.push(v === this.id ? this.leaseStartSent : (this.progress[v] as Progress).leaseAck);
-    acks.sort((a, b) => b - a);
-    const start = acks[this.host.quorum - 1] as number;
+    const voters = this.host.voters;
+    const sc = this.quorumScratch;
+    for (let k = 0; k < voters.length; k++) {
+      const v = voters[k] as number;
+      sc[k] = v === this.id ? this.leaseStartSent : (this.progress[v] as Progress).leaseAck;
+    }
+    const start = this.quorumOfScratch();
     const was = this.holdsLease();
     if (start + cfg.leaseDurationUs > this.leaseExpiryLocal) this.leaseExpiryLocal = start + cfg.leaseDurationUs;
     if (!was && this.holdsLease()) this.host.servable(this);
@@ -566,10 +617,13 @@ export class RaftNode {
   private checkQuorum(): void {
     const cfg = this.host.cfg;
     if (!cfg.checkQuorum || this.role !== 'leader') return;
-    const heard: number[] = [];
-    for (const v of this.host.voters) heard.push(v === this.id ? this.now : (this.progress[v] as Progress).lastHeardUs);
-    heard.sort((a, b) => b - a);
-    const deadline = (heard[this.host.quorum - 1] as number) + cfg.electionTimeoutUs;
+    const voters = this.host.voters;
+    const sc = this.quorumScratch;
+    for (let k = 0; k < voters.length; k++) {
+      const v = voters[k] as number;
+      sc[k] = v === this.id ? this.now : (this.progress[v] as Progress).lastHeardUs;
+    }
+    const deadline = this.quorumOfScratch() + cfg.electionTimeoutUs;
     if (deadline <= this.now) {
       this.becomeFollower(this.term, -1);
       return;
@@ -716,19 +770,19 @@ export class RaftNode {
     }
     if (fresh > 0) this.diskBusyUntilUs = doneUs;
     const last = m.prevIndex + m.ids.length;
-    const lastId = log.idAt(last);
-    const term = this.term;
-    const inc = this.incarnation;
-    const ack = () => {
-      if (inc !== this.incarnation || log.idAt(last) !== lastId) return;
-      if (last > this.durableIndex) this.durableIndex = last;
-      if (this.term !== term) return;
-      this.host.sendDatagram(this, m.from, { t: 'appResp', term, from: this.id, ok: true, match: last, rejectIndex: 0, hint: 0, leaseStart: m.leaseStart });
-    };
-    if (doneUs <= this.now) ack();
-    else this.host.sched.at(doneUs, () => this.whenUp(ack), undefined);
+    const a: PendingAck = { to: m.from, term: this.term, last, lastId: log.idAt(last), incarnation: this.incarnation, leaseStart: m.leaseStart };
+    if (doneUs <= this.now) this.ackAppend(a);
+    else this.host.sched.at(doneUs, this.ackBound, a);
     this.advanceCommit(Math.min(m.commit, last));
     this.adoptClosed(m.closedIdx, m.closedTs);
+  }
+
+  /** The appended entries are durable: acknowledges them (unless a crash, a truncation or a new term came first). */
+  private ackAppend(a: PendingAck): void {
+    if (a.incarnation !== this.incarnation || this.log.idAt(a.last) !== a.lastId) return;
+    if (a.last > this.durableIndex) this.durableIndex = a.last;
+    if (this.term !== a.term) return;
+    this.host.sendDatagram(this, a.to, { t: 'appResp', term: a.term, from: this.id, ok: true, match: a.last, rejectIndex: 0, hint: 0, leaseStart: a.leaseStart });
   }
 
   private onHeartbeat(m: Extract<Msg, { t: 'hb' }>): void {
