@@ -45,7 +45,7 @@ import type { RunEvents } from '../../measure/events.ts';
 import { requirement, satisfied, type ConsistencyLevel, type Requirement } from './levels.ts';
 import { compareVersion, ReplicaStore } from './store.ts';
 import { WriteFacts } from './writes.ts';
-import type { Legs } from './legs.ts';
+import type { LegMessage, Legs } from './legs.ts';
 
 export interface LeaderlessConfig {
   /** Replicas per region (index = region). */
@@ -122,7 +122,8 @@ interface WriteState {
   id: number;
   coord: number;
   acks: number;
-  byRegion: number[];
+  /** Answers per region (only when the level has per-region minimums). */
+  byRegion: number[] | undefined;
   /** Per replica: 1 acked, 2 hinted. */
   mark: number[];
   /** Replicas marked (acked or hinted): once all are and the write is done, its timeout has nothing left to do. */
@@ -135,7 +136,8 @@ interface ReadState {
   op: Op;
   coord: number;
   answers: number;
-  byRegion: number[];
+  /** Answers per region (only when the level has per-region minimums). */
+  byRegion: number[] | undefined;
   best: { hi: number; lo: number; id: number };
   /** Set rows: the answers' snapshots, flat [replica, length, ...]. */
   snaps: number[] | undefined;
@@ -158,7 +160,7 @@ interface Hint {
 }
 
 /** A message to a replica: write (also hint replay, repair) or read. */
-interface ToReplica {
+interface ToReplica extends LegMessage {
   replica: number;
   from: number;
   id: number;
@@ -178,7 +180,7 @@ interface ToReplica {
   row: number;
 }
 
-interface ToCoordinator {
+interface ToCoordinator extends LegMessage {
   replica: number;
   l: number;
   c: number;
@@ -216,8 +218,12 @@ export class Leaderless {
   readRepairs = 0;
   unavailable = 0;
 
-  private readonly toReplicaBound = (m: ToReplica) => this.atReplica(m);
-  private readonly toCoordinatorBound = (m: ToCoordinator) => this.atCoordinator(m);
+  private readonly toReplicaBound = (m: ToReplica) => {
+    if (this.o.legs.arrived(m)) this.atReplica(m);
+  };
+  private readonly toCoordinatorBound = (m: ToCoordinator) => {
+    if (this.o.legs.arrived(m)) this.atCoordinator(m);
+  };
   private readonly timeoutBound = (s: WriteState | ReadState) => this.timedOut(s);
   private readonly dueBound = () => this.dueFired();
   private readonly replayBound = () => this.replayHints();
@@ -291,6 +297,11 @@ export class Leaderless {
     if (this.o.config.timestamps === 'hlc' && l > -Infinity) (this.hlcs[r] as Hlc).receive(this.o.sched.now, l, c);
   }
 
+  /** Per-region answer counts for a request, when its level needs them. */
+  private perRegionCounts(req: Requirement): number[] | undefined {
+    return req.perRegion ? new Array<number>(this.regions).fill(0) : undefined;
+  }
+
   private halfIntraUs(r: number): number {
     return this.o.net.rttUs(r, r) / 2;
   }
@@ -314,11 +325,11 @@ export class Leaderless {
     const ts = this.stamp(c);
     const isSet = this.o.isSet(op.row);
     const id = this.facts.add(op.row, ts.hi, ts.lo, op.invokeUs);
-    const s: WriteState = { isWrite: true, op, id, coord: c, acks: 0, byRegion: new Array<number>(this.regions).fill(0), mark: new Array<number>(this.n).fill(0), marked: 0, done: false };
+    const s: WriteState = { isWrite: true, op, id, coord: c, acks: 0, byRegion: this.perRegionCounts(this.writeReq[c] as Requirement), mark: new Array<number>(this.n).fill(0), marked: 0, done: false };
     const h = this.hlcs[c] as Hlc;
     for (let i = 0; i < this.n; i++) {
       const r = this.replicaRegion[i] as number;
-      const msg: ToReplica = { replica: i, from: c, id, l: h.l, c: h.c, write: s, hint: undefined, read: undefined, original: true, standIn: -1, mergeFrom: -1, mergeLength: 0, row: 0 };
+      const msg: ToReplica = { replica: i, from: c, id, l: h.l, c: h.c, write: s, hint: undefined, read: undefined, original: true, standIn: -1, mergeFrom: -1, mergeLength: 0, row: 0, legFrom: 0, legTo: 0, legEpoch: 0 };
       if (this.reachable(c, i)) {
         this.o.legs.send('write', c, r, this.toReplicaBound, msg);
       } else if (cfg.sloppyQuorum) {
@@ -372,7 +383,7 @@ export class Leaderless {
       const reply: ToCoordinator = {
         replica: i, l: h.l, c: h.c, write: undefined, hint: undefined, read: m.read,
         hi: store.hi[row] as number, lo: store.lo[row] as number, id: store.id[row] as number,
-        setLength: isSet ? store.setLength(row) : 0,
+        setLength: isSet ? store.setLength(row) : 0, legFrom: 0, legTo: 0, legEpoch: 0,
       };
       this.o.legs.send('response', r, m.read.coord, this.toCoordinatorBound, reply);
       return;
@@ -390,7 +401,7 @@ export class Leaderless {
     }
     if (m.write || m.hint) {
       const reply: ToCoordinator = {
-        replica: i, l: h.l, c: h.c, write: m.write, hint: m.hint, read: undefined, hi: 0, lo: 0, id: m.id, setLength: 0,
+        replica: i, l: h.l, c: h.c, write: m.write, hint: m.hint, read: undefined, hi: 0, lo: 0, id: m.id, setLength: 0, legFrom: 0, legTo: 0, legEpoch: 0,
       };
       this.o.legs.send('ack', r, m.from, this.toCoordinatorBound, reply);
     }
@@ -419,8 +430,8 @@ export class Leaderless {
     if (s.mark[i] === 0) s.marked++;
     s.mark[i] = 1;
     s.acks++;
-    s.byRegion[this.replicaRegion[i] as number]!++;
-    if (s.done || !satisfied(this.writeReq[s.coord] as Requirement, s.acks, s.byRegion)) return;
+    if (s.byRegion) s.byRegion[this.replicaRegion[i] as number]!++;
+    if (s.done || !satisfied(this.writeReq[s.coord] as Requirement, s.acks, s.byRegion ?? this.scratch)) return;
     s.done = true;
     // The client has the ack after the coordinator → client half of the intra-region round trip.
     this.clientAck(s, this.o.sched.now + this.halfIntraUs(s.coord));
@@ -476,7 +487,7 @@ export class Leaderless {
         hint.sentUs = now;
         const h = this.hlcs[holder] as Hlc;
         this.o.legs.send('write', holder, this.replicaRegion[hint.target] as number, this.toReplicaBound, {
-          replica: hint.target, from: holder, id: hint.id, l: h.l, c: h.c, write: undefined, hint, read: undefined, original: true, standIn: -1, mergeFrom: -1, mergeLength: 0, row: 0,
+          replica: hint.target, from: holder, id: hint.id, l: h.l, c: h.c, write: undefined, hint, read: undefined, original: true, standIn: -1, mergeFrom: -1, mergeLength: 0, row: 0, legFrom: 0, legTo: 0, legEpoch: 0,
         } satisfies ToReplica);
       }
       list.length = k;
@@ -513,14 +524,14 @@ export class Leaderless {
     }
     const repair = cfg.readRepair > 0 && this.o.readRepairRng.next() < cfg.readRepair;
     const s: ReadState = {
-      isWrite: false, op, coord: c, answers: 0, byRegion: new Array<number>(this.regions).fill(0),
+      isWrite: false, op, coord: c, answers: 0, byRegion: this.perRegionCounts(req),
       best: { hi: -Infinity, lo: 0, id: 0 }, snaps: this.o.isSet(op.row) ? [] : undefined, done: false, answer: undefined,
       heard: repair ? [] : undefined, mergedHeard: 0,
     };
     const h = this.hlcs[c] as Hlc;
     for (const i of targets) {
       this.o.legs.send('read', c, this.replicaRegion[i] as number, this.toReplicaBound, {
-        replica: i, from: c, id: 0, l: h.l, c: h.c, write: undefined, hint: undefined, read: s, original: false, standIn: -1, mergeFrom: -1, mergeLength: 0, row: 0,
+        replica: i, from: c, id: 0, l: h.l, c: h.c, write: undefined, hint: undefined, read: s, original: false, standIn: -1, mergeFrom: -1, mergeLength: 0, row: 0, legFrom: 0, legTo: 0, legEpoch: 0,
       } satisfies ToReplica);
     }
     this.watchTimeout(s);
@@ -557,12 +568,17 @@ export class Leaderless {
   }
 
   private readAnswerArrived(s: ReadState, m: ToCoordinator): void {
-    if (compareVersion(m.hi, m.lo, m.id, s.best.hi, s.best.lo, s.best.id) > 0) s.best = { hi: m.hi, lo: m.lo, id: m.id };
+    const b = s.best;
+    if (compareVersion(m.hi, m.lo, m.id, b.hi, b.lo, b.id) > 0) {
+      b.hi = m.hi;
+      b.lo = m.lo;
+      b.id = m.id;
+    }
     if (s.snaps) s.snaps.push(m.replica, m.setLength);
     if (s.heard) s.heard.push({ replica: m.replica, hi: m.hi, lo: m.lo, id: m.id, setLength: m.setLength });
     s.answers++;
-    s.byRegion[this.replicaRegion[m.replica] as number]!++;
-    if (!s.done && satisfied(this.readReq[s.coord] as Requirement, s.answers, s.byRegion)) {
+    if (s.byRegion) s.byRegion[this.replicaRegion[m.replica] as number]!++;
+    if (!s.done && satisfied(this.readReq[s.coord] as Requirement, s.answers, s.byRegion ?? this.scratch)) {
       s.done = true;
       s.answer = { id: s.best.id, hi: s.best.hi, lo: s.best.lo, members: s.snaps ? new Snapshots(this.stores, s.snaps.slice()) : undefined };
       this.o.sink.readServed(s.op, s.answer, this.o.sched.now + this.halfIntraUs(s.coord));
@@ -583,7 +599,7 @@ export class Leaderless {
       this.readRepairs++;
       this.o.legs.send('write', s.coord, this.replicaRegion[replica] as number, this.toReplicaBound, {
         replica, from: s.coord, id, l: h.l, c: h.c, write: undefined, hint: undefined, read: undefined, original: false, standIn: -1,
-        mergeFrom, mergeLength, row,
+        mergeFrom, mergeLength, row, legFrom: 0, legTo: 0, legEpoch: 0,
       } satisfies ToReplica);
     };
     if (s.snaps) {
