@@ -565,6 +565,7 @@ export class RaftNode {
     const e = this.host.entries;
     while (this.appliedIndex < this.commitIndex) {
       const i = ++this.appliedIndex;
+      this.log.appliedIndex = i;
       const id = this.log.idAt(i);
       if (id === 0) this.host.violation(`invariant: replica ${this.id} applies index ${i}, which it does not hold`);
       const row = e.row(id);
