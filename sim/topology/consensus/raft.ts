@@ -14,6 +14,10 @@
 // after the replica's disk has written it: entries are written in order,
 // each taking a sample of the durability time. A follower acknowledges an
 // append once it is durable; the leader counts itself once its own copy is.
+// The leader's own writes complete without an event each: they queue in
+// completion order and are taken as durable whenever the durable index is
+// read at or after their time; an event wakes the leader only when its own
+// disk is what holds the commit back (a slow disk, or a lone voter).
 // A crash keeps exactly the durable prefix (and what was applied), the term,
 // the vote and the lease promise; it loses the rest.
 import type { Scheduler } from '../../core/scheduler.ts';
@@ -115,13 +119,6 @@ interface ReadRound {
 
 type Status = 'up' | 'paused' | 'crashed';
 
-/** An entry on its way to this replica's disk. */
-interface DiskWrite {
-  index: number;
-  id: number;
-  incarnation: number;
-}
-
 /** A follower's acknowledgement of an append, sent once the appended entries are durable. */
 interface PendingAck {
   to: number;
@@ -149,7 +146,8 @@ export class RaftNode {
   leader = -1;
   commitIndex = 0;
   appliedIndex = 0;
-  durableIndex = 0;
+  /** Highest durable index as of the last settling of the leader's own disk queue (read durableIndex). */
+  private durableUpTo = 0;
   /** Highest lease expiry (leader-clock µs) this node has promised to respect; survives crashes. */
   knownLeaseExpiry = -Infinity;
   /** Follower reads: every entry with a timestamp ≤ this (leader clock) is applied here. */
@@ -171,7 +169,11 @@ export class RaftNode {
   /** Bumped at every crash: disk writes started before it never complete. */
   private incarnation = 0;
   /** Handlers bound once (no closure per entry or per message on the hot path). */
-  private readonly durableBound = (w: DiskWrite) => this.durable(w);
+  /** The leader's own disk writes not yet taken as durable, in completion order: flat [doneUs, index, id, incarnation, ...]. */
+  private disk: number[] = [];
+  private diskHead = 0;
+  private diskWakeArmed = false;
+  private readonly diskWakeBound = () => this.diskWake();
   private readonly ackBound = (a: PendingAck) => {
     if (this.status === 'up') this.ackAppend(a);
     else this.whenUp(() => this.ackAppend(a));
@@ -243,6 +245,7 @@ export class RaftNode {
   crash(): void {
     if (this.status === 'crashed') return;
     const wasLeader = this.role === 'leader';
+    this.settleDisk();
     this.status = 'crashed';
     this.incarnation++;
     this.inbox = [];
@@ -436,13 +439,57 @@ export class RaftNode {
     const index = this.log.append(id);
     const doneUs = Math.max(this.now, this.diskBusyUntilUs) + this.o.durability(this.o.diskRng) * this.diskFactor;
     this.diskBusyUntilUs = doneUs;
-    this.host.sched.at(doneUs, this.durableBound, { index, id, incarnation: this.incarnation });
+    this.disk.push(doneUs, index, id, this.incarnation);
+    this.wakeForDisk();
     return index;
   }
 
-  private durable(w: DiskWrite): void {
-    if (w.incarnation !== this.incarnation || this.log.idAt(w.index) !== w.id) return;
-    if (w.index > this.durableIndex) this.durableIndex = w.index;
+  /** Highest index this replica's disk holds (entries written in order; a crash keeps exactly this prefix). */
+  get durableIndex(): number {
+    this.settleDisk();
+    return this.durableUpTo;
+  }
+
+  set durableIndex(index: number) {
+    this.durableUpTo = index;
+  }
+
+  /** Takes the leader's own writes completed by now as durable (unless a crash or a truncation came first). */
+  private settleDisk(): void {
+    const q = this.disk;
+    let h = this.diskHead;
+    const now = this.now;
+    while (h < q.length && (q[h] as number) <= now) {
+      const index = q[h + 1] as number;
+      if (q[h + 3] === this.incarnation && this.log.idAt(index) === q[h + 2] && index > this.durableUpTo) this.durableUpTo = index;
+      h += 4;
+    }
+    if (h === q.length) {
+      q.length = 0;
+      h = 0;
+    } else if (h > 4096 && h * 2 > q.length) {
+      this.disk = q.slice(h);
+      h = 0;
+    }
+    this.diskHead = h;
+  }
+
+  /** Arms a wake-up at the next own write's completion if the leader's own durability could advance the commit index. */
+  private wakeForDisk(): void {
+    if (this.diskWakeArmed || this.role !== 'leader' || this.diskHead >= this.disk.length) return;
+    const voters = this.host.voters;
+    const sc = this.quorumScratch;
+    for (let k = 0; k < voters.length; k++) {
+      const v = voters[k] as number;
+      sc[k] = v === this.id ? this.log.lastIndex : (this.progress[v] as Progress).match;
+    }
+    if (this.quorumOfScratch() <= this.commitIndex) return;
+    this.diskWakeArmed = true;
+    this.host.sched.at(this.disk[this.diskHead] as number, this.diskWakeBound, undefined);
+  }
+
+  private diskWake(): void {
+    this.diskWakeArmed = false;
     if (this.status === 'up') {
       if (this.role === 'leader') this.maybeCommit();
     } else this.whenUp(() => { if (this.role === 'leader') this.maybeCommit(); });
@@ -557,6 +604,7 @@ export class RaftNode {
       // The term's no-op is committed: its state machine holds every committed entry; reads may start.
       if (from <= this.termStartIndex && q >= this.termStartIndex) this.host.servable(this);
     }
+    this.wakeForDisk();
   }
 
   private advanceCommit(c: number): void {
