@@ -334,6 +334,7 @@ export class ConsensusTopology implements Topology, GroupListener {
   private arrive(req: Req): void {
     if (req.op.done) return;
     const n = this.o.group.nodes[req.target] as RaftNode;
+    if (n.status === 'up') return this.serve(req, n);
     if (!n.whenUp(() => this.serve(req, n))) this.reply(req, n, 'refused', 0, 0);
   }
 

@@ -9,6 +9,18 @@
 //   stored in a growable Int32Array. Appending, truncating a conflicting
 //   suffix and reading the term at an index are O(1).
 //
+// Compaction: an index every replica has applied holds the same committed
+// entry on every replica (the safety checks assert it as each applies), so
+// whenever its arrays of recent entries are full the table moves that
+// common prefix of the logs into one shared array and each log keeps only
+// what follows it (the arrays double only when that frees less than half
+// of them: a lagging replica holds the prefix back). Of
+// the entries before the prefix's last one, only the term (the log's
+// termAt) and the bytes (lost writes' bytes) are kept; their row and times
+// are dropped (nothing asks for them once every replica has applied them: a
+// log's later entries all have higher ids). A log still answers idAt and
+// termAt for every index, compacted or not.
+//
 // Owns no protocol: raft.ts decides what to append and when to truncate.
 
 /** A no-op entry (a new leader's first entry) writes no row. */
@@ -26,58 +38,117 @@ export function grow<T extends Int32Array | Float64Array>(a: T, need: number): T
 
 /** Every proposed entry, by id (ids start at 1). */
 export class EntryTable {
+  // Kept for every id.
   private termA = new Int32Array(1024);
-  private rowA = new Int32Array(1024);
   private bytesA = new Int32Array(1024);
+  // Kept from id `windowFrom` on, at [id - windowFrom].
+  private windowFrom = 0;
+  private rowA = new Int32Array(1024);
   private tsA = new Float64Array(1024);
   private proposeA = new Float64Array(1024);
   private regionA = new Int32Array(1024);
+  /** The logs' common applied prefix: entry id by index (1..prefixLength). */
+  private prefix = new Int32Array(1024);
+  prefixLength = 0;
+  private readonly logs: ReplicaLog[] = [];
   /** Ids handed out so far (the last id). */
   count = 0;
 
   /** Records a new entry; returns its id. */
   add(term: number, row: number, bytes: number, tsUs: number, proposeUs: number, leaderRegion: number): number {
     const id = ++this.count;
-    const need = id + 1;
-    if (need > this.termA.length) {
-      this.termA = grow(this.termA, need);
-      this.rowA = grow(this.rowA, need);
-      this.bytesA = grow(this.bytesA, need);
-      this.tsA = grow(this.tsA, need);
-      this.proposeA = grow(this.proposeA, need);
-      this.regionA = grow(this.regionA, need);
+    if (id + 1 > this.termA.length) {
+      this.termA = grow(this.termA, id + 1);
+      this.bytesA = grow(this.bytesA, id + 1);
     }
+    if (id - this.windowFrom + 1 > this.rowA.length) this.makeRoom(id);
+    const w = id - this.windowFrom;
     this.termA[id] = term;
-    this.rowA[id] = row;
     this.bytesA[id] = bytes;
-    this.tsA[id] = tsUs;
-    this.proposeA[id] = proposeUs;
-    this.regionA[id] = leaderRegion;
+    this.rowA[w] = row;
+    this.tsA[w] = tsUs;
+    this.proposeA[w] = proposeUs;
+    this.regionA[w] = leaderRegion;
     return id;
   }
 
   term(id: number): number { return this.termA[id] as number; }
-  row(id: number): number { return this.rowA[id] as number; }
   bytes(id: number): number { return this.bytesA[id] as number; }
+  row(id: number): number { return this.rowA[id - this.windowFrom] as number; }
   /** The proposing leader's clock when it proposed the entry, µs. */
-  tsUs(id: number): number { return this.tsA[id] as number; }
+  tsUs(id: number): number { return this.tsA[id - this.windowFrom] as number; }
   /** True time of the proposal, µs. */
-  proposeUs(id: number): number { return this.proposeA[id] as number; }
+  proposeUs(id: number): number { return this.proposeA[id - this.windowFrom] as number; }
   /** Region of the leader that proposed it. */
-  region(id: number): number { return this.regionA[id] as number; }
+  region(id: number): number { return this.regionA[id - this.windowFrom] as number; }
+  /** Whether the entry's row and times are still kept (every id after the compacted prefix's last). */
+  holds(id: number): boolean { return id >= this.windowFrom && id <= this.count; }
+
+  /** A log of this group (each replica's log registers itself). */
+  register(log: ReplicaLog): void {
+    this.logs.push(log);
+  }
+
+  /** The id at `index` of the compacted prefix (0 outside it). */
+  prefixId(index: number): number {
+    return index >= 1 && index <= this.prefixLength ? (this.prefix[index] as number) : 0;
+  }
+
+  /** Compacts; doubles the recent entries' arrays if less than half of them is then free. */
+  private makeRoom(id: number): void {
+    this.compact();
+    const need = id - this.windowFrom + 1;
+    if (need * 2 > this.rowA.length) {
+      this.rowA = grow(this.rowA, need * 2);
+      this.tsA = grow(this.tsA, need * 2);
+      this.proposeA = grow(this.proposeA, need * 2);
+      this.regionA = grow(this.regionA, need * 2);
+    }
+  }
+
+  /** Moves the logs' common applied prefix into the shared array, and drops the rows and times of the entries before its last. */
+  compact(): void {
+    let floor = Infinity;
+    for (const l of this.logs) floor = Math.min(floor, l.appliedIndex, l.lastIndex);
+    if (!(floor > this.prefixLength)) return;
+    const first = this.logs[0] as ReplicaLog;
+    this.prefix = grow(this.prefix, floor + 1);
+    for (let i = this.prefixLength + 1; i <= floor; i++) this.prefix[i] = first.idAt(i);
+    this.prefixLength = floor;
+    for (const l of this.logs) l.compactTo(floor);
+    // Every log's entries after the prefix have ids above its last one.
+    const from = (this.prefix[floor] as number) + 1;
+    const shift = from - this.windowFrom;
+    if (shift <= 0) return;
+    const keep = this.count + 1 - from;
+    if (keep > 0) {
+      this.rowA.copyWithin(0, shift, shift + keep);
+      this.tsA.copyWithin(0, shift, shift + keep);
+      this.proposeA.copyWithin(0, shift, shift + keep);
+      this.regionA.copyWithin(0, shift, shift + keep);
+    }
+    this.windowFrom = from;
+  }
 }
 
-/** One replica's log: entry ids by index 1..lastIndex. */
+/** One replica's log: entry ids by index 1..lastIndex (those up to `base` in the table's shared prefix). */
 export class ReplicaLog {
+  /** Ids of indices base+1..lastIndex, at [index - base]. */
   private ids = new Int32Array(1024);
+  private base = 0;
   /** Index of the last entry (0: empty). */
   lastIndex = 0;
+  /** Highest index this replica has applied (set by the replica; compaction never passes it). */
+  appliedIndex = 0;
 
-  constructor(private readonly entries: EntryTable) {}
+  constructor(private readonly entries: EntryTable) {
+    entries.register(this);
+  }
 
   /** The entry id at `index` (1..lastIndex); 0 outside. */
   idAt(index: number): number {
-    return index >= 1 && index <= this.lastIndex ? (this.ids[index] as number) : 0;
+    if (index > this.lastIndex || index < 1) return 0;
+    return index > this.base ? (this.ids[index - this.base] as number) : this.entries.prefixId(index);
   }
 
   /** The term of the entry at `index`; 0 for index 0 and outside the log. */
@@ -92,22 +163,33 @@ export class ReplicaLog {
 
   append(id: number): number {
     const i = this.lastIndex + 1;
-    if (i >= this.ids.length) this.ids = grow(this.ids, i + 1);
-    this.ids[i] = id;
+    const w = i - this.base;
+    if (w >= this.ids.length) this.ids = grow(this.ids, w + 1);
+    this.ids[w] = id;
     this.lastIndex = i;
     return i;
   }
 
   /** Drops every entry after `index`. */
   truncateAfter(index: number): void {
-    if (index < this.lastIndex) this.lastIndex = Math.max(0, index);
+    if (index >= this.lastIndex) return;
+    this.lastIndex = Math.max(0, index);
+    // Into the shared prefix (only when a safety check has already failed): this log's own part starts afresh there.
+    if (this.lastIndex < this.base) this.base = this.lastIndex;
+  }
+
+  /** Forgets its own copy of indices up to `index` (≤ lastIndex), which the table's shared prefix now holds. */
+  compactTo(index: number): void {
+    if (index <= this.base) return;
+    this.ids.copyWithin(1, index - this.base + 1, this.lastIndex - this.base + 1);
+    this.base = index;
   }
 
   /** The ids from `from` to `to` inclusive (clamped to the log). */
   slice(from: number, to: number): number[] {
     const out: number[] = [];
     const hi = Math.min(to, this.lastIndex);
-    for (let i = Math.max(1, from); i <= hi; i++) out.push(this.ids[i] as number);
+    for (let i = Math.max(1, from); i <= hi; i++) out.push(this.idAt(i));
     return out;
   }
 

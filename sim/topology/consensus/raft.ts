@@ -14,6 +14,10 @@
 // after the replica's disk has written it: entries are written in order,
 // each taking a sample of the durability time. A follower acknowledges an
 // append once it is durable; the leader counts itself once its own copy is.
+// The leader's own writes complete without an event each: they queue in
+// completion order and are taken as durable whenever the durable index is
+// read at or after their time; an event wakes the leader only when its own
+// disk is what holds the commit back (a slow disk, or a lone voter).
 // A crash keeps exactly the durable prefix (and what was applied), the term,
 // the vote and the lease promise; it loses the rest.
 import type { Scheduler } from '../../core/scheduler.ts';
@@ -115,6 +119,16 @@ interface ReadRound {
 
 type Status = 'up' | 'paused' | 'crashed';
 
+/** A follower's acknowledgement of an append, sent once the appended entries are durable. */
+interface PendingAck {
+  to: number;
+  term: number;
+  last: number;
+  lastId: number;
+  incarnation: number;
+  leaseStart: number;
+}
+
 export class RaftNode {
   readonly id: number;
   readonly region: number;
@@ -132,7 +146,8 @@ export class RaftNode {
   leader = -1;
   commitIndex = 0;
   appliedIndex = 0;
-  durableIndex = 0;
+  /** Highest durable index as of the last settling of the leader's own disk queue (read durableIndex). */
+  private durableUpTo = 0;
   /** Highest lease expiry (leader-clock µs) this node has promised to respect; survives crashes. */
   knownLeaseExpiry = -Infinity;
   /** Follower reads: every entry with a timestamp ≤ this (leader clock) is applied here. */
@@ -153,6 +168,18 @@ export class RaftNode {
   private inbox: Array<() => void> = [];
   /** Bumped at every crash: disk writes started before it never complete. */
   private incarnation = 0;
+  /** Handlers bound once (no closure per entry or per message on the hot path). */
+  /** The leader's own disk writes not yet taken as durable, in completion order: flat [doneUs, index, id, incarnation, ...]. */
+  private disk: number[] = [];
+  private diskHead = 0;
+  private diskWakeArmed = false;
+  private readonly diskWakeBound = () => this.diskWake();
+  private readonly ackBound = (a: PendingAck) => {
+    if (this.status === 'up') this.ackAppend(a);
+    else this.whenUp(() => this.ackAppend(a));
+  };
+  /** Scratch for quorum values, one per voter (sized for every node: the group adds its voters as it builds them). */
+  private readonly quorumScratch: Float64Array;
 
   // --- leader state ----------------------------------------------------------
   private progress: Progress[] = [];
@@ -179,6 +206,7 @@ export class RaftNode {
     this.clock = o.clock;
     this.log = new ReplicaLog(host.entries);
     this.rowVersion = new Int32Array(o.rowCount);
+    this.quorumScratch = new Float64Array(host.nodeCount);
   }
 
   private get now(): number {
@@ -210,12 +238,14 @@ export class RaftNode {
 
   /** A message from a peer arrives. */
   deliver(m: Msg): void {
-    this.whenUp(() => this.step(m));
+    if (this.status === 'up') this.step(m);
+    else this.whenUp(() => this.step(m));
   }
 
   crash(): void {
     if (this.status === 'crashed') return;
     const wasLeader = this.role === 'leader';
+    this.settleDisk();
     this.status = 'crashed';
     this.incarnation++;
     this.inbox = [];
@@ -409,15 +439,60 @@ export class RaftNode {
     const index = this.log.append(id);
     const doneUs = Math.max(this.now, this.diskBusyUntilUs) + this.o.durability(this.o.diskRng) * this.diskFactor;
     this.diskBusyUntilUs = doneUs;
-    const inc = this.incarnation;
-    this.host.sched.at(doneUs, () => this.durable(index, id, inc), undefined);
+    this.disk.push(doneUs, index, id, this.incarnation);
+    this.wakeForDisk();
     return index;
   }
 
-  private durable(index: number, id: number, incarnation: number): void {
-    if (incarnation !== this.incarnation || this.log.idAt(index) !== id) return;
-    if (index > this.durableIndex) this.durableIndex = index;
-    this.whenUp(() => { if (this.role === 'leader') this.maybeCommit(); });
+  /** Highest index this replica's disk holds (entries written in order; a crash keeps exactly this prefix). */
+  get durableIndex(): number {
+    this.settleDisk();
+    return this.durableUpTo;
+  }
+
+  set durableIndex(index: number) {
+    this.durableUpTo = index;
+  }
+
+  /** Takes the leader's own writes completed by now as durable (unless a crash or a truncation came first). */
+  private settleDisk(): void {
+    const q = this.disk;
+    let h = this.diskHead;
+    const now = this.now;
+    while (h < q.length && (q[h] as number) <= now) {
+      const index = q[h + 1] as number;
+      if (q[h + 3] === this.incarnation && this.log.idAt(index) === q[h + 2] && index > this.durableUpTo) this.durableUpTo = index;
+      h += 4;
+    }
+    if (h === q.length) {
+      q.length = 0;
+      h = 0;
+    } else if (h > 4096 && h * 2 > q.length) {
+      this.disk = q.slice(h);
+      h = 0;
+    }
+    this.diskHead = h;
+  }
+
+  /** Arms a wake-up at the next own write's completion if the leader's own durability could advance the commit index. */
+  private wakeForDisk(): void {
+    if (this.diskWakeArmed || this.role !== 'leader' || this.diskHead >= this.disk.length) return;
+    const voters = this.host.voters;
+    const sc = this.quorumScratch;
+    for (let k = 0; k < voters.length; k++) {
+      const v = voters[k] as number;
+      sc[k] = v === this.id ? this.log.lastIndex : (this.progress[v] as Progress).match;
+    }
+    if (this.quorumOfScratch() <= this.commitIndex) return;
+    this.diskWakeArmed = true;
+    this.host.sched.at(this.disk[this.diskHead] as number, this.diskWakeBound, undefined);
+  }
+
+  private diskWake(): void {
+    this.diskWakeArmed = false;
+    if (this.status === 'up') {
+      if (this.role === 'leader') this.maybeCommit();
+    } else this.whenUp(() => { if (this.role === 'leader') this.maybeCommit(); });
   }
 
   /**
@@ -497,11 +572,31 @@ export class RaftNode {
     return next <= this.log.lastIndex ? this.host.entries.tsUs(this.log.idAt(next)) - 1 : this.local();
   }
 
+  /** The quorum-th highest of the values in the scratch (one per voter): what a quorum of voters has reached. */
+  private quorumOfScratch(): number {
+    const a = this.quorumScratch;
+    const n = this.host.voters.length;
+    // Insertion sort, highest first (a handful of voters).
+    for (let i = 1; i < n; i++) {
+      const x = a[i] as number;
+      let j = i - 1;
+      while (j >= 0 && (a[j] as number) < x) {
+        a[j + 1] = a[j] as number;
+        j--;
+      }
+      a[j + 1] = x;
+    }
+    return a[this.host.quorum - 1] as number;
+  }
+
   private maybeCommit(): void {
-    const matches: number[] = [];
-    for (const v of this.host.voters) matches.push(v === this.id ? this.durableIndex : (this.progress[v] as Progress).match);
-    matches.sort((a, b) => b - a);
-    const q = matches[this.host.quorum - 1] as number;
+    const voters = this.host.voters;
+    const sc = this.quorumScratch;
+    for (let k = 0; k < voters.length; k++) {
+      const v = voters[k] as number;
+      sc[k] = v === this.id ? this.durableIndex : (this.progress[v] as Progress).match;
+    }
+    const q = this.quorumOfScratch();
     if (q > this.commitIndex && this.log.termAt(q) === this.term) {
       const from = this.commitIndex + 1;
       this.advanceCommit(q);
@@ -509,6 +604,7 @@ export class RaftNode {
       // The term's no-op is committed: its state machine holds every committed entry; reads may start.
       if (from <= this.termStartIndex && q >= this.termStartIndex) this.host.servable(this);
     }
+    this.wakeForDisk();
   }
 
   private advanceCommit(c: number): void {
@@ -517,6 +613,7 @@ export class RaftNode {
     const e = this.host.entries;
     while (this.appliedIndex < this.commitIndex) {
       const i = ++this.appliedIndex;
+      this.log.appliedIndex = i;
       const id = this.log.idAt(i);
       if (id === 0) this.host.violation(`invariant: replica ${this.id} applies index ${i}, which it does not hold`);
       const row = e.row(id);
@@ -528,10 +625,13 @@ export class RaftNode {
   private recomputeLease(): void {
     const cfg = this.host.cfg;
     if (cfg.leaseDurationUs <= 0 || this.role !== 'leader') return;
-    const acks: number[] = [];
-    for (const v of this.host.voters) acks.push(v === this.id ? this.leaseStartSent : (this.progress[v] as Progress).leaseAck);
-    acks.sort((a, b) => b - a);
-    const start = acks[this.host.quorum - 1] as number;
+    const voters = this.host.voters;
+    const sc = this.quorumScratch;
+    for (let k = 0; k < voters.length; k++) {
+      const v = voters[k] as number;
+      sc[k] = v === this.id ? this.leaseStartSent : (this.progress[v] as Progress).leaseAck;
+    }
+    const start = this.quorumOfScratch();
     const was = this.holdsLease();
     if (start + cfg.leaseDurationUs > this.leaseExpiryLocal) this.leaseExpiryLocal = start + cfg.leaseDurationUs;
     if (!was && this.holdsLease()) this.host.servable(this);
@@ -566,10 +666,13 @@ export class RaftNode {
   private checkQuorum(): void {
     const cfg = this.host.cfg;
     if (!cfg.checkQuorum || this.role !== 'leader') return;
-    const heard: number[] = [];
-    for (const v of this.host.voters) heard.push(v === this.id ? this.now : (this.progress[v] as Progress).lastHeardUs);
-    heard.sort((a, b) => b - a);
-    const deadline = (heard[this.host.quorum - 1] as number) + cfg.electionTimeoutUs;
+    const voters = this.host.voters;
+    const sc = this.quorumScratch;
+    for (let k = 0; k < voters.length; k++) {
+      const v = voters[k] as number;
+      sc[k] = v === this.id ? this.now : (this.progress[v] as Progress).lastHeardUs;
+    }
+    const deadline = this.quorumOfScratch() + cfg.electionTimeoutUs;
     if (deadline <= this.now) {
       this.becomeFollower(this.term, -1);
       return;
@@ -716,19 +819,19 @@ export class RaftNode {
     }
     if (fresh > 0) this.diskBusyUntilUs = doneUs;
     const last = m.prevIndex + m.ids.length;
-    const lastId = log.idAt(last);
-    const term = this.term;
-    const inc = this.incarnation;
-    const ack = () => {
-      if (inc !== this.incarnation || log.idAt(last) !== lastId) return;
-      if (last > this.durableIndex) this.durableIndex = last;
-      if (this.term !== term) return;
-      this.host.sendDatagram(this, m.from, { t: 'appResp', term, from: this.id, ok: true, match: last, rejectIndex: 0, hint: 0, leaseStart: m.leaseStart });
-    };
-    if (doneUs <= this.now) ack();
-    else this.host.sched.at(doneUs, () => this.whenUp(ack), undefined);
+    const a: PendingAck = { to: m.from, term: this.term, last, lastId: log.idAt(last), incarnation: this.incarnation, leaseStart: m.leaseStart };
+    if (doneUs <= this.now) this.ackAppend(a);
+    else this.host.sched.at(doneUs, this.ackBound, a);
     this.advanceCommit(Math.min(m.commit, last));
     this.adoptClosed(m.closedIdx, m.closedTs);
+  }
+
+  /** The appended entries are durable: acknowledges them (unless a crash, a truncation or a new term came first). */
+  private ackAppend(a: PendingAck): void {
+    if (a.incarnation !== this.incarnation || this.log.idAt(a.last) !== a.lastId) return;
+    if (a.last > this.durableIndex) this.durableIndex = a.last;
+    if (this.term !== a.term) return;
+    this.host.sendDatagram(this, a.to, { t: 'appResp', term: a.term, from: this.id, ok: true, match: a.last, rejectIndex: 0, hint: 0, leaseStart: a.leaseStart });
   }
 
   private onHeartbeat(m: Extract<Msg, { t: 'hb' }>): void {

@@ -24,47 +24,50 @@ const MAX_PER_ROW = 4096;
 
 export class LeaderlessJudge implements ReadJudge {
   readonly visibility = true;
-  private readonly pending = new Map<number, number[]>();
-  /** Per row: the two latest acknowledged writes and their ack times (the reference write of a read is the latest acked before it began). */
-  private readonly last: Float64Array;
-  private readonly lastAck: Float64Array;
-  private readonly prev: Float64Array;
-  private readonly prevAck: Float64Array;
-  private readonly lastWriteRow: Int32Array;
-  private readonly lastWrite: Float64Array;
-  private readonly lastReadRow: Int32Array;
-  private readonly lastRead: Float64Array;
+  /** Per row: its acknowledged writes not yet reflected everywhere (undefined: none). */
+  private readonly pending: Array<number[] | undefined>;
+  /**
+   * Per row, four numbers side by side (one cache line for a read): the two
+   * latest acknowledged writes and their ack times — last, lastAck, prev,
+   * prevAck (the reference write of a read is the latest acked before it
+   * began).
+   */
+  private readonly rows: Float64Array;
+  /** Per session, side by side: the row of its last acknowledged write (−1: none), that write, the row it last read (−1: none), the version it read there. */
+  private readonly sessions: Float64Array;
   /** The answer of the read about to be judged (set by the topology's sink just before the read is reported). */
   answer: ReadAnswer | undefined;
   private readonly v: ReadVerdict = { stale: false, stalenessUs: 0, versionsBehind: 0, ryw: false, monotonic: false, tUs: -1, consistent: true };
 
   constructor(private readonly topo: Leaderless, sessionCount: number, rowCount: number, private readonly isSet: (row: number) => boolean) {
-    this.last = new Float64Array(rowCount);
-    this.lastAck = new Float64Array(rowCount);
-    this.prev = new Float64Array(rowCount);
-    this.prevAck = new Float64Array(rowCount);
-    this.lastWriteRow = new Int32Array(sessionCount).fill(-1);
-    this.lastWrite = new Float64Array(sessionCount);
-    this.lastReadRow = new Int32Array(sessionCount).fill(-1);
-    this.lastRead = new Float64Array(sessionCount);
+    this.pending = new Array<number[] | undefined>(rowCount).fill(undefined);
+    this.rows = new Float64Array(rowCount * 4);
+    this.sessions = new Float64Array(sessionCount * 4);
+    for (let k = 0; k < sessionCount; k++) {
+      this.sessions[4 * k] = -1;
+      this.sessions[4 * k + 2] = -1;
+    }
   }
 
   /** `session`'s write `id` to `row` was acknowledged at `ackUs`. */
   onAck(session: number, row: number, id: number, ackUs: number): void {
-    this.lastWriteRow[session] = row;
-    this.lastWrite[session] = id;
-    this.prev[row] = this.last[row] as number;
-    this.prevAck[row] = this.lastAck[row] as number;
-    this.last[row] = id;
-    this.lastAck[row] = ackUs;
-    let list = this.pending.get(row);
-    if (!list) this.pending.set(row, (list = []));
+    const ss = this.sessions;
+    ss[4 * session] = row;
+    ss[4 * session + 1] = id;
+    const rs = this.rows;
+    const r = 4 * row;
+    rs[r + 2] = rs[r] as number;
+    rs[r + 3] = rs[r + 1] as number;
+    rs[r] = id;
+    rs[r + 1] = ackUs;
+    let list = this.pending[row];
+    if (!list) this.pending[row] = list = [];
     let k = 0;
     for (const w of list) if (!this.topo.everywhere(w)) list[k++] = w;
     list.length = k;
     if (!this.topo.everywhere(id)) list.push(id);
     if (list.length > MAX_PER_ROW) list.shift();
-    if (list.length === 0) this.pending.delete(row);
+    if (list.length === 0) this.pending[row] = undefined;
   }
 
   /** Whether `answer` reflects write `w`. */
@@ -76,12 +79,14 @@ export class LeaderlessJudge implements ReadJudge {
 
   /** The latest write to `row` acknowledged at or before `startUs` (0: none known). */
   private reference(row: number, startUs: number): number {
-    if ((this.last[row] as number) > 0 && (this.lastAck[row] as number) <= startUs) return this.last[row] as number;
-    if ((this.prev[row] as number) > 0 && (this.prevAck[row] as number) <= startUs) return this.prev[row] as number;
+    const rs = this.rows;
+    const r = 4 * row;
+    if ((rs[r] as number) > 0 && (rs[r + 1] as number) <= startUs) return rs[r] as number;
+    if ((rs[r + 2] as number) > 0 && (rs[r + 3] as number) <= startUs) return rs[r + 2] as number;
     // Two or more acks since the read began: the newest earlier one still pending (rare).
     const f = this.topo.facts;
     let best = 0;
-    for (const w of this.pending.get(row) ?? []) if ((f.ackUs[w] as number) <= startUs && (best === 0 || (f.ackUs[w] as number) > (f.ackUs[best] as number))) best = w;
+    for (const w of this.pending[row] ?? []) if ((f.ackUs[w] as number) <= startUs && (best === 0 || (f.ackUs[w] as number) > (f.ackUs[best] as number))) best = w;
     return best;
   }
 
@@ -92,7 +97,7 @@ export class LeaderlessJudge implements ReadJudge {
     const v = this.v;
     let behind = 0;
     let oldest = Infinity;
-    const list = this.pending.get(row);
+    const list = this.pending[row];
     if (list)
       for (const w of list) {
         const ack = f.ackUs[w] as number;
@@ -107,11 +112,15 @@ export class LeaderlessJudge implements ReadJudge {
     const ref = this.reference(row, startUs);
     v.tUs = ref > 0 ? startUs - (f.ackUs[ref] as number) : -1;
     v.consistent = ref > 0 ? this.reflects(answer, ref) : true;
-    v.ryw = this.lastWriteRow[session] === row && (f.ackUs[this.lastWrite[session] as number] as number) <= startUs && !this.reflects(answer, this.lastWrite[session] as number);
-    v.monotonic = this.lastReadRow[session] === row && (this.lastRead[session] as number) > 0 && !this.reflects(answer, this.lastRead[session] as number);
+    const ss = this.sessions;
+    const k = 4 * session;
+    const lastWrite = ss[k + 1] as number;
+    v.ryw = ss[k] === row && (f.ackUs[lastWrite] as number) <= startUs && !this.reflects(answer, lastWrite);
+    const lastRead = ss[k + 3] as number;
+    v.monotonic = ss[k + 2] === row && lastRead > 0 && !this.reflects(answer, lastRead);
     if (!v.monotonic) {
-      this.lastReadRow[session] = row;
-      this.lastRead[session] = answer.id;
+      ss[k + 2] = row;
+      ss[k + 3] = answer.id;
     }
     return v;
   }

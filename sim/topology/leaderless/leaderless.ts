@@ -45,7 +45,7 @@ import type { RunEvents } from '../../measure/events.ts';
 import { requirement, satisfied, type ConsistencyLevel, type Requirement } from './levels.ts';
 import { compareVersion, ReplicaStore } from './store.ts';
 import { WriteFacts } from './writes.ts';
-import type { Legs } from './legs.ts';
+import type { LegMessage, Legs } from './legs.ts';
 
 export interface LeaderlessConfig {
   /** Replicas per region (index = region). */
@@ -85,11 +85,16 @@ class Snapshots implements Membership {
   }
 }
 
-/** Where outcomes go (the workload adapter, or a test). Each op gets exactly one outcome. */
+/**
+ * Where outcomes go (the workload adapter, or a test). Each op gets exactly
+ * one outcome. An answer is reported when the coordinator has it, with the
+ * time the client receives it (`atUs`: half an intra-region round trip
+ * later), without an event of its own.
+ */
 export interface LeaderlessSink {
-  writeAcked(op: Op, id: number): void;
+  writeAcked(op: Op, id: number, atUs: number): void;
   writeFailed(op: Op): void;
-  readServed(op: Op, answer: ReadAnswer): void;
+  readServed(op: Op, answer: ReadAnswer, atUs: number): void;
   readFailed(op: Op): void;
 }
 
@@ -112,21 +117,27 @@ export interface LeaderlessOptions {
 }
 
 interface WriteState {
+  isWrite: true;
   op: Op;
   id: number;
   coord: number;
   acks: number;
-  byRegion: number[];
+  /** Answers per region (only when the level has per-region minimums). */
+  byRegion: number[] | undefined;
   /** Per replica: 1 acked, 2 hinted. */
   mark: number[];
+  /** Replicas marked (acked or hinted): once all are and the write is done, its timeout has nothing left to do. */
+  marked: number;
   done: boolean;
 }
 
 interface ReadState {
+  isWrite: false;
   op: Op;
   coord: number;
   answers: number;
-  byRegion: number[];
+  /** Answers per region (only when the level has per-region minimums). */
+  byRegion: number[] | undefined;
   best: { hi: number; lo: number; id: number };
   /** Set rows: the answers' snapshots, flat [replica, length, ...]. */
   snaps: number[] | undefined;
@@ -149,7 +160,7 @@ interface Hint {
 }
 
 /** A message to a replica: write (also hint replay, repair) or read. */
-interface ToReplica {
+interface ToReplica extends LegMessage {
   replica: number;
   from: number;
   id: number;
@@ -169,7 +180,7 @@ interface ToReplica {
   row: number;
 }
 
-interface ToCoordinator {
+interface ToCoordinator extends LegMessage {
   replica: number;
   l: number;
   c: number;
@@ -207,12 +218,14 @@ export class Leaderless {
   readRepairs = 0;
   unavailable = 0;
 
-  private readonly toReplicaBound = (m: ToReplica) => this.atReplica(m);
-  private readonly toCoordinatorBound = (m: ToCoordinator) => this.atCoordinator(m);
-  private readonly writeTimeoutBound = (s: WriteState) => this.writeTimedOut(s);
-  private readonly readTimeoutBound = (s: ReadState) => this.readTimedOut(s);
-  private readonly clientAckBound = (s: WriteState) => this.clientAck(s);
-  private readonly clientReadBound = (s: ReadState) => this.o.sink.readServed(s.op, s.answer as ReadAnswer);
+  private readonly toReplicaBound = (m: ToReplica) => {
+    if (this.o.legs.arrived(m)) this.atReplica(m);
+  };
+  private readonly toCoordinatorBound = (m: ToCoordinator) => {
+    if (this.o.legs.arrived(m)) this.atCoordinator(m);
+  };
+  private readonly timeoutBound = (s: WriteState | ReadState) => this.timedOut(s);
+  private readonly dueBound = () => this.dueFired();
   private readonly replayBound = () => this.replayHints();
   private readonly antiEntropyBound = () => this.antiEntropy();
 
@@ -284,6 +297,11 @@ export class Leaderless {
     if (this.o.config.timestamps === 'hlc' && l > -Infinity) (this.hlcs[r] as Hlc).receive(this.o.sched.now, l, c);
   }
 
+  /** Per-region answer counts for a request, when its level needs them. */
+  private perRegionCounts(req: Requirement): number[] | undefined {
+    return req.perRegion ? new Array<number>(this.regions).fill(0) : undefined;
+  }
+
   private halfIntraUs(r: number): number {
     return this.o.net.rttUs(r, r) / 2;
   }
@@ -307,11 +325,11 @@ export class Leaderless {
     const ts = this.stamp(c);
     const isSet = this.o.isSet(op.row);
     const id = this.facts.add(op.row, ts.hi, ts.lo, op.invokeUs);
-    const s: WriteState = { op, id, coord: c, acks: 0, byRegion: new Array<number>(this.regions).fill(0), mark: new Array<number>(this.n).fill(0), done: false };
+    const s: WriteState = { isWrite: true, op, id, coord: c, acks: 0, byRegion: this.perRegionCounts(this.writeReq[c] as Requirement), mark: new Array<number>(this.n).fill(0), marked: 0, done: false };
     const h = this.hlcs[c] as Hlc;
     for (let i = 0; i < this.n; i++) {
       const r = this.replicaRegion[i] as number;
-      const msg: ToReplica = { replica: i, from: c, id, l: h.l, c: h.c, write: s, hint: undefined, read: undefined, original: true, standIn: -1, mergeFrom: -1, mergeLength: 0, row: 0 };
+      const msg: ToReplica = { replica: i, from: c, id, l: h.l, c: h.c, write: s, hint: undefined, read: undefined, original: true, standIn: -1, mergeFrom: -1, mergeLength: 0, row: 0, legFrom: 0, legTo: 0, legEpoch: 0 };
       if (this.reachable(c, i)) {
         this.o.legs.send('write', c, r, this.toReplicaBound, msg);
       } else if (cfg.sloppyQuorum) {
@@ -320,13 +338,15 @@ export class Leaderless {
         msg.original = false;
         this.storeHint(c, i, id);
         s.mark[i] = 2;
+        s.marked++;
         this.o.legs.send('write', c, c, this.toReplicaBound, msg);
       } else if (cfg.hintedHandoff) {
         this.storeHint(c, i, id);
         s.mark[i] = 2;
+        s.marked++;
       }
     }
-    sched.at(op.invokeUs + this.o.clientTimeoutUs, this.writeTimeoutBound, s);
+    this.watchTimeout(s);
   }
 
   /** Whether enough replicas are reachable from c to meet `req`. */
@@ -356,12 +376,14 @@ export class Leaderless {
     const store = this.stores[i] as ReplicaStore;
     const f = this.facts;
     if (m.read) {
+      // An answer the coordinator no longer needs (it answered, no read repair, nothing for its clock to learn) is not sent.
+      if (m.read.done && m.read.heard === undefined && this.o.config.timestamps === 'wallclock') return this.o.legs.discard('response', r, m.read.coord);
       const row = m.read.op.row;
       const isSet = this.o.isSet(row);
       const reply: ToCoordinator = {
         replica: i, l: h.l, c: h.c, write: undefined, hint: undefined, read: m.read,
         hi: store.hi[row] as number, lo: store.lo[row] as number, id: store.id[row] as number,
-        setLength: isSet ? store.setLength(row) : 0,
+        setLength: isSet ? store.setLength(row) : 0, legFrom: 0, legTo: 0, legEpoch: 0,
       };
       this.o.legs.send('response', r, m.read.coord, this.toCoordinatorBound, reply);
       return;
@@ -379,7 +401,7 @@ export class Leaderless {
     }
     if (m.write || m.hint) {
       const reply: ToCoordinator = {
-        replica: i, l: h.l, c: h.c, write: m.write, hint: m.hint, read: undefined, hi: 0, lo: 0, id: m.id, setLength: 0,
+        replica: i, l: h.l, c: h.c, write: m.write, hint: m.hint, read: undefined, hi: 0, lo: 0, id: m.id, setLength: 0, legFrom: 0, legTo: 0, legEpoch: 0,
       };
       this.o.legs.send('ack', r, m.from, this.toCoordinatorBound, reply);
     }
@@ -405,23 +427,22 @@ export class Leaderless {
 
   private writeAckArrived(s: WriteState, i: number): void {
     if (s.mark[i] === 1) return;
+    if (s.mark[i] === 0) s.marked++;
     s.mark[i] = 1;
     s.acks++;
-    s.byRegion[this.replicaRegion[i] as number]!++;
-    if (s.done || !satisfied(this.writeReq[s.coord] as Requirement, s.acks, s.byRegion)) return;
+    if (s.byRegion) s.byRegion[this.replicaRegion[i] as number]!++;
+    if (s.done || !satisfied(this.writeReq[s.coord] as Requirement, s.acks, s.byRegion ?? this.scratch)) return;
     s.done = true;
     // The client has the ack after the coordinator → client half of the intra-region round trip.
-    const half = this.halfIntraUs(s.coord);
-    if (half > 0) this.o.sched.at(this.o.sched.now + half, this.clientAckBound, s);
-    else this.clientAck(s);
+    this.clientAck(s, this.o.sched.now + this.halfIntraUs(s.coord));
   }
 
-  private clientAck(s: WriteState): void {
+  /** The client has the ack at `atUs` (now, or half an intra-region round trip from now). */
+  private clientAck(s: WriteState, atUs: number): void {
     const { op, id } = s;
-    const now = this.o.sched.now;
-    if (now - op.invokeUs > this.o.clientTimeoutUs) return this.o.sink.writeFailed(op); // too late: the client gave up
-    this.facts.ackUs[id] = now;
-    this.o.sink.writeAcked(op, id);
+    if (atUs - op.invokeUs > this.o.clientTimeoutUs) return this.o.sink.writeFailed(op); // too late: the client gave up
+    this.facts.ackUs[id] = atUs;
+    this.o.sink.writeAcked(op, id, atUs);
   }
 
   private writeTimedOut(s: WriteState): void {
@@ -429,6 +450,7 @@ export class Leaderless {
       // Replicas that never acknowledged get a hint (the write may have been lost on the way).
       for (let i = 0; i < this.n; i++) if (s.mark[i] === 0) {
         s.mark[i] = 2;
+        s.marked++;
         this.storeHint(s.coord, i, s.id);
       }
     }
@@ -465,7 +487,7 @@ export class Leaderless {
         hint.sentUs = now;
         const h = this.hlcs[holder] as Hlc;
         this.o.legs.send('write', holder, this.replicaRegion[hint.target] as number, this.toReplicaBound, {
-          replica: hint.target, from: holder, id: hint.id, l: h.l, c: h.c, write: undefined, hint, read: undefined, original: true, standIn: -1, mergeFrom: -1, mergeLength: 0, row: 0,
+          replica: hint.target, from: holder, id: hint.id, l: h.l, c: h.c, write: undefined, hint, read: undefined, original: true, standIn: -1, mergeFrom: -1, mergeLength: 0, row: 0, legFrom: 0, legTo: 0, legEpoch: 0,
         } satisfies ToReplica);
       }
       list.length = k;
@@ -502,17 +524,17 @@ export class Leaderless {
     }
     const repair = cfg.readRepair > 0 && this.o.readRepairRng.next() < cfg.readRepair;
     const s: ReadState = {
-      op, coord: c, answers: 0, byRegion: new Array<number>(this.regions).fill(0),
+      isWrite: false, op, coord: c, answers: 0, byRegion: this.perRegionCounts(req),
       best: { hi: -Infinity, lo: 0, id: 0 }, snaps: this.o.isSet(op.row) ? [] : undefined, done: false, answer: undefined,
       heard: repair ? [] : undefined, mergedHeard: 0,
     };
     const h = this.hlcs[c] as Hlc;
     for (const i of targets) {
       this.o.legs.send('read', c, this.replicaRegion[i] as number, this.toReplicaBound, {
-        replica: i, from: c, id: 0, l: h.l, c: h.c, write: undefined, hint: undefined, read: s, original: false, standIn: -1, mergeFrom: -1, mergeLength: 0, row: 0,
+        replica: i, from: c, id: 0, l: h.l, c: h.c, write: undefined, hint: undefined, read: s, original: false, standIn: -1, mergeFrom: -1, mergeLength: 0, row: 0, legFrom: 0, legTo: 0, legEpoch: 0,
       } satisfies ToReplica);
     }
-    sched.at(op.invokeUs + this.o.clientTimeoutUs, this.readTimeoutBound, s);
+    this.watchTimeout(s);
   }
 
   /** Replicas reachable from region c, nearest first (shared array when all are). */
@@ -546,17 +568,20 @@ export class Leaderless {
   }
 
   private readAnswerArrived(s: ReadState, m: ToCoordinator): void {
-    if (compareVersion(m.hi, m.lo, m.id, s.best.hi, s.best.lo, s.best.id) > 0) s.best = { hi: m.hi, lo: m.lo, id: m.id };
+    const b = s.best;
+    if (compareVersion(m.hi, m.lo, m.id, b.hi, b.lo, b.id) > 0) {
+      b.hi = m.hi;
+      b.lo = m.lo;
+      b.id = m.id;
+    }
     if (s.snaps) s.snaps.push(m.replica, m.setLength);
     if (s.heard) s.heard.push({ replica: m.replica, hi: m.hi, lo: m.lo, id: m.id, setLength: m.setLength });
     s.answers++;
-    s.byRegion[this.replicaRegion[m.replica] as number]!++;
-    if (!s.done && satisfied(this.readReq[s.coord] as Requirement, s.answers, s.byRegion)) {
+    if (s.byRegion) s.byRegion[this.replicaRegion[m.replica] as number]!++;
+    if (!s.done && satisfied(this.readReq[s.coord] as Requirement, s.answers, s.byRegion ?? this.scratch)) {
       s.done = true;
       s.answer = { id: s.best.id, hi: s.best.hi, lo: s.best.lo, members: s.snaps ? new Snapshots(this.stores, s.snaps.slice()) : undefined };
-      const half = this.halfIntraUs(s.coord);
-      if (half > 0) this.o.sched.at(this.o.sched.now + half, this.clientReadBound, s);
-      else this.clientReadBound(s);
+      this.o.sink.readServed(s.op, s.answer, this.o.sched.now + this.halfIntraUs(s.coord));
     }
     if (s.done && s.heard) this.repairStale(s);
   }
@@ -574,7 +599,7 @@ export class Leaderless {
       this.readRepairs++;
       this.o.legs.send('write', s.coord, this.replicaRegion[replica] as number, this.toReplicaBound, {
         replica, from: s.coord, id, l: h.l, c: h.c, write: undefined, hint: undefined, read: undefined, original: false, standIn: -1,
-        mergeFrom, mergeLength, row,
+        mergeFrom, mergeLength, row, legFrom: 0, legTo: 0, legEpoch: 0,
       } satisfies ToReplica);
     };
     if (s.snaps) {
@@ -601,6 +626,79 @@ export class Leaderless {
     if (s.done) return;
     s.done = true;
     this.o.sink.readFailed(s.op);
+  }
+
+  // --- client timeouts ----------------------------------------------------------
+  //
+  // Every request's client timeout falls due at invoke + clientTimeout, so
+  // requests queue in deadline order and one timer at a time serves them:
+  // it fires at the deadline of the first request whose timeout still has
+  // work to do (a read not answered, a write not answered or with replicas
+  // neither acked nor hinted), and requests whose timeout would change
+  // nothing are passed over without an event of their own. A request whose
+  // deadline would break the order (its coordinator resumed from a pause)
+  // gets its own event.
+
+  private due: Array<WriteState | ReadState> = [];
+  private dueHead = 0;
+  private dueArmed = false;
+
+  private deadlineOf(s: WriteState | ReadState): number {
+    return s.op.invokeUs + this.o.clientTimeoutUs;
+  }
+
+  /** Nothing left for the timeout to do (a write's hints are decided, the client has its answer). */
+  private settled(s: WriteState | ReadState): boolean {
+    return s.done && (!s.isWrite || s.marked === this.n || this.o.config.hintedHandoff === undefined);
+  }
+
+  private watchTimeout(s: WriteState | ReadState): void {
+    const d = this.deadlineOf(s);
+    const q = this.due;
+    if (d < this.o.sched.now || (this.dueHead < q.length && d < this.deadlineOf(q[q.length - 1] as WriteState | ReadState))) {
+      this.o.sched.at(d, this.timeoutBound, s);
+      return;
+    }
+    q.push(s);
+    if (!this.dueArmed) {
+      this.dueArmed = true;
+      this.o.sched.at(d, this.dueBound, undefined);
+    }
+  }
+
+  private dueFired(): void {
+    this.dueArmed = false;
+    const now = this.o.sched.now;
+    const q = this.due;
+    let h = this.dueHead;
+    while (h < q.length) {
+      const s = q[h] as WriteState | ReadState;
+      if (this.settled(s)) {
+        h++;
+        continue;
+      }
+      const d = this.deadlineOf(s);
+      if (d > now) {
+        this.dueArmed = true;
+        this.o.sched.at(d, this.dueBound, undefined);
+        break;
+      }
+      h++;
+      this.timedOut(s);
+    }
+    if (h === q.length) {
+      q.length = 0;
+      h = 0;
+    } else if (h > 4096 && h * 2 > q.length) {
+      this.due = q.slice(h);
+      h = 0;
+    }
+    this.dueHead = h;
+  }
+
+  private timedOut(s: WriteState | ReadState): void {
+    if (s.isWrite) this.writeTimedOut(s);
+    else this.readTimedOut(s);
   }
 
   // --- anti-entropy -----------------------------------------------------------

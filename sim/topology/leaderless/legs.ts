@@ -9,7 +9,9 @@
 //
 // Delivery: a leg is dropped when its link is cut at send or gets cut
 // before it arrives (the link's epoch changes), or when the link's loss
-// draws it. Whether the receiver is up is the receiver's business.
+// draws it. Whether the receiver is up is the receiver's business. A leg's
+// message carries the link and epoch it left on (no envelope per leg): the
+// receiver's handler asks `arrived` first.
 // Owns the timing and delivery of legs only.
 import type { Scheduler } from '../../core/scheduler.ts';
 import type { Rng } from '../../core/rng.ts';
@@ -32,16 +34,14 @@ export interface LegOptions {
   lossRng: Rng;
 }
 
-interface InFlight {
-  from: number;
-  to: number;
-  epoch: number;
-  fn: (arg: unknown) => void;
-  arg: unknown;
+/** What a leg carries besides its payload: the link it left on and that link's cut epoch then (set by `send`). */
+export interface LegMessage {
+  legFrom: number;
+  legTo: number;
+  legEpoch: number;
 }
 
 export class Legs {
-  private readonly deliverBound = (m: InFlight) => this.deliver(m);
   /** Legs dropped by cuts or loss. */
   dropped = 0;
 
@@ -60,8 +60,12 @@ export class Legs {
     return Math.round(us);
   }
 
-  /** Sends a leg; `fn(arg)` runs on arrival. Returns false when it is dropped at once. */
-  send<T>(leg: Leg, from: number, to: number, fn: (arg: T) => void, arg: T): boolean {
+  /**
+   * Sends a leg; `fn(arg)` runs when it is due, and must first ask
+   * `arrived(arg)` (false: the link was cut on the way). Returns false when
+   * it is dropped at once.
+   */
+  send<T extends LegMessage>(leg: Leg, from: number, to: number, fn: (arg: T) => void, arg: T): boolean {
     const { net, sched } = this.o;
     if (!net.isUp(from, to)) {
       this.dropped++;
@@ -72,16 +76,39 @@ export class Legs {
       this.dropped++;
       return false;
     }
-    const m: InFlight = { from, to, epoch: from === to ? 0 : net.epochOf(from, to), fn: fn as (arg: unknown) => void, arg };
-    sched.at(sched.now + this.durationUs(leg, from, to), this.deliverBound, m);
+    arg.legFrom = from;
+    arg.legTo = to;
+    arg.legEpoch = from === to ? 0 : net.epochOf(from, to);
+    sched.at(sched.now + this.durationUs(leg, from, to), fn, arg);
     return true;
   }
 
-  private deliver(m: InFlight): void {
-    if (m.from !== m.to && this.o.net.epochOf(m.from, m.to) !== m.epoch) {
+  /**
+   * A leg whose arrival would change nothing (the answer to a read its
+   * coordinator already answered): it is timed and may be lost exactly as
+   * `send` would (the same draws, so every other leg keeps its timing), but
+   * no delivery is scheduled.
+   */
+  discard(leg: Leg, from: number, to: number): void {
+    const { net } = this.o;
+    if (!net.isUp(from, to)) {
       this.dropped++;
       return;
     }
-    m.fn(m.arg);
+    const p = net.lossOf(from, to);
+    if (p > 0 && this.o.lossRng.next() < p) {
+      this.dropped++;
+      return;
+    }
+    this.durationUs(leg, from, to);
+  }
+
+  /** A leg is due: whether it arrived (its link was not cut while it was in flight); a dropped one is counted. */
+  arrived(m: LegMessage): boolean {
+    if (m.legFrom !== m.legTo && this.o.net.epochOf(m.legFrom, m.legTo) !== m.legEpoch) {
+      this.dropped++;
+      return false;
+    }
+    return true;
   }
 }

@@ -55,11 +55,11 @@ export const leaderlessModule: TopologyModule = {
         antiEntropyIntervalUs: l.antiEntropyInterval, sloppyQuorum: l.sloppyQuorum,
       },
       sink: {
-        writeAcked: (op, id) => workload.writeAcked(op, sched.now, { ...ref(op), version: id, commitUs: sched.now }),
+        writeAcked: (op, id, atUs) => workload.writeAcked(op, atUs, { ...ref(op), version: id, commitUs: atUs }),
         writeFailed: (op) => workload.writeFailed(op),
-        readServed: (op, answer) => {
+        readServed: (op, answer, atUs) => {
           (judge as LeaderlessJudge).answer = answer;
-          workload.readServed(op, answer.id, sched.now);
+          workload.readServed(op, answer.id, atUs);
         },
         readFailed: (op) => workload.readFailed(op),
       },

@@ -94,10 +94,10 @@ export class Harness {
       sched: this.sched, net: this.net, legs, clocks, nodes: this.nodes, events: this.conflicts, rowCount: o.rows, isSet, clientTimeoutUs: o.clientTimeoutUs ?? 5_000_000, warmupUs: 0,
       readRepairRng: rng.stream('leaderless/read-repair'), config,
       sink: {
-        writeAcked: (op, id) => {
+        writeAcked: (op, id, atUs) => {
           op.done = true;
-          this.judge.onAck(op.session, op.row, id, this.sched.now);
-          this.conflicts.writeAcked(op, this.sched.now, { node: this.nodes[op.region] as DbNode, version: id, lsn: 0, epoch: 0, commitUs: this.sched.now });
+          this.judge.onAck(op.session, op.row, id, atUs);
+          this.conflicts.writeAcked(op, atUs, { node: this.nodes[op.region] as DbNode, version: id, lsn: 0, epoch: 0, commitUs: atUs });
           this.acked.push({ op, id });
           this.onAck?.(op, id);
         },
