@@ -58,13 +58,6 @@ export class PendingAcks {
     this.oneAckUs[row] = list.length === 2 ? (list[1] as number) : 0;
   }
 
-  /** Calls `visit` with every write id held. */
-  forEachWrite(visit: (w: number) => void): void {
-    const one = this.oneWrite;
-    for (let row = 0; row < one.length; row++) if ((one[row] as number) !== 0) visit(one[row] as number);
-    for (const list of this.lists.values()) for (let i = 0; i < list.length; i += 2) visit(list[i] as number);
-  }
-
   /** Rows with a list of their own (for memory tests). */
   get listedRows(): number {
     return this.lists.size;

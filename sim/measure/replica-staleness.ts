@@ -25,7 +25,13 @@ import { PendingAcks } from './pending-acks.ts';
 const MAX_PER_ROW = 4096;
 
 export interface Reflects {
-  /** Whether write `w` of `row` is reflected at region `r`. */
+  /**
+   * Whether write `w` of `row` is reflected at region `r`. Once true in
+   * every region it stays true (versions only move up the LWW order, applied
+   * prefixes only grow), and for a write the topology's write table has
+   * retired it is true: so this judge holds no write ids for the table's
+   * compaction.
+   */
   (r: number, row: number, w: number): boolean;
 }
 
@@ -52,14 +58,6 @@ export class ReplicaStaleness implements ReadJudge {
   private everywhere(row: number, w: number): boolean {
     for (let r = 0; r < this.regions; r++) if (!this.reflects(r, row, w)) return false;
     return true;
-  }
-
-  /** Calls `mark` with every write id this checker may still ask about (for `WriteTable.compact`). */
-  visitWrites(mark: (id: number) => void): void {
-    this.acked.forEachWrite(mark);
-    for (let s = 0; s < this.lastWrite.length; s++) if ((this.lastWriteRow[s] as number) >= 0) mark(this.lastWrite[s] as number);
-    this.recent.forEachVersion(mark);
-    this.latest.forEachVersion(mark);
   }
 
   /** Write `w` of `row` by `session` was acknowledged at `ackUs`. */
