@@ -13,9 +13,9 @@
 //
 // Per row we keep acknowledged writes until every region reflects them
 // (sim/measure/pending-acks.ts), so a read costs O(writes of the row still in
-// flight). It is the recorder's read
-// judge for multi-writer topologies; `reflects` is the topology's staleness
-// oracle, asked at the moment the read is served.
+// flight). It is the recorder's read judge for multi-writer topologies;
+// `reflects` is the topology's staleness oracle, asked at the moment the read
+// is served.
 import type { ReadJudge, ReadVerdict } from './recorder.ts';
 import { RecentReads } from './sessions.ts';
 import { LatestAcks } from './visibility.ts';
