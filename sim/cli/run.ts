@@ -12,6 +12,8 @@ import { OutputSet, reasonOf } from '../output/files.ts';
 import { InputError } from '../errors.ts';
 import { checkOutputLocations, type OutputLocation } from '../output/locations.ts';
 import { formatSummary } from './format.ts';
+import { jsonPieces } from '../output/json-stream.ts';
+import { once } from 'node:events';
 import type { HistoryRecord, TraceEvent } from '../measure/history.ts';
 import type { Summary } from '../measure/summary-types.ts';
 import { EdnHistoryBuffer } from '../measure/history-format.ts';
@@ -105,8 +107,11 @@ export const runCommand: Command = {
       throw e;
     }
     if (out !== undefined) process.stderr.write(`wrote ${join(out, SUMMARY_FILE)} and the run's charts in ${join(out, CHARTS_DIR)}\n`);
-    if (args.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
-    else process.stdout.write(formatSummary(summary) + '\n');
+    if (args.json) {
+      // In pieces: a long run's summary as one string would cost twice its size (sim/output/json-stream.ts).
+      for (const piece of jsonPieces(summary)) if (!process.stdout.write(piece)) await once(process.stdout, 'drain');
+      process.stdout.write('\n');
+    } else process.stdout.write(formatSummary(summary) + '\n');
     if (summary.invariantViolations.length > 0) {
       for (const v of summary.invariantViolations) process.stderr.write(`${v}\n`);
       process.stderr.write(`seed ${summary.seed}; replay: ${replayCommand(spec, summary.seed)}\n`);

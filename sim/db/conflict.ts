@@ -25,7 +25,10 @@
 // something still refers to (a row's held version, a checker's remembered
 // write, an acknowledgement in flight: the caller's `visitLive` lists them).
 // The layout is [retired writes still referenced | window of recent ids]: a
-// retired write is found through a map, a recent one by offset. Asking for a
+// recent write is found by offset, a retired one through its id's place in
+// the retired part (kept in id order) by a hash index of typed arrays — no
+// object per write, and compaction moves the columns in place, so a long run
+// allocates nothing more once the table has reached its size. Asking for a
 // write that was dropped is a bookkeeping bug and throws.
 
 export type ConflictPolicy = 'lww-hlc' | 'lww-wallclock';
@@ -47,8 +50,10 @@ export class WriteTable {
   private kept = 0;
   /** One past the highest id added. */
   private hi = 1;
-  /** Retired writes still referenced: id → slot. */
-  private retired = new Map<number, number>();
+  /** Ids of the retired writes kept, by slot (ascending; the first `kept` entries are valid). */
+  private retiredIds = new Float64Array(1024);
+  /** Open-addressing hash index of `retiredIds`: slot + 1 per entry, 0 = empty; its length is a power of two. */
+  private retiredIndex = new Int32Array(2048);
 
   constructor(readonly regions: number) {
     this.vc = new Float64Array(this.cap * regions);
@@ -57,14 +62,26 @@ export class WriteTable {
   /** The slot holding write `id`'s facts. */
   slot(id: number): number {
     if (id >= this.lo) return id - this.lo + this.kept;
-    const s = this.retired.get(id);
-    if (s === undefined) throw new Error(`invariant: write ${id} was retired from the write table while still referenced`);
+    const s = this.retiredSlot(id);
+    if (s < 0) throw new Error(`invariant: write ${id} was retired from the write table while still referenced`);
     return s;
+  }
+
+  /** Slot of retired write `id`, or -1 when it was dropped. */
+  private retiredSlot(id: number): number {
+    const index = this.retiredIndex;
+    const ids = this.retiredIds;
+    const mask = index.length - 1;
+    for (let h = hashId(id) & mask; ; h = (h + 1) & mask) {
+      const e = index[h] as number;
+      if (e === 0) return -1;
+      if (ids[e - 1] === id) return e - 1;
+    }
   }
 
   /** Whether the table still holds write `id`'s facts (false once it was retired unreferenced). */
   known(id: number): boolean {
-    return (id >= this.lo && id < this.hi) || this.retired.has(id);
+    return id >= this.lo ? id < this.hi : this.retiredSlot(id) >= 0;
   }
 
   /** Records write `id` (ids are dense, from 1, added in order). `vc` is copied. */
@@ -133,43 +150,57 @@ export class WriteTable {
     };
     visitLive(mark);
     for (const h of this.holders) h(mark);
-    const n = this.regions;
-    const ids: number[] = [];
-    const from: number[] = [];
-    for (const [id, s] of this.retired) if (markRet[s] === 1) (ids.push(id), from.push(s));
-    for (let id = lo; id < bound; id++) if (markWin[id - lo] === 1) (ids.push(id), from.push(id - lo + kept));
-    const live = this.hi - bound;
-    const need = ids.length + live;
-    let cap = 1024;
-    while (cap < need) cap *= 2;
-    const tsHi = new Float64Array(cap);
-    const tsLo = new Float64Array(cap);
-    const origin = new Int32Array(cap);
-    const seq = new Float64Array(cap);
-    const vc = new Float64Array(cap * n);
-    const retired = new Map<number, number>();
-    const move = (src: number, dst: number) => {
-      tsHi[dst] = this.tsHi[src] as number;
-      tsLo[dst] = this.tsLo[src] as number;
-      origin[dst] = this.origin[src] as number;
-      seq[dst] = this.seq[src] as number;
-      vc.set(this.vc.subarray(src * n, src * n + n), dst * n);
-    };
-    for (let k = 0; k < ids.length; k++) {
-      move(from[k] as number, k);
-      retired.set(ids[k] as number, k);
-    }
+    // In place: the kept retired writes (in id order), then the window's marked ones, then the
+    // live window; every record moves to a slot at or before its own, so a forward pass is safe.
+    let dst = 0;
+    for (let s = 0; s < kept; s++) if (markRet[s] === 1) this.keepRetired(s, dst++, this.retiredIds[s] as number);
+    for (let id = lo; id < bound; id++) if (markWin[id - lo] === 1) this.keepRetired(id - lo + kept, dst++, id);
     const winFrom = bound - lo + kept;
-    for (let k = 0; k < live; k++) move(winFrom + k, ids.length + k);
-    this.cap = cap;
-    this.tsHi = tsHi;
-    this.tsLo = tsLo;
-    this.origin = origin;
-    this.seq = seq;
-    this.vc = vc;
-    this.retired = retired;
-    this.kept = ids.length;
+    const live = this.hi - bound;
+    if (dst < winFrom) {
+      const n = this.regions;
+      this.tsHi.copyWithin(dst, winFrom, winFrom + live);
+      this.tsLo.copyWithin(dst, winFrom, winFrom + live);
+      this.origin.copyWithin(dst, winFrom, winFrom + live);
+      this.seq.copyWithin(dst, winFrom, winFrom + live);
+      this.vc.copyWithin(dst * n, winFrom * n, (winFrom + live) * n);
+    }
+    this.kept = dst;
     this.lo = bound;
+    this.indexRetired();
+  }
+
+  /** Moves the record in `src` to `dst` ≤ `src` as the retired write `id`. */
+  private keepRetired(src: number, dst: number, id: number): void {
+    if (dst >= this.retiredIds.length) {
+      const ids = new Float64Array(this.retiredIds.length * 2);
+      ids.set(this.retiredIds);
+      this.retiredIds = ids;
+    }
+    this.retiredIds[dst] = id;
+    if (src === dst) return;
+    this.tsHi[dst] = this.tsHi[src] as number;
+    this.tsLo[dst] = this.tsLo[src] as number;
+    this.origin[dst] = this.origin[src] as number;
+    this.seq[dst] = this.seq[src] as number;
+    const n = this.regions;
+    this.vc.copyWithin(dst * n, src * n, src * n + n);
+  }
+
+  /** Rebuilds the hash index over the `kept` retired ids (at most half full). */
+  private indexRetired(): void {
+    let size = this.retiredIndex.length;
+    while (size < 2 * this.kept) size *= 2;
+    if (size === this.retiredIndex.length) this.retiredIndex.fill(0);
+    else this.retiredIndex = new Int32Array(size);
+    const index = this.retiredIndex;
+    const ids = this.retiredIds;
+    const mask = size - 1;
+    for (let s = 0; s < this.kept; s++) {
+      let h = hashId(ids[s] as number) & mask;
+      while (index[h] !== 0) h = (h + 1) & mask;
+      index[h] = s + 1;
+    }
   }
 
   /** True when write `a` beats write `b` under last-writer-wins (b = 0: nothing held). */
@@ -197,6 +228,14 @@ export class WriteTable {
   concurrent(a: number, b: number): boolean {
     return a !== b && !this.happenedBefore(a, b) && !this.happenedBefore(b, a);
   }
+}
+
+/** Spreads a write id (an integer below 2^31) over the hash index: MurmurHash3's 32-bit finalizer. */
+function hashId(id: number): number {
+  let h = id | 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
 /** An OR-set row: element → add-tags still present. Used by tests and to document the rule. */

@@ -39,18 +39,17 @@ export class Measurement {
     this.judge = oracle.kind === 'versions'
       ? new VersionJudge(o.sessionCount, oracle.minVisible)
       : oracle.kind === 'judge' ? oracle.judge
-      : new ReplicaStaleness(o.sessionCount, o.regionCount, oracle.reflects);
+      : new ReplicaStaleness(o.sessionCount, o.regionCount, oracle.reflects, o.rowCount);
     this.recorder = new Recorder({ regionCount: o.regionCount, warmupUs: o.warmupUs, judge: this.judge });
     this.ledger = new Ledger(o.trace);
     this.ledger.fencingOn = o.fencingOn;
     if (spec.conflicts) {
       this.conflicts = new ConflictCounter({ rowCount: o.rowCount, writes: spec.conflicts.writes, warmupUs: o.warmupUs, lww: spec.conflicts.lww, filtered: o.filtered });
       const c = this.conflicts;
-      const judge = this.judge;
-      spec.conflicts.writes.addHolder((mark) => {
-        c.visitWrites(mark);
-        if (judge instanceof ReplicaStaleness) judge.visitWrites(mark);
-      });
+      // The conflict counter compares writes by the table's order, so it holds the ids it keeps.
+      // The read judge does not: it only asks the topology whether a write is reflected, and a
+      // write the table dropped was reflected everywhere for good (see `Reflects`).
+      spec.conflicts.writes.addHolder((mark) => c.visitWrites(mark));
     }
     this.epochs = spec.epochs;
     this.filtered = o.filtered;

@@ -11,24 +11,32 @@
 // the row is not reflected. Monotonic reads: the version the session last
 // read of the row is not reflected any more.
 //
-// Per row we keep acknowledged writes until every region reflects them, so a
-// read costs O(writes of the row still in flight). It is the recorder's read
-// judge for multi-writer topologies; `reflects` is the topology's staleness
-// oracle, asked at the moment the read is served.
+// Per row we keep acknowledged writes until every region reflects them
+// (sim/measure/pending-acks.ts), so a read costs O(writes of the row still in
+// flight). It is the recorder's read judge for multi-writer topologies;
+// `reflects` is the topology's staleness oracle, asked at the moment the read
+// is served.
 import type { ReadJudge, ReadVerdict } from './recorder.ts';
 import { RecentReads } from './sessions.ts';
 import { LatestAcks } from './visibility.ts';
+import { PendingAcks } from './pending-acks.ts';
 
 /** Most entries kept per row (older ones dropped; results become lower bounds). */
 const MAX_PER_ROW = 4096;
 
 export interface Reflects {
-  /** Whether write `w` of `row` is reflected at region `r`. */
+  /**
+   * Whether write `w` of `row` is reflected at region `r`. Once true in
+   * every region it stays true (versions only move up the LWW order, applied
+   * prefixes only grow), and for a write the topology's write table has
+   * retired it is true: so this judge holds no write ids for the table's
+   * compaction.
+   */
   (r: number, row: number, w: number): boolean;
 }
 
 export class ReplicaStaleness implements ReadJudge {
-  private readonly acked = new Map<number, number[]>();
+  private readonly acked: PendingAcks;
   private readonly lastWriteRow: Int32Array;
   private readonly lastWrite: Float64Array;
   private readonly lastWriteAckUs: Float64Array;
@@ -39,7 +47,8 @@ export class ReplicaStaleness implements ReadJudge {
   /** The last verdict (reused: read it before the next read is judged). */
   private readonly v: ReadVerdict = { stale: false, stalenessUs: 0, versionsBehind: 0, ryw: false, monotonic: false, tUs: -1, consistent: true };
 
-  constructor(sessionCount: number, private readonly regions: number, private readonly reflects: Reflects) {
+  constructor(sessionCount: number, private readonly regions: number, private readonly reflects: Reflects, rowCount: number) {
+    this.acked = new PendingAcks(rowCount);
     this.lastWriteRow = new Int32Array(sessionCount).fill(-1);
     this.lastWrite = new Float64Array(sessionCount);
     this.lastWriteAckUs = new Float64Array(sessionCount);
@@ -51,22 +60,13 @@ export class ReplicaStaleness implements ReadJudge {
     return true;
   }
 
-  /** Calls `mark` with every write id this checker may still ask about (for `WriteTable.compact`). */
-  visitWrites(mark: (id: number) => void): void {
-    for (const list of this.acked.values()) for (let i = 0; i < list.length; i += 2) mark(list[i] as number);
-    for (let s = 0; s < this.lastWrite.length; s++) if ((this.lastWriteRow[s] as number) >= 0) mark(this.lastWrite[s] as number);
-    this.recent.forEachVersion(mark);
-    this.latest.forEachVersion(mark);
-  }
-
   /** Write `w` of `row` by `session` was acknowledged at `ackUs`. */
   onAck(session: number, row: number, w: number, ackUs: number): void {
     this.lastWriteRow[session] = row;
     this.lastWrite[session] = w;
     this.lastWriteAckUs[session] = ackUs;
     this.latest.onAck(row, w, ackUs);
-    let list = this.acked.get(row);
-    if (!list) this.acked.set(row, (list = []));
+    const list = this.acked.entries(row);
     let k = 0;
     for (let i = 0; i < list.length; i += 2) {
       if (this.everywhere(row, list[i] as number)) continue;
@@ -76,22 +76,21 @@ export class ReplicaStaleness implements ReadJudge {
     list.length = k;
     if (!this.everywhere(row, w)) list.push(w, ackUs);
     if (list.length > 2 * MAX_PER_ROW) list.splice(0, 2);
-    if (list.length === 0) this.acked.delete(row);
+    this.acked.store(row, list);
   }
 
   /** Judges a read of `row` at region `r` that began at `startUs` and returned `version`. */
   onRead(r: number, session: number, row: number, version: number, startUs: number): ReadVerdict {
     let behind = 0;
     let oldest = Infinity;
-    const list = this.acked.get(row);
-    if (list)
-      for (let i = 0; i < list.length; i += 2) {
-        const ack = list[i + 1] as number;
-        if (ack < startUs && !this.reflects(r, row, list[i] as number)) {
-          behind++;
-          if (ack < oldest) oldest = ack;
-        }
+    const list = this.acked.entries(row);
+    for (let i = 0; i < list.length; i += 2) {
+      const ack = list[i + 1] as number;
+      if (ack < startUs && !this.reflects(r, row, list[i] as number)) {
+        behind++;
+        if (ack < oldest) oldest = ack;
       }
+    }
     const v = this.v;
     v.stale = behind > 0;
     v.versionsBehind = behind;

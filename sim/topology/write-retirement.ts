@@ -3,9 +3,10 @@
 // region's applied prefix for that origin; the applied vectors only grow). A
 // stable write is never applied again, so only long-lived references can
 // still ask about it: the rows' held versions and acknowledgements in flight
-// (the topology lists those), and what the measurement's checkers hold (they
-// are the write table's registered holders). Those are kept; every other
-// stable write is dropped. Write ids from one origin are stable in sequence
+// (the topology lists those), and what the conflict counter compares (the
+// write table's registered holder; the read judge asks only whether a write
+// is reflected, which a dropped write is everywhere: `reflects` answers true
+// for it). Those are kept; every other stable write is dropped. Write ids from one origin are stable in sequence
 // order, so scanning from the window's start stops at the first unstable one.
 import type { WriteTable } from '../db/conflict.ts';
 
