@@ -63,18 +63,6 @@ export class RecentReads {
   setVersion(slot: number, version: number): void {
     this.data[slot + 1] = version;
   }
-
-  /** Calls `visit` with every remembered version. */
-  forEachVersion(visit: (version: number) => void): void {
-    const d = this.data;
-    const S = RecentReads.STRIDE;
-    for (let b = 0; b < d.length; b += S) {
-      for (let k = 0; k < RECENT_READS; k++) {
-        const slot = b + RecentReads.HEAD + 1 + 2 * k;
-        if ((d[slot] as number) >= 0) visit(d[slot + 1] as number);
-      }
-    }
-  }
 }
 
 export class SessionChecker {

@@ -221,15 +221,6 @@ export class LatestAcks {
     }
     return 0;
   }
-
-  /** Every version kept (for write-table compaction). */
-  forEachVersion(mark: (version: number) => void): void {
-    const a = this.rows;
-    for (let i = 0; i < a.length; i += STRIDE) {
-      if (a[i] !== 0) mark(a[i] as number);
-      if (a[i + 2] !== 0) mark(a[i + 2] as number);
-    }
-  }
 }
 
 /** Numbers per row in LatestAcks (a 64-byte record). */
