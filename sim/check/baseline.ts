@@ -53,7 +53,7 @@ export const FLOAT_PATHS: readonly string[] = [
   ...pct('metrics.writes.latencyMs'),
   ...pct('metrics.replication.lagMs'), ...pct('metrics.replication.channels.*.lagMs'),
   'metrics.rpo.lossWindowMs',
-  'metrics.rto.maxMs', 'metrics.rto.writeUnavailableMs.*',
+  'metrics.rto.maxMs', 'metrics.rto.writeUnavailableMs.*', 'metrics.reads.unavailableMs.*',
   'metrics.splitBrain.durationMs',
   'metrics.availability.writes', 'metrics.availability.reads',
   'metrics.failovers.*.startedAtMs', 'metrics.failovers.*.completedAtMs', 'metrics.failovers.*.rtoMs', 'metrics.failovers.*.faultAtMs',
@@ -73,11 +73,11 @@ export function numericKind(path: string): 'count' | 'float' | 'unlisted' {
   return 'unlisted';
 }
 
-/** Index segments of lists and region keys of rto.writeUnavailableMs match `*`. */
+/** Index segments of lists and region keys of rto.writeUnavailableMs and reads.unavailableMs match `*`. */
 function isWildcardSlot(segs: string[], i: number): boolean {
   const s = segs[i] as string;
   if (/^\d+$/.test(s)) return true;
-  return i === 3 && segs[1] === 'rto' && segs[2] === 'writeUnavailableMs';
+  return i === 3 && ((segs[1] === 'rto' && segs[2] === 'writeUnavailableMs') || (segs[1] === 'reads' && segs[2] === 'unavailableMs'));
 }
 
 /** One difference between a baseline and a new run. */

@@ -81,6 +81,8 @@ export class Recorder {
     this.visibility = o.judge.visibility ? new Visibility() : undefined;
     this.writesIssued = Array.from({ length: o.regionCount }, () => new SecondSeries());
     this.writesFailedBySecond = Array.from({ length: o.regionCount }, () => new SecondSeries());
+    this.readsIssued = Array.from({ length: o.regionCount }, () => new SecondSeries());
+    this.readsFailedBySecond = Array.from({ length: o.regionCount }, () => new SecondSeries());
   }
 
 
@@ -103,9 +105,11 @@ export class Recorder {
   /** The same channels in an array by key (every applied write looks its channel up). */
   private readonly channelByKey: Array<ChannelStats | undefined> = [];
 
-  /** Per region, by invoke second: writes issued and writes that failed (for write unavailability). */
+  /** Per region, by invoke second: writes and reads issued, and those that failed (for unavailability). */
   private readonly writesIssued: SecondSeries[];
   private readonly writesFailedBySecond: SecondSeries[];
+  private readonly readsIssued: SecondSeries[];
+  private readonly readsFailedBySecond: SecondSeries[];
 
   /**
    * Write unavailability of a region, µs: each second weighted by the share
@@ -113,14 +117,12 @@ export class Recorder {
    * sporadic timeout counts its share of its second only).
    */
   writeUnavailableUs(region: number): number {
-    const issued = this.writesIssued[region]?.values ?? [];
-    const failed = this.writesFailedBySecond[region]?.values ?? [];
-    let us = 0;
-    failed.forEach((f, sec) => {
-      const n = issued[sec] ?? 0;
-      if (f > 0 && n > 0) us += (f / n) * 1e6;
-    });
-    return us;
+    return unavailableUs(this.writesIssued[region], this.writesFailedBySecond[region]);
+  }
+
+  /** Read unavailability of a region, µs: as for writes, over the reads its clients issued. */
+  readUnavailableUs(region: number): number {
+    return unavailableUs(this.readsIssued[region], this.readsFailedBySecond[region]);
   }
 
   /**
@@ -166,6 +168,7 @@ export class Recorder {
     r.latency.record(endUs - invokeUs);
     const second = Math.floor(invokeUs / 1e6);
     this.readsPerSecond.add(second, 1);
+    this.readsIssued[op.region]?.add(second, 1);
     if (stale) {
       r.stale++;
       r.staleness.record(stalenessUs);
@@ -180,6 +183,9 @@ export class Recorder {
   /** A read failed. */
   readFailed(op: Op): void {
     if (op.invokeUs < this.warmupUs) return;
+    const second = Math.floor(op.invokeUs / 1e6);
+    this.readsIssued[op.region]?.add(second, 1);
+    this.readsFailedBySecond[op.region]?.add(second, 1);
     this.reads.total++;
     this.reads.failed++;
   }
@@ -223,3 +229,15 @@ export class Recorder {
 }
 
 export { SecondSeries };
+
+/** Each second weighted by the share of the operations issued in it that failed, µs. */
+function unavailableUs(issuedSeries: SecondSeries | undefined, failedSeries: SecondSeries | undefined): number {
+  const issued = issuedSeries?.values ?? [];
+  const failed = failedSeries?.values ?? [];
+  let us = 0;
+  failed.forEach((f, sec) => {
+    const n = issued[sec] ?? 0;
+    if (f > 0 && n > 0) us += (f / n) * 1e6;
+  });
+  return us;
+}

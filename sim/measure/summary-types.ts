@@ -106,6 +106,8 @@ export interface Summary {
       monotonicViolations: number;
       latencyMs: Percentiles;
       failed: number;
+      /** Per client region: seconds weighted by the share of that region's reads that failed, ms (as rto.writeUnavailableMs for writes). Absent in summaries written before it existed. */
+      unavailableMs?: Record<string, number>;
       /** t-visibility (SPEC §6). */
       visibility?: { points: Array<{ tMs: number; p: number | null; reads: number }>; t99Ms: number | null; t999Ms: number | null };
       /** k-staleness (SPEC §6): probability that a read returns one of the k newest acknowledged versions, k = 1 … 5. */

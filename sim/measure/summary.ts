@@ -65,6 +65,8 @@ export function buildSummary(i: SummaryInput): Summary {
   const sb = ledger.zombieEpisodes.map((e) => ({ ...e, startUs: e.firstAckUs, endUs: e.lastAckUs }));
   const writeUnavailableMs: Record<string, number> = {};
   ids.forEach((id, k) => (writeUnavailableMs[id] = round3(rec.writeUnavailableUs(k) / 1000)));
+  const readUnavailableMs: Record<string, number> = {};
+  ids.forEach((id, k) => (readUnavailableMs[id] = round3(rec.readUnavailableUs(k) / 1000)));
   return {
     scenario: i.scenario.name,
     variant: i.variant,
@@ -80,7 +82,7 @@ export function buildSummary(i: SummaryInput): Summary {
         stalenessMs: r.staleness.summaryMs(),
         versionsBehind: { mean: r.stale === 0 ? 0 : round3(r.versionsBehindSum / r.stale), max: r.versionsBehindMax },
         rywViolations: r.ryw, monotonicViolations: r.monotonic,
-        latencyMs: r.latency.summaryMs(), failed: r.failed,
+        latencyMs: r.latency.summaryMs(), failed: r.failed, unavailableMs: readUnavailableMs,
         ...(rec.visibility ? { visibility: rec.visibility.summary(), kStaleness: rec.visibility.kStaleness() } : {}),
       },
       writes: { total: rec.writes.total, acked: rec.writes.acked, failed: rec.writes.failed, latencyMs: rec.writes.latency.summaryMs() },

@@ -119,7 +119,7 @@ export function chartSet(runs: readonly RunResult[], options: ChartSetOptions = 
       name: 'unavailability',
       section: 'overview',
       caption:
-        'Shorter bars are better: how long each region’s clients could not write (and, for consensus, read), ' +
+        'Shorter bars are better: how long each region’s clients could not write and could not read, ' +
         'seconds weighted by the share of their operations that failed.',
       spec: configs.length <= maxBars ? unavailabilitySpec(toGroups(configs), noun) : unavailabilitySpec(toGroups(variants), 'variant'),
     });

@@ -43,8 +43,9 @@ export const COMPARISON_METRICS: readonly ComparisonMetric[] = [
 
 /**
  * Per-region rows for `runs`: write unavailability for every client region
- * any run reports, then read unavailability where a topology measures it
- * (consensus). Ids are `writeUnavailable:<region>` / `readUnavailable:<region>`.
+ * any run reports, then read unavailability (absent from results written
+ * before `metrics.reads.unavailableMs` existed). Ids are
+ * `writeUnavailable:<region>` / `readUnavailable:<region>`.
  */
 export function regionMetrics(runs: readonly RunResult[]): ComparisonMetric[] {
   const regionsAt = (pick: (r: RunResult) => Record<string, number> | undefined): string[] => {
@@ -55,8 +56,8 @@ export function regionMetrics(runs: readonly RunResult[]): ComparisonMetric[] {
   const writes = regionsAt((r) => r.metrics.rto.writeUnavailableMs).map(
     (id): ComparisonMetric => ({ id: `writeUnavailable:${id}`, label: `Writes unavailable, ${id} (s)`, path: `metrics.rto.writeUnavailableMs.${id}`, scale: 1 / 1000, better: 'lower' }),
   );
-  const reads = regionsAt((r) => r.metrics.consensus?.readUnavailableMs).map(
-    (id): ComparisonMetric => ({ id: `readUnavailable:${id}`, label: `Reads unavailable, ${id} (s)`, path: `metrics.consensus.readUnavailableMs.${id}`, scale: 1 / 1000, better: 'lower' }),
+  const reads = regionsAt((r) => r.metrics.reads.unavailableMs).map(
+    (id): ComparisonMetric => ({ id: `readUnavailable:${id}`, label: `Reads unavailable, ${id} (s)`, path: `metrics.reads.unavailableMs.${id}`, scale: 1 / 1000, better: 'lower' }),
   );
   return [...writes, ...reads];
 }

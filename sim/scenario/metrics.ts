@@ -23,7 +23,7 @@ type Shape<T> = T extends number
 const P = { mean: 'number', p50: 'number', p95: 'number', p99: 'number', max: 'number' } as const;
 
 const METRICS: Shape<Summary['metrics']> = {
-  reads: { total: 'number', stale: 'number', staleFraction: 'number', stalenessMs: P, versionsBehind: { mean: 'number', max: 'number' }, rywViolations: 'number', monotonicViolations: 'number', latencyMs: P, failed: 'number',
+  reads: { total: 'number', stale: 'number', staleFraction: 'number', stalenessMs: P, versionsBehind: { mean: 'number', max: 'number' }, rywViolations: 'number', monotonicViolations: 'number', latencyMs: P, failed: 'number', unavailableMs: { '*': 'number' },
     visibility: { points: [{ tMs: 'number', p: 'number', reads: 'number' }], t99Ms: 'number', t999Ms: 'number' }, kStaleness: [{ k: 'number', p: 'number' }] },
   writes: { total: 'number', acked: 'number', failed: 'number', latencyMs: P },
   replication: {

@@ -14,8 +14,8 @@ function run(variant: string, seed: number, writes: Record<string, number>, read
   const r = fixtureSummary({ scenario: 's', variant: 'async-stonith', seed });
   r.variant = variant;
   r.metrics.rto.writeUnavailableMs = writes;
-  if (reads !== undefined)
-    r.metrics.consensus = { elections: 1, preVotes: 1, leaderChanges: 1, maxTerm: 2, commitLatencyMs: {}, readUnavailableMs: reads, leaseReadsBeyondClockBound: 0 };
+  if (reads !== undefined) r.metrics.reads.unavailableMs = reads;
+  else delete r.metrics.reads.unavailableMs;
   return r;
 }
 
@@ -40,7 +40,7 @@ describe('unavailability per region', () => {
     expect(rows.map((r) => `${r.region}/${r.group}`)).toEqual(['a/async', 'a/raft', 'b/async', 'b/raft']);
   });
 
-  it('draws reads only for the groups that measure them (consensus)', () => {
+  it('draws reads only for the groups whose results have them (written before the key existed: none)', () => {
     const rows = unavailabilityRows('reads', groups);
     expect(rows.map((r) => `${r.region}/${r.group}`)).toEqual(['a/raft', 'b/raft']);
     expect(rows[0]?.mean).toBeCloseTo(37, 9);
@@ -57,7 +57,7 @@ describe('unavailability per region', () => {
     expect(JSON.stringify(unavailabilitySpec(groups.slice(0, 1)))).not.toContain('Reads unavailable');
   });
 
-  it('adds a row per region to the comparison table; a topology that does not measure reads shows no value there', () => {
+  it('adds a row per region to the comparison table; results without read unavailability show no value there', () => {
     const runs = [...asyncRuns, ...raftRuns];
     expect(regionMetrics(runs).map((m) => m.id)).toEqual(['writeUnavailable:a', 'writeUnavailable:b', 'readUnavailable:a', 'readUnavailable:b']);
     const table = comparisonTable(runs);

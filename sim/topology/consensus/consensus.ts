@@ -47,27 +47,6 @@ export const MAX_HOPS = 3;
 /** Granularity of the client-timeout sweep, µs. */
 export const TIMEOUT_SWEEP_US = 100_000;
 
-/** Counts per whole second, growing as needed. */
-class PerSecond {
-  private v = new Float64Array(64);
-  add(second: number): void {
-    if (second >= this.v.length) {
-      let n = this.v.length;
-      while (n <= second) n *= 2;
-      const a = new Float64Array(n);
-      a.set(this.v);
-      this.v = a;
-    }
-    this.v[second] = (this.v[second] as number) + 1;
-  }
-  at(second: number): number {
-    return second < this.v.length ? (this.v[second] as number) : 0;
-  }
-  get length(): number {
-    return this.v.length;
-  }
-}
-
 export interface ConsensusOptions {
   sched: Scheduler;
   net: Network;
@@ -78,8 +57,6 @@ export interface ConsensusOptions {
   reads: readonly ReadStrategy[];
   followerReadLagUs: number;
   clientTimeoutUs: number;
-  /** Operations invoked before this are not counted in read unavailability, µs. */
-  warmupUs: number;
   /** The client received the ack of entry `id` at log index `index`. */
   onAcked?: ((id: number, index: number, term: number, region: number, ackUs: number) => void) | undefined;
   /** A successful answer to `op` reached its client within the client timeout at `atUs` (for the local / remote latency split). */
@@ -129,9 +106,6 @@ export class ConsensusTopology implements Topology, GroupListener {
   private readonly droppedBound = (r: Req) => this.retry(r, -1);
   private readonly sendBound = (r: Req) => this.send(r);
   private readonly replyBound = (r: Reply) => this.replyArrived(r);
-  /** Per region, by invoke second: reads issued and reads that failed (timed out or answered too late). */
-  private readonly readsIssued: PerSecond[];
-  private readonly readsFailed: PerSecond[];
 
   constructor(private readonly o: ConsensusOptions) {
     const g = o.group;
@@ -147,8 +121,6 @@ export class ConsensusTopology implements Topology, GroupListener {
     }
     this.leaderCache = new Array<number>(regions).fill(g.leader()?.id ?? (g.voters[0] as number));
     this.waiting = g.nodes.map(() => []);
-    this.readsIssued = o.clocks.map(() => new PerSecond());
-    this.readsFailed = o.clocks.map(() => new PerSecond());
     this.leaseOn = g.cfg.leaseDurationUs > 0;
     this.history = new CommittedHistory(o.followerReadLagUs + 2 * g.cfg.maxClockOffsetUs + 1_000_000);
     g.listener = this;
@@ -170,7 +142,6 @@ export class ConsensusTopology implements Topology, GroupListener {
   read(op: Op): void {
     const mode = this.o.reads[op.region] ?? 'leaseholder';
     this.watch(op);
-    if (op.invokeUs >= this.o.warmupUs) (this.readsIssued[op.region] as PerSecond).add(Math.floor(op.invokeUs / 1e6));
     if (mode === 'follower' || mode === 'local-unsafe') {
       const readTs = mode === 'follower' ? (this.o.clocks[op.region] as WallClock).readUs(this.o.sched.now) - this.o.followerReadLagUs : 0;
       this.send({ op, target: (this.replicasByDistance[op.region] as number[])[0] as number, mode, readTs, attempts: 0, hops: 0 });
@@ -208,7 +179,6 @@ export class ConsensusTopology implements Topology, GroupListener {
       if (op.invokeUs + this.o.clientTimeoutUs > now) break;
       h++;
       if (op.done) continue;
-      if (!op.write) this.readFailedAt(op);
       this.o.workload.armTimeout(op);
     }
     if (h > 4096 && h * 2 > q.length) {
@@ -285,8 +255,7 @@ export class ConsensusTopology implements Topology, GroupListener {
             this.o.onServed?.(op, now);
           }
         } else {
-          if (now - op.invokeUs > this.o.clientTimeoutUs) this.readFailedAt(op);
-          else this.o.onServed?.(op, now);
+          if (now - op.invokeUs <= this.o.clientTimeoutUs) this.o.onServed?.(op, now);
           this.o.workload.readServed(op, r.version, now);
         }
         return;
@@ -297,36 +266,6 @@ export class ConsensusTopology implements Topology, GroupListener {
       case 'refused':
         return this.retry(req, -1);
     }
-  }
-
-  private readFailedAt(op: Op): void {
-    if (op.invokeUs >= this.o.warmupUs) (this.readsFailed[op.region] as PerSecond).add(Math.floor(op.invokeUs / 1e6));
-  }
-
-  /**
-   * Read unavailability of region r's clients, µs: each second weighted by the
-   * share of the reads issued in it that failed (reads of a region whose
-   * clients are dark never reach a gateway and are not counted here).
-   */
-  readUnavailableUs(r: number): number {
-    return ConsensusTopology.readUnavailableUs([this], r);
-  }
-
-  /** The same over several groups' gateways: each second weighted by the share of region r's reads, over all of them, that failed. */
-  static readUnavailableUs(gateways: readonly ConsensusTopology[], r: number): number {
-    let seconds = 0;
-    for (const g of gateways) seconds = Math.max(seconds, (g.readsFailed[r] as PerSecond).length);
-    let us = 0;
-    for (let sec = 0; sec < seconds; sec++) {
-      let f = 0;
-      let n = 0;
-      for (const g of gateways) {
-        f += (g.readsFailed[r] as PerSecond).at(sec);
-        n += (g.readsIssued[r] as PerSecond).at(sec);
-      }
-      if (f > 0 && n > 0) us += (f / n) * 1e6;
-    }
-    return us;
   }
 
   // --- replicas ----------------------------------------------------------------------

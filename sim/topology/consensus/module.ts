@@ -92,7 +92,7 @@ export const consensusModule: TopologyModule = {
       let settleAt = ACKED_SETTLE_EVERY;
       const gateways = new ConsensusTopology({
         sched, net, group, workload: ctx.workload, clocks, reads, followerReadLagUs: c.followerReadLag,
-        clientTimeoutUs: sc.workload.clientTimeout, warmupUs: sc.warmup,
+        clientTimeoutUs: sc.workload.clientTimeout,
         onAcked: (id, index, term, region, ackUs) => {
           acked.add(id, index, term, region, ackUs);
           if (acked.count >= settleAt) {

@@ -8,7 +8,7 @@
 // Reads only what the groups and gateways recorded.
 import { round3, type LatencyHistogram } from '../../measure/histogram.ts';
 import type { FailoverSummary, Percentiles, Summary } from '../../measure/summary-types.ts';
-import { ConsensusTopology } from './consensus.ts';
+import type { ConsensusTopology } from './consensus.ts';
 import type { RaftGroup } from './group.ts';
 import type { RaftNode } from './raft.ts';
 import type { AckedWrites } from './acked.ts';
@@ -76,9 +76,9 @@ export function summarizeGroups(s: Summary, units: readonly GroupUnit[], ids: re
   (units[0] as GroupUnit).group.commitLatency.forEach((h, r) => {
     if (h.count > 0) commitLatencyMs[ids[r] as string] = h.summaryMs();
   });
-  const gateways = units.map((u) => u.gateways);
-  const readUnavailableMs: Record<string, number> = {};
-  ids.forEach((id, r) => (readUnavailableMs[id] = round3(ConsensusTopology.readUnavailableUs(gateways, r) / 1000)));
+  // The run's read unavailability (metrics.reads.unavailableMs), kept under this key as well: it counts
+  // every read a region's clients issued, those of clients a region outage left dark too.
+  const readUnavailableMs: Record<string, number> = { ...(m.reads.unavailableMs ?? {}) };
   const sum = (f: (g: RaftGroup) => number) => units.reduce((a, u) => a + f(u.group), 0);
   m.consensus = {
     elections: sum((g) => g.elections), preVotes: sum((g) => g.preVotes), leaderChanges: sum((g) => g.leaderChanges),

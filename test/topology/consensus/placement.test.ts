@@ -91,7 +91,7 @@ describe('consensus placement per row (REGIONAL BY ROW)', () => {
     const s = run(consensusSpec({
       duration: '40s',
       topology: { consensus: { tables: { data: { locality: 'regional-by-row', survival: 'region' } } } },
-      workload: { regions: { [US]: { writes: '100/s', reads: '100/s' }, [EU]: { writes: '100/s', reads: '100/s' }, [AP]: { writes: '50/s' } } },
+      workload: { regions: { [US]: { writes: '100/s', reads: '100/s' }, [EU]: { writes: '100/s', reads: '100/s' }, [AP]: { writes: '50/s', reads: '50/s' } } },
       faults: [{ at: '10s', for: '15s', outage: { region: AP } }],
     })).summary;
     const c = consensusOf(s);
@@ -112,6 +112,13 @@ describe('consensus placement per row (REGIONAL BY ROW)', () => {
     expect(s.metrics.rto.writeUnavailableMs[US]).toBe(0);
     expect(s.metrics.rto.writeUnavailableMs[EU]).toBe(0);
     expect(c.readUnavailableMs[US]).toBe(0);
+    // ap-southeast-1's clients are dark with their region for 15 whole seconds (10 s to 25 s): every read they
+    // issue then fails, so at least 15 s of read unavailability; afterwards their rows' leader is elsewhere and
+    // answers within the client timeout, so at most a second or two more. The consensus key is the run's.
+    const apReads = s.metrics.reads.unavailableMs?.[AP] ?? NaN;
+    expect(apReads).toBeGreaterThanOrEqual(15_000);
+    expect(apReads).toBeLessThan(17_000);
+    expect(c.readUnavailableMs[AP]).toBe(apReads);
   });
 
   it('same seed ⇒ identical summary', () => {
