@@ -13,7 +13,7 @@
 // startControl / catchUp / finish, `measure` (the staleness oracle: which
 // versions a read may reflect; epochs; conflicts), regionState(r) for the
 // timeline, and fault hooks (crashed / restarting / heldDown / back, cut /
-// healed, paused / resumed, clockJumped). The
+// healed, paused / resumed, clockJumped, linkDegraded). The
 // model reports through one event interface (sim/measure/events.ts) that the
 // recorder, ledger and checkers subscribe to (sim/measure/measurement.ts).
 //
@@ -210,8 +210,14 @@ export function assemble(sc: Scenario, opts: RunOptions, module: TopologyModule 
       hooks.resumed?.(r);
       settle(r);
     },
-    slowLink: (a, b, f) => net.setSlowFactor(a, b, f),
-    lossy: (a, b, p) => net.setLoss(a, b, p),
+    slowLink: (a, b, f) => {
+      net.setSlowFactor(a, b, f);
+      if (f > 1) hooks.linkDegraded?.(a, b);
+    },
+    lossy: (a, b, p) => {
+      net.setLoss(a, b, p);
+      if (p > 0) hooks.linkDegraded?.(a, b);
+    },
     slowApply: (r, f) => {
       for (const x of t.nodesOf(r)) x.setApplyFactor(f, sched.now);
     },

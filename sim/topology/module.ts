@@ -87,6 +87,8 @@ export interface FaultHooks {
   resumed?(r: number): void;
   /** Region r's wall clock jumped by `byUs`. */
   clockJumped?(r: number, byUs: number): void;
+  /** The link between a and b began to slow down or lose messages (a slowLink or loss fault started). */
+  linkDegraded?(a: number, b: number): void;
 }
 
 /** A node as the fault verbs see it: a process that stops (crash, pause, power-off), resumes and applies slower. DbNode is one. */

@@ -148,6 +148,11 @@ export const consensusModule: TopologyModule = {
         }
       : undefined;
 
+    /** Marks now as the latest fault of every group (what a following election's RTO counts from). */
+    const markFault = () => {
+      for (const u of units) u.group.lastFaultUs = sched.now;
+    };
+
     return {
       group: first.group,
       gateways: first.gateways,
@@ -176,10 +181,10 @@ export const consensusModule: TopologyModule = {
       regionState,
       initialState: (r) => (units.some((u) => u.spec.preferred === r && u.group.voterIn(r) >= 0) ? 'leader' : 'follower'),
       faults: {
-        // A clock jump never changes a region's lane, so it is marked here; other faults through regionState.
-        clockJumped: () => {
-          for (const u of units) u.group.lastFaultUs = sched.now;
-        },
+        // A clock jump, a slow link or message loss never changes a region's lane, so they are marked here as the
+        // latest fault (what a following election's RTO counts from); other faults through regionState.
+        clockJumped: markFault,
+        linkDegraded: markFault,
       },
       start() {
         for (const u of units) {

@@ -66,4 +66,24 @@ describe('consensus lease safety under faults', () => {
       expect(s.metrics.reads.stale).toBe(0);
     }
   });
+
+  it('total loss on both of the leader\'s links: the election it causes counts its RTO from the loss, not from the campaign', () => {
+    // Every message lost from 10 s on us-east-1's links to both followers (a loss fault: the links stay up, so no
+    // region changes its lane): the followers hear nothing for their election timeout (2-4 s), one campaigns and
+    // wins; the RTO runs from the fault's start (10 s), so it is at least the time from 10 s to the election.
+    const spec = consensusSpec({
+      duration: '40s', workload: load,
+      faults: [{ at: '10s', for: '20s', loss: { between: [US, EU], probability: 1 } }, { at: '10s', for: '20s', loss: { between: [US, AP], probability: 1 } }],
+    });
+    for (let seed = 1; seed <= 3; seed++) {
+      const s = run(spec, { seed }).summary;
+      const why = replayCommand(spec, seed);
+      expect(s.invariantViolations, why).toEqual([]);
+      const f = s.metrics.failovers[0];
+      expect(f, why).toBeDefined();
+      expect(f?.faultAtMs, why).toBe(10_000);
+      expect(f?.startedAtMs, why).toBeGreaterThan(10_000);
+      expect(f?.rtoMs, why).toBeGreaterThanOrEqual((f?.completedAtMs ?? 0) - 10_000);
+    }
+  });
 });
