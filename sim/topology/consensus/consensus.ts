@@ -98,7 +98,8 @@ export class ConsensusTopology implements Topology, GroupListener {
   private readonly votersByDistance: number[][];
   /** Per region: all replicas nearest first. */
   private readonly replicasByDistance: number[][];
-  private readonly history: CommittedHistory;
+  /** Committed writes by timestamp, kept only when some region reads `follower` (nothing else asks it). */
+  private readonly history: CommittedHistory | undefined;
   private readonly pending = new Map<number, { req: Req; node: number }>();
   private readonly waiting: Req[][];
   private readonly leaseOn: boolean;
@@ -122,7 +123,7 @@ export class ConsensusTopology implements Topology, GroupListener {
     this.leaderCache = new Array<number>(regions).fill(g.leader()?.id ?? (g.voters[0] as number));
     this.waiting = g.nodes.map(() => []);
     this.leaseOn = g.cfg.leaseDurationUs > 0;
-    this.history = new CommittedHistory(o.followerReadLagUs + 2 * g.cfg.maxClockOffsetUs + 1_000_000);
+    this.history = o.reads.includes('follower') ? new CommittedHistory(o.followerReadLagUs + 2 * g.cfg.maxClockOffsetUs + 1_000_000) : undefined;
     g.listener = this;
   }
 
@@ -299,7 +300,7 @@ export class ConsensusTopology implements Topology, GroupListener {
       case 'read-index':
         return this.readIndex(req, n);
       case 'follower':
-        if (n.closedTsNow() >= req.readTs) return this.reply(req, n, 'ok', this.history.asOf(op.row, req.readTs), 0);
+        if (n.closedTsNow() >= req.readTs) return this.reply(req, n, 'ok', (this.history as CommittedHistory).asOf(op.row, req.readTs), 0);
         return this.reply(req, n, 'fallback', 0, 0);
       case 'local-unsafe':
         return this.reply(req, n, 'ok', n.rowVersion[op.row] as number, 0);
@@ -330,11 +331,14 @@ export class ConsensusTopology implements Topology, GroupListener {
 
   leaderCommitted(n: RaftNode, fromIndex: number, toIndex: number): void {
     const e = this.o.group.entries;
-    const nowTs = n.clock.readUs(this.o.sched.now);
+    const history = this.history;
+    const nowTs = history ? n.clock.readUs(this.o.sched.now) : 0;
     for (let i = fromIndex; i <= toIndex; i++) {
       const id = n.log.idAt(i);
-      const row = e.row(id);
-      if (row >= 0) this.history.record(row, e.tsUs(id), id, nowTs);
+      if (history) {
+        const row = e.row(id);
+        if (row >= 0) history.record(row, e.tsUs(id), id, nowTs);
+      }
       const p = this.pending.get(id);
       if (!p) continue;
       this.pending.delete(id);
