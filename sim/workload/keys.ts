@@ -16,10 +16,18 @@ export class KeySpace {
   readonly keyCount: number;
   readonly tableCount: number;
   /**
-   * Zipf key popularity as a Walker/Vose alias table, O(1) per draw: per key
-   * [probability, alias] side by side, so a draw reads one cache line.
+   * Zipf key popularity as a Walker/Vose alias table, O(1) per draw. A draw
+   * picks a column uniformly, so the table is read at random: it is kept
+   * small (8 bytes a key: 800 KB for 100,000 keys, where a core's cache can
+   * hold it) as per column [probability rounded down to a 32-bit float,
+   * alias] side by side in one buffer (`aliasProb` and `aliasKey` view it).
+   * The exact probabilities (`aliasExact`) are read only when a draw falls
+   * within a 32-bit float's rounding of a column's probability (about one
+   * draw in four million), so every draw is the one the exact table gives.
    */
-  private readonly aliasPairs: Float64Array | undefined;
+  private readonly aliasProb: Float32Array | undefined;
+  private readonly aliasKey: Int32Array | undefined;
+  private readonly aliasExact: Float64Array | undefined;
   private readonly tableCdf: Float64Array;
 
   constructor(o: KeySpaceOptions) {
@@ -30,12 +38,16 @@ export class KeySpace {
       const w = new Float64Array(o.keyCount);
       for (let k = 0; k < o.keyCount; k++) w[k] = 1 / Math.pow(k + 1, o.s);
       const t = aliasTable(w);
-      const pairs = new Float64Array(2 * o.keyCount);
+      const buf = new ArrayBuffer(8 * o.keyCount);
+      const prob = new Float32Array(buf);
+      const key = new Int32Array(buf);
       for (let k = 0; k < o.keyCount; k++) {
-        pairs[2 * k] = t.prob[k] as number;
-        pairs[2 * k + 1] = t.alias[k] as number;
+        prob[2 * k] = floorToFloat32(t.prob[k] as number);
+        key[2 * k + 1] = t.alias[k] as number;
       }
-      this.aliasPairs = pairs;
+      this.aliasProb = prob;
+      this.aliasKey = key;
+      this.aliasExact = t.prob;
     }
   }
 
@@ -50,10 +62,15 @@ export class KeySpace {
 
   pickKey(rng: Rng): number {
     const x = rng.next() * this.keyCount;
-    const pairs = this.aliasPairs;
-    if (!pairs) return Math.floor(x);
+    const prob = this.aliasProb;
+    if (!prob) return Math.floor(x);
     const i = Math.floor(x);
-    return x - i < (pairs[2 * i] as number) ? i : (pairs[2 * i + 1] as number);
+    const f = x - i;
+    const p = prob[2 * i] as number; // ≤ the exact probability, by less than one part in 2^23
+    if (f < p) return i;
+    // Above p·(1 + 2^-22) is above the exact probability too; between the two, ask the exact table.
+    if (f > p * FLOAT32_ABOVE || f >= ((this.aliasExact as Float64Array)[i] as number)) return (this.aliasKey as Int32Array)[2 * i + 1] as number;
+    return i;
   }
 
   row(table: number, key: number): number {
@@ -69,6 +86,26 @@ export class KeySpace {
   }
 }
 
+/**
+ * p·FLOAT32_ABOVE is at least any number whose 32-bit float rounded down is
+ * p (a normal float's ulp is at most p·2^-23; twice that covers the
+ * product's rounding). Below the normal range (p < 2^-126) the bound fails,
+ * but no draw falls there: a non-zero f = x − ⌊x⌋ is far larger.
+ */
+const FLOAT32_ABOVE = 1 + 2 ** -22;
+
+/** The largest 32-bit float ≤ x (x ≥ 0). */
+export function floorToFloat32(x: number): number {
+  const f = Math.fround(x);
+  if (f <= x) return f;
+  // Rounded up: step down one ulp (x > 0 here, so f > 0 and its bit pattern steps down by one).
+  F32[0] = f;
+  U32[0] = (U32[0] as number) - 1;
+  return F32[0] as number;
+}
+const F32 = new Float32Array(1);
+const U32 = new Uint32Array(F32.buffer);
+
 function cumulative(weights: ArrayLike<number>): Float64Array {
   const cdf = new Float64Array(weights.length);
   let sum = 0;
@@ -83,7 +120,7 @@ function cumulative(weights: ArrayLike<number>): Float64Array {
 }
 
 /** Vose's alias method: for each column a probability and an alias (exact sampling of any finite distribution). */
-function aliasTable(weights: Float64Array): { prob: Float64Array; alias: Int32Array } {
+export function aliasTable(weights: Float64Array): { prob: Float64Array; alias: Int32Array } {
   const n = weights.length;
   let sum = 0;
   for (let i = 0; i < n; i++) sum += weights[i] as number;
