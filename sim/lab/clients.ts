@@ -174,7 +174,7 @@ export class LabClients implements Topology {
     const toPrimary =
       sc.topology.reads.routing === 'primary' ||
       ryw.strategy === 'primary' ||
-      (ryw.strategy === 'wrote-recently' && now - (w.sessions.lastWriteUs[op.session] as number) < ryw.ttl);
+      (ryw.strategy === 'wrote-recently' && now - w.sessions.lastWriteUs(op.session) < ryw.ttl);
     const target = toPrimary ? this.dns.resolve(op.region, now) : op.region;
     this.sent();
     this.pool(op.region, target)

@@ -106,7 +106,7 @@ export class Routing {
     const strategy = this.rywStrategy;
     let toPrimary = this.routing === 'primary' || strategy === 'primary' || (this.anyFiltered && this.o.filtered.has(op.table)) || !(local.isUp || local.isPaused);
     if (!toPrimary && strategy === 'wrote-recently') {
-      toPrimary = op.invokeUs - (this.o.workload.sessions.lastWriteUs[op.session] as number) < this.rywTtlUs;
+      toPrimary = op.invokeUs - (this.o.workload.sessions.lastWriteUs(op.session)) < this.rywTtlUs;
     }
     if (!toPrimary && strategy === 'session-lsn' && local.role !== 'primary') {
       this.sessionLsnRead(op, op.invokeUs + this.rywTimeoutUs);
@@ -119,8 +119,8 @@ export class Routing {
   private sessionLsnRead(op: Op, deadlineUs: number): void {
     const local = this.node(op.region);
     const s = this.o.workload.sessions;
-    const needLsn = s.lastWriteLsn[op.session] as number;
-    const needEpoch = s.lastWriteEpoch[op.session] as number;
+    const needLsn = s.lastWriteLsn(op.session);
+    const needEpoch = s.lastWriteEpoch(op.session);
     const now = this.o.sched.now;
     if (needEpoch < 0) return this.readAt(op, local);
     if (local.isUp && local.epoch === needEpoch) {

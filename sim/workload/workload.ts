@@ -45,19 +45,44 @@ interface Process {
   rng: Rng;
 }
 
-/** Per-session client state that routing strategies read (typed arrays by session id). */
+/**
+ * Per-session client state that routing strategies read: each session's last
+ * acknowledged write (when its ack arrived, its LSN and the primary's epoch),
+ * side by side in one 32-byte record, so an operation touches one cache line
+ * of it (sessions are drawn at random: this table is read on every read).
+ */
 export class Sessions {
-  readonly lastWriteUs: Float64Array;
-  readonly lastWriteLsn: Float64Array;
-  readonly lastWriteEpoch: Int32Array;
-  readonly lastWriteNode: Int32Array;
+  private readonly rec: Float64Array;
   constructor(count: number) {
-    this.lastWriteUs = new Float64Array(count).fill(-Infinity);
-    this.lastWriteLsn = new Float64Array(count);
-    this.lastWriteEpoch = new Int32Array(count).fill(-1);
-    this.lastWriteNode = new Int32Array(count).fill(-1);
+    this.rec = new Float64Array(count * SESSION_STRIDE);
+    for (let s = 0; s < count; s++) {
+      this.rec[s * SESSION_STRIDE] = -Infinity;
+      this.rec[s * SESSION_STRIDE + 2] = -1;
+    }
+  }
+  /** When the session's last write was acknowledged, µs (−∞: none yet). */
+  lastWriteUs(session: number): number {
+    return this.rec[session * SESSION_STRIDE] as number;
+  }
+  /** The LSN of the session's last acknowledged write. */
+  lastWriteLsn(session: number): number {
+    return this.rec[session * SESSION_STRIDE + 1] as number;
+  }
+  /** The epoch of the primary that committed it (−1: none yet). */
+  lastWriteEpoch(session: number): number {
+    return this.rec[session * SESSION_STRIDE + 2] as number;
+  }
+  /** The session's write committed at `lsn` in `epoch` was acknowledged at `ackUs`. */
+  wrote(session: number, ackUs: number, lsn: number, epoch: number): void {
+    const i = session * SESSION_STRIDE;
+    const r = this.rec;
+    r[i] = ackUs;
+    r[i + 1] = lsn;
+    r[i + 2] = epoch;
   }
 }
+/** Numbers per session in Sessions (the fourth is padding, so a record never straddles a cache line). */
+const SESSION_STRIDE = 4;
 
 /** The workload options a scenario defines, for a world's regions and key space. */
 export function workloadOptions(
@@ -187,13 +212,8 @@ export class Workload {
       this.o.events.writeFailed(op);
       return;
     }
-    const s = this.sessions;
-    const node = c.node.region;
-    s.lastWriteUs[op.session] = ackUs;
-    s.lastWriteLsn[op.session] = c.lsn;
-    s.lastWriteEpoch[op.session] = c.epoch;
-    s.lastWriteNode[op.session] = node;
-    if (this.history) this.emit(op, 'ok', ackUs, c.version, node);
+    this.sessions.wrote(op.session, ackUs, c.lsn, c.epoch);
+    if (this.history) this.emit(op, 'ok', ackUs, c.version, c.node.region);
     this.o.events.writeAcked(op, ackUs, c);
     const raw = this.o.readAfterWrite;
     if (raw.probability > 0 && (this.rawRng[op.region] as Rng).next() < raw.probability) {
