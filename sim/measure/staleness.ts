@@ -8,10 +8,19 @@
 // Per row we keep the acknowledged writes that some node may still not
 // show: an entry is dropped once every node's visible version has passed
 // it (`minVisible`), so memory follows replication lag, not run length.
+// Almost every row holds none or one such write at a time, and over a long
+// run nearly every row is written: a row's single entry sits inline in the
+// row's record of the latest acks (the cache line a read of the row reads
+// anyway), and only a row holding two or more has a list of its own.
 import { LatestAcks } from './visibility.ts';
 
 /** Most entries kept per row; beyond it the oldest go and results are lower bounds. */
 const MAX_PER_ROW = 4096;
+
+/** The row's spare numbers in LatestAcks: its single entry's version (0 = none) and ack time, and 1 when it has a list instead. */
+const ONE_VERSION = 0;
+const ONE_ACK = 1;
+const LISTED = 2;
 
 export interface ReadVerdict {
   stale: boolean;
@@ -20,33 +29,65 @@ export interface ReadVerdict {
 }
 
 export class StalenessChecker {
-  /** Per row: flat [version, ackUs, version, ackUs, ...] sorted by version (a dense array by row id). */
-  private readonly acked: Array<number[] | undefined> = [];
-  private tracked = 0;
+  /** Rows holding two or more entries: flat [version, ackUs, version, ackUs, ...] sorted by version. */
+  private readonly lists = new Map<number, number[]>();
+  /** What `entries` hands out for a row without a list of its own. */
+  private readonly scratch: number[] = [];
   /** Entries dropped by the per-row cap (results for those rows are lower bounds). */
   truncated = 0;
 
   /**
    * The latest acks per row (the version judge's t-visibility reference),
-   * whose per-row record also keeps, as its `aux`, the highest version in
-   * the row's list (0: empty): a read that returned at least that misses
-   * nothing and is judged from the one record, without touching the list.
+   * whose per-row record also keeps, as its `aux`, the highest version the
+   * row holds (0: none): a read that returned at least that misses nothing
+   * and is judged from the one record; and the row's single entry, if that
+   * is all it holds.
    */
   readonly latest = new LatestAcks();
 
   constructor(private readonly minVisible: (row: number) => number) {}
 
+  /**
+   * The row's entries as [version, ackUs, …] sorted by version: its own list,
+   * or (at most one entry) the shared scratch array, valid until the next
+   * call. An edited array goes back through `store`.
+   */
+  private entries(row: number): number[] {
+    const latest = this.latest;
+    if (latest.spare(row, LISTED) !== 0) return this.lists.get(row) as number[];
+    const s = this.scratch;
+    s.length = 0;
+    const v = latest.spare(row, ONE_VERSION);
+    if (v !== 0) s.push(v, latest.spare(row, ONE_ACK));
+    return s;
+  }
+
+  /** Makes `list` (from `entries(row)`, possibly edited) the row's entries, and its last version the row's top. */
+  private store(row: number, list: number[]): void {
+    const latest = this.latest;
+    const n = list.length;
+    latest.setAux(row, n === 0 ? 0 : (list[n - 2] as number));
+    if (n > 2) {
+      if (list === this.scratch) this.lists.set(row, list.slice());
+      if (latest.spare(row, LISTED) === 0) {
+        latest.setSpare(row, LISTED, 1);
+        latest.setSpare(row, ONE_VERSION, 0);
+      }
+      return;
+    }
+    if (list !== this.scratch) {
+      this.lists.delete(row);
+      latest.setSpare(row, LISTED, 0);
+    }
+    latest.setSpare(row, ONE_VERSION, n === 2 ? (list[0] as number) : 0);
+    latest.setSpare(row, ONE_ACK, n === 2 ? (list[1] as number) : 0);
+  }
+
   /** A write to `row` creating `version` was acknowledged to its client at `ackUs`. */
   onAck(row: number, version: number, ackUs: number): void {
-    let list = this.acked[row];
     const floor = this.minVisible(row);
     if (version <= floor) return;
-    if (!list) {
-      list = [];
-      while (this.acked.length < row) this.acked.push(undefined);
-      this.acked[row] = list;
-      this.tracked++;
-    }
+    const list = this.entries(row);
     // Prune what every node already shows.
     let drop = 0;
     while (drop < list.length && (list[drop] as number) <= floor) drop += 2;
@@ -60,12 +101,7 @@ export class StalenessChecker {
       list.splice(0, 2);
       this.truncated++;
     }
-    this.setTop(row, list);
-  }
-
-  /** Keeps `top[row]` the highest version of the row's (sorted) list. */
-  private setTop(row: number, list: number[]): void {
-    this.latest.setAux(row, list.length === 0 ? 0 : (list[list.length - 2] as number));
+    this.store(row, list);
   }
 
   /**
@@ -73,23 +109,27 @@ export class StalenessChecker {
    * was abandoned at a failover): missing it is RPO loss, not staleness.
    */
   forget(row: number, version: number): void {
-    const list = this.acked[row];
-    if (!list) return;
+    const list = this.entries(row);
     for (let i = 0; i < list.length; i += 2) {
       if (list[i] === version) {
         list.splice(i, 2);
-        break;
+        this.store(row, list);
+        return;
       }
     }
-    this.setTop(row, list);
   }
 
   /** Judges a read of `row` that began at `startUs` and returned `version`. */
   onRead(row: number, version: number, startUs: number): ReadVerdict {
+    const latest = this.latest;
     // Nothing acknowledged beyond the version read (the common case): not stale.
-    if (version >= this.latest.aux(row)) return NOT_STALE;
-    const list = this.acked[row];
-    if (!list || list.length === 0) return NOT_STALE;
+    if (version >= latest.aux(row)) return NOT_STALE;
+    if (latest.spare(row, LISTED) === 0) {
+      // One entry, above the version read (it is the row's top).
+      const ack = latest.spare(row, ONE_ACK);
+      return ack < startUs ? { stale: true, stalenessUs: startUs - ack, versionsBehind: 1 } : NOT_STALE;
+    }
+    const list = this.lists.get(row) as number[];
     let behind = 0;
     let oldestAck = Infinity;
     for (let i = list.length - 2; i >= 0; i -= 2) {
@@ -105,9 +145,9 @@ export class StalenessChecker {
     return { stale: true, stalenessUs: startUs - oldestAck, versionsBehind: behind };
   }
 
-  /** Rows currently tracked (for memory tests). */
-  get trackedRows(): number {
-    return this.tracked;
+  /** Rows holding a list of their own (two or more entries; for memory tests). */
+  get listedRows(): number {
+    return this.lists.size;
   }
 }
 

@@ -145,11 +145,12 @@ function round6(x: number): number {
  * is almost always one of them; a read that began before both falls back to
  * no reference (it is left out of t-visibility). Memory: one 64-byte record
  * per row up to the highest row written (one cache line: a read's lookup is
- * one memory access), with one more number the owner may keep there
- * (`aux`: the staleness checker's top version of the row).
+ * one memory access), with four more numbers the owner may keep there
+ * (`aux`, `spare`: the staleness checker's top version of the row and its
+ * single pending entry).
  */
 export class LatestAcks {
-  /** Per row, STRIDE numbers: [last, lastAckUs, prev, prevAckUs, aux, unused ×3]; version 0 = none. */
+  /** Per row, STRIDE numbers: [last, lastAckUs, prev, prevAckUs, aux, spare ×3]; version 0 = none. */
   private rows = new Float64Array(STRIDE * 1024);
   /** Ack time of the write the last `reference` call found (valid when it returned a version > 0). */
   refAckUs = 0;
@@ -183,6 +184,16 @@ export class LatestAcks {
 
   setAux(row: number, value: number): void {
     this.ensure(row)[STRIDE * row + 4] = value;
+  }
+
+  /** The owner's spare number `k` (0 … 2) for `row` (0 until set). */
+  spare(row: number, k: number): number {
+    const i = STRIDE * row + 5 + k;
+    return i < this.rows.length ? (this.rows[i] as number) : 0;
+  }
+
+  setSpare(row: number, k: number, value: number): void {
+    this.ensure(row)[STRIDE * row + 5 + k] = value;
   }
 
   /** A write that will not survive (abandoned at a failover) is no reference. */
