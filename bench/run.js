@@ -190,6 +190,13 @@ if (!only || only === 'sweep') {
     const x = results.compare.wallS;
     goal('compare on the SPEC example (4 × 10 × 10 min), s', x, '< 60', x < 60, `${(x / 60).toFixed(2)}× too slow`, { cpuSOverCores: +(results.compare.cpuS / 2).toFixed(1) });
   }
+  const sp = results['model-single-primary-1h'];
+  for (const kind of ['consensus', 'leaderless']) {
+    const r = results[`model-${kind}-1h`];
+    if (!r || !sp) continue;
+    const x = +(r.wallS / sp.wallS).toFixed(2);
+    goal(`${kind} hour wall time / single-primary hour wall time`, x, '≤ 2', x <= 2, `${(x / 2).toFixed(2)}× too slow`, { byCpuTime: +(r.cpuS / sp.cpuS).toFixed(2) });
+  }
   for (const [label, limit] of [['model-active-active-24h', 500], ['model-single-primary-24h', 450]]) {
     const r = results[label];
     if (r && Number.isFinite(r.peakRssMb)) goal(`${label} peak RSS, MB`, r.peakRssMb, `< ${limit}`, r.peakRssMb < limit, `${r.peakRssMb - limit} MB over`);
