@@ -39,7 +39,7 @@ export class Measurement {
     this.judge = oracle.kind === 'versions'
       ? new VersionJudge(o.sessionCount, oracle.minVisible)
       : oracle.kind === 'judge' ? oracle.judge
-      : new ReplicaStaleness(o.sessionCount, o.regionCount, oracle.reflects, o.rowCount);
+      : new ReplicaStaleness(o.sessionCount, o.regionCount, oracle.reflects);
     this.recorder = new Recorder({ regionCount: o.regionCount, warmupUs: o.warmupUs, judge: this.judge });
     this.ledger = new Ledger(o.trace);
     this.ledger.fencingOn = o.fencingOn;

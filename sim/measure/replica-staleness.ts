@@ -36,7 +36,6 @@ export interface Reflects {
 }
 
 export class ReplicaStaleness implements ReadJudge {
-  private readonly acked: PendingAcks;
   private readonly lastWriteRow: Int32Array;
   private readonly lastWrite: Float64Array;
   private readonly lastWriteAckUs: Float64Array;
@@ -44,11 +43,12 @@ export class ReplicaStaleness implements ReadJudge {
   /** Verdicts carry t-visibility: whether the region reflects the reference write. */
   readonly visibility = true;
   private readonly latest = new LatestAcks();
+  /** Per row, the acknowledged writes not yet reflected everywhere, oldest first (single ones inline in `latest`). */
+  private readonly acked = new PendingAcks(this.latest);
   /** The last verdict (reused: read it before the next read is judged). */
   private readonly v: ReadVerdict = { stale: false, stalenessUs: 0, versionsBehind: 0, ryw: false, monotonic: false, tUs: -1, consistent: true };
 
-  constructor(sessionCount: number, private readonly regions: number, private readonly reflects: Reflects, rowCount: number) {
-    this.acked = new PendingAcks(rowCount);
+  constructor(sessionCount: number, private readonly regions: number, private readonly reflects: Reflects) {
     this.lastWriteRow = new Int32Array(sessionCount).fill(-1);
     this.lastWrite = new Float64Array(sessionCount);
     this.lastWriteAckUs = new Float64Array(sessionCount);

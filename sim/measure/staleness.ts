@@ -6,21 +6,14 @@
 // missed write; versions behind = how many such writes were missed.
 //
 // Per row we keep the acknowledged writes that some node may still not
-// show: an entry is dropped once every node's visible version has passed
-// it (`minVisible`), so memory follows replication lag, not run length.
-// Almost every row holds none or one such write at a time, and over a long
-// run nearly every row is written: a row's single entry sits inline in the
-// row's record of the latest acks (the cache line a read of the row reads
-// anyway), and only a row holding two or more has a list of its own.
+// show (sim/measure/pending-acks.ts), sorted by version: an entry is
+// dropped once every node's visible version has passed it (`minVisible`),
+// so memory follows replication lag, not run length.
 import { LatestAcks } from './visibility.ts';
+import { PendingAcks } from './pending-acks.ts';
 
 /** Most entries kept per row; beyond it the oldest go and results are lower bounds. */
 const MAX_PER_ROW = 4096;
-
-/** The row's spare numbers in LatestAcks: its single entry's version (0 = none) and ack time, and 1 when it has a list instead. */
-const ONE_VERSION = 0;
-const ONE_ACK = 1;
-const LISTED = 2;
 
 export interface ReadVerdict {
   stale: boolean;
@@ -29,10 +22,6 @@ export interface ReadVerdict {
 }
 
 export class StalenessChecker {
-  /** Rows holding two or more entries: flat [version, ackUs, version, ackUs, ...] sorted by version. */
-  private readonly lists = new Map<number, number[]>();
-  /** What `entries` hands out for a row without a list of its own. */
-  private readonly scratch: number[] = [];
   /** Entries dropped by the per-row cap (results for those rows are lower bounds). */
   truncated = 0;
 
@@ -40,54 +29,27 @@ export class StalenessChecker {
    * The latest acks per row (the version judge's t-visibility reference),
    * whose per-row record also keeps, as its `aux`, the highest version the
    * row holds (0: none): a read that returned at least that misses nothing
-   * and is judged from the one record; and the row's single entry, if that
-   * is all it holds.
+   * and is judged from the one record; and, in its spare numbers, the row's
+   * single pending entry.
    */
   readonly latest = new LatestAcks();
+  /** Per row: [version, ackUs, …] sorted by version. */
+  private readonly acked = new PendingAcks(this.latest);
 
   constructor(private readonly minVisible: (row: number) => number) {}
 
-  /**
-   * The row's entries as [version, ackUs, …] sorted by version: its own list,
-   * or (at most one entry) the shared scratch array, valid until the next
-   * call. An edited array goes back through `store`.
-   */
-  private entries(row: number): number[] {
-    const latest = this.latest;
-    if (latest.spare(row, LISTED) !== 0) return this.lists.get(row) as number[];
-    const s = this.scratch;
-    s.length = 0;
-    const v = latest.spare(row, ONE_VERSION);
-    if (v !== 0) s.push(v, latest.spare(row, ONE_ACK));
-    return s;
-  }
-
-  /** Makes `list` (from `entries(row)`, possibly edited) the row's entries, and its last version the row's top. */
+  /** Makes `list` the row's entries, and its last version the row's top. */
   private store(row: number, list: number[]): void {
-    const latest = this.latest;
     const n = list.length;
-    latest.setAux(row, n === 0 ? 0 : (list[n - 2] as number));
-    if (n > 2) {
-      if (list === this.scratch) this.lists.set(row, list.slice());
-      if (latest.spare(row, LISTED) === 0) {
-        latest.setSpare(row, LISTED, 1);
-        latest.setSpare(row, ONE_VERSION, 0);
-      }
-      return;
-    }
-    if (list !== this.scratch) {
-      this.lists.delete(row);
-      latest.setSpare(row, LISTED, 0);
-    }
-    latest.setSpare(row, ONE_VERSION, n === 2 ? (list[0] as number) : 0);
-    latest.setSpare(row, ONE_ACK, n === 2 ? (list[1] as number) : 0);
+    this.latest.setAux(row, n === 0 ? 0 : (list[n - 2] as number));
+    this.acked.store(row, list);
   }
 
   /** A write to `row` creating `version` was acknowledged to its client at `ackUs`. */
   onAck(row: number, version: number, ackUs: number): void {
     const floor = this.minVisible(row);
     if (version <= floor) return;
-    const list = this.entries(row);
+    const list = this.acked.entries(row);
     // Prune what every node already shows.
     let drop = 0;
     while (drop < list.length && (list[drop] as number) <= floor) drop += 2;
@@ -109,7 +71,7 @@ export class StalenessChecker {
    * was abandoned at a failover): missing it is RPO loss, not staleness.
    */
   forget(row: number, version: number): void {
-    const list = this.entries(row);
+    const list = this.acked.entries(row);
     for (let i = 0; i < list.length; i += 2) {
       if (list[i] === version) {
         list.splice(i, 2);
@@ -124,12 +86,13 @@ export class StalenessChecker {
     const latest = this.latest;
     // Nothing acknowledged beyond the version read (the common case): not stale.
     if (version >= latest.aux(row)) return NOT_STALE;
-    if (latest.spare(row, LISTED) === 0) {
+    const acked = this.acked;
+    if (acked.single(row)) {
       // One entry, above the version read (it is the row's top).
-      const ack = latest.spare(row, ONE_ACK);
+      const ack = acked.oneAckUs(row);
       return ack < startUs ? { stale: true, stalenessUs: startUs - ack, versionsBehind: 1 } : NOT_STALE;
     }
-    const list = this.lists.get(row) as number[];
+    const list = acked.entries(row);
     let behind = 0;
     let oldestAck = Infinity;
     for (let i = list.length - 2; i >= 0; i -= 2) {
@@ -147,7 +110,7 @@ export class StalenessChecker {
 
   /** Rows holding a list of their own (two or more entries; for memory tests). */
   get listedRows(): number {
-    return this.lists.size;
+    return this.acked.listedRows;
   }
 }
 
