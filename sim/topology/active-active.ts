@@ -212,19 +212,13 @@ export class ActiveActive implements Topology {
     if (this.o.shipIntervalUs === 0) for (const ch of this.channels) if (ch.source === node) ch.ship();
     const ack: Ack = { op, node, version: id, lsn, epoch: 0, commitUs: now };
     this.inFlight.add(ack);
-    this.o.sched.at(this.localAnswerUs(op), this.ackBound, ack);
+    this.o.sched.at(this.o.net.localAnswerUs(op.invokeUs), this.ackBound, ack);
   }
 
   private ackArrived(a: Ack): void {
     this.inFlight.delete(a);
     if (a.op.done) return;
     this.o.workload.writeAcked(a.op, this.o.sched.now, a);
-  }
-
-  /** Same-region answer: the client sees at least the intra-region RTT. */
-  private localAnswerUs(op: Op): number {
-    const half = this.o.net.rttUs(op.region, op.region) / 2;
-    return Math.max(this.o.sched.now, op.invokeUs + half) + half;
   }
 
   /** Region `r` takes write `id` of `row` into its state. */
@@ -319,7 +313,7 @@ export class ActiveActive implements Topology {
     const r = op.region;
     this.catchUp(r, this.o.sched.now);
     const version = (this.rows[r] as Float64Array)[op.row] as number;
-    this.o.workload.readServed(op, version, this.localAnswerUs(op));
+    this.o.workload.readServed(op, version, this.o.net.localAnswerUs(op.invokeUs));
   }
 
   // --- final state (tests) ------------------------------------------------------

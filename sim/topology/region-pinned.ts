@@ -84,7 +84,7 @@ export class RegionPinned implements Topology {
       const version = node.rowVersion[op.row] as number;
       if (node.region === op.region) {
         // A local read's answer goes straight to the client (as `reply` would send it, without the record).
-        this.o.workload.readServed(op, version, this.localAnswerUs(op));
+        this.o.workload.readServed(op, version, this.o.net.localAnswerUs(op.invokeUs));
         return;
       }
       this.reply({ op, ok: true, version, lsn: 0, home: node.region, node, epoch: 0, commitUs: now });
@@ -102,16 +102,10 @@ export class RegionPinned implements Topology {
   private reply(r: Reply): void {
     const { op } = r;
     if (r.home === op.region) {
-      this.replyArrived(r, this.localAnswerUs(op));
+      this.replyArrived(r, this.o.net.localAnswerUs(op.invokeUs));
     } else {
       this.o.net.datagram(r.home, op.region, this.replyBound, r, this.lostBound);
     }
-  }
-
-  /** When a same-region answer reaches the client: at least the intra-region round trip after the invoke. */
-  private localAnswerUs(op: Op): number {
-    const half = this.o.net.rttUs(op.region, op.region) / 2;
-    return Math.max(this.o.sched.now, op.invokeUs + half) + half;
   }
 
   private replyArrived(r: Reply, atUs: number): void {

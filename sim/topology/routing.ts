@@ -88,17 +88,6 @@ export class Routing {
     else this.o.workload.readFailed(op);
   }
 
-  /**
-   * When a same-region answer reaches the client: the request's half of the
-   * intra-region round trip is folded into the serve time (served at invoke),
-   * so the client sees at least the full intra-region RTT.
-   */
-  localAnswerUs(op: Op): number {
-    const half = this.o.net.rttUs(op.region, op.region) / 2;
-    const now = this.o.sched.now;
-    return Math.max(now, op.invokeUs + half) + half;
-  }
-
   // --- reads --------------------------------------------------------------------
 
   read(op: Op): void {
@@ -168,7 +157,7 @@ export class Routing {
     node.advance(now);
     const version = node.rowVersion[op.row] as number;
     if (node.region === op.region) {
-      this.o.workload.readServed(op, version, this.localAnswerUs(op));
+      this.o.workload.readServed(op, version, this.o.net.localAnswerUs(op.invokeUs));
     } else {
       this.o.net.datagram(node.region, op.region, this.readReplyBound, { op, node, version }, this.lostBound);
     }

@@ -284,7 +284,7 @@ export class SinglePrimary implements Topology, PrimaryControl {
   private replyWrite(op: Op, node: DbNode, ok: boolean, version: number, lsn: number, commitUs?: number): void {
     const r: WriteReply = { op, node, ok, version, lsn, epoch: node.epoch, commitUs: commitUs ?? this.o.sched.now };
     if (node.region === op.region) {
-      this.writeReplyArrivedAt(r, this.routing.localAnswerUs(op));
+      this.writeReplyArrivedAt(r, this.o.net.localAnswerUs(op.invokeUs));
     } else {
       this.o.net.datagram(node.region, op.region, this.writeReplyBound, r, this.lostBound);
     }

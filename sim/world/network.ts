@@ -95,6 +95,17 @@ export class Network {
     return from === to ? this.opts.intraRegionRttUs : (this.opts.rttUs[from]?.[to] ?? 0);
   }
 
+  /**
+   * When a same-region answer to a request issued at `invokeUs`, served now,
+   * reaches its client, µs: the request's half of the intra-region round
+   * trip is folded into the serve time (served at invoke), so the client
+   * sees at least the full intra-region RTT.
+   */
+  localAnswerUs(invokeUs: number): number {
+    const half = this.opts.intraRegionRttUs / 2;
+    return Math.max(this.sched.now, invokeUs + half) + half;
+  }
+
   /** Samples a one-way delay on a link now, µs (propagation × slow factor + jitter). */
   sampleDelayUs(from: number, to: number): number {
     if (from === to) return this.opts.intraRegionRttUs / 2;

@@ -320,8 +320,7 @@ export class ConsensusTopology implements Topology, GroupListener {
     const r: Reply = { req, kind, version, index, commitUs: this.o.sched.now, term: n.term, region: n.region, hint: kind === 'redirect' ? n.leader : -1 };
     if (kind === 'ok' && n.region === req.op.region) {
       // Same region: the answer reaches the client half an intra-region round trip later.
-      const half = this.o.net.rttUs(n.region, n.region) / 2;
-      this.replyArrived(r, Math.max(this.o.sched.now, req.op.invokeUs + half) + half);
+      this.replyArrived(r, this.o.net.localAnswerUs(req.op.invokeUs));
       return;
     }
     this.o.net.datagram(n.region, req.op.region, this.replyBound, r);
