@@ -5,9 +5,9 @@
 // summary. An invariant the model breaks (thrown as `invariant: ...`) is a
 // CheckFailure naming the seed and the exact replay command, not a crash.
 // Touches no file beyond reading the scenario.
-import { CheckFailure } from './errors.ts';
+import { CheckFailure } from './core/errors.ts';
 import type { HistoryWriter, TraceWriter } from './measure/history.ts';
-import type { Summary } from './measure/summary-types.ts';
+import type { Summary } from './scenario/summary-types.ts';
 import { simulate } from './run.ts';
 import { loadScenario, type LoadedScenario } from './scenario/loader.ts';
 import { checkBudget } from './scenario/machine.ts';

@@ -31,7 +31,8 @@
 import { createHash } from 'node:crypto';
 import type { Scenario } from './scenario/schema.ts';
 import type { WallClock } from './world/clock.ts';
-import { buildWorld, runToEnd } from './world/world.ts';
+import { buildWorld } from './world/world.ts';
+import { runToEnd } from './core/run-to-end.ts';
 import { Nemesis, type FaultVerbs } from './world/faults.ts';
 import { Workload, workloadOptions } from './workload/workload.ts';
 import { Monitor } from './control/monitor.ts';
@@ -42,9 +43,9 @@ import { Measurement } from './measure/measurement.ts';
 import { Timeline } from './measure/timeline.ts';
 import { buildSummary } from './measure/summary.ts';
 import { failoverSummaries } from './measure/failovers.ts';
-import type { Summary } from './measure/summary-types.ts';
+import type { Summary } from './scenario/summary-types.ts';
 import type { HistoryWriter, TraceWriter } from './measure/history.ts';
-import { REPSIM_VERSION } from './version.ts';
+import { REPSIM_VERSION } from './core/version.ts';
 
 export interface RunOptions {
   seed: number;

@@ -17,7 +17,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { writeFileAtomic } from '../output/files.ts';
-import type { Summary } from '../measure/summary-types.ts';
+import type { Summary } from '../scenario/summary-types.ts';
 
 /** What a baseline file holds. */
 export interface Baseline {

@@ -6,9 +6,9 @@
 //
 // Bad input (unreadable scenario, unknown metric in expect) is an `error`
 // outcome and makes the exit code 2 — never a silent pass.
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 import { listVariants, loadScenario } from '../scenario/loader.ts';
-import type { Summary } from '../measure/summary-types.ts';
+import type { Summary } from '../scenario/summary-types.ts';
 import { runCase } from '../case.ts';
 import { evaluateExpect } from './expect.ts';
 import { baselineOf, baselinePath, compareBaseline, readBaseline, scenarioKey, writeBaseline } from './baseline.ts';

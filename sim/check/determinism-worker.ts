@@ -4,7 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createHash } from 'node:crypto';
 import { runCase } from '../case.ts';
 import { HashingTrace } from './trace-hash.ts';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 import type { WorkerInput, WorkerOutput } from './determinism.ts';
 
 const input = workerData as WorkerInput;

@@ -9,8 +9,8 @@
 // in the thread and imports determinism-worker.ts.
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
-import { InputError } from '../errors.ts';
-import type { Summary } from '../measure/summary-types.ts';
+import { InputError } from '../core/errors.ts';
+import type { Summary } from '../scenario/summary-types.ts';
 import type { CaseSpec } from '../case.ts';
 import { CHECKPOINT_EVERY, firstDivergentEvent, firstDivergentWindow, type TraceDigest } from './trace-hash.ts';
 import { baselineOf, compareBaseline } from './baseline.ts';

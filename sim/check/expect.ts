@@ -11,8 +11,8 @@
 // a boolean (a number metric is true when non-zero), or {min, max, equals}
 // (inclusive; any subset, at least one). A path that names no metric is bad
 // input (InputError, exit 2) — never a vacuous pass.
-import { InputError } from '../errors.ts';
-import type { Summary } from '../measure/summary-types.ts';
+import { InputError } from '../core/errors.ts';
+import type { Summary } from '../scenario/summary-types.ts';
 
 /** A bound on one metric. */
 export type Bound = number | boolean | { min?: number; max?: number; equals?: number };

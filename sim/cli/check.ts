@@ -9,7 +9,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import type { Command } from './command.ts';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 import { writeFileAtomic } from '../output/files.ts';
 import { checkOutputLocations, type OutputLocation } from '../output/locations.ts';
 import { listVariants, loadScenario } from '../scenario/loader.ts';

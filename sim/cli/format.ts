@@ -1,5 +1,5 @@
 // Human-readable rendering of a summary for the terminal.
-import type { Summary } from '../measure/summary-types.ts';
+import type { Summary } from '../scenario/summary-types.ts';
 
 const f = (x: number, digits = 1) => (Number.isInteger(x) ? String(x) : x.toFixed(digits));
 const pct = (x: number) => `${(x * 100).toFixed(x < 0.01 && x > 0 ? 3 : 2)}%`;

@@ -2,7 +2,7 @@
 // Only the CLI (and the report writer) touch the filesystem, the process and
 // the real clock. Exit codes: 0 success, 1 a check failed, 2 bad input.
 import yargs, { type Argv } from 'yargs';
-import { CheckFailure, EXIT_BAD_INPUT, EXIT_CHECK_FAILED, InputError } from '../errors.ts';
+import { CheckFailure, EXIT_BAD_INPUT, EXIT_CHECK_FAILED, InputError } from '../core/errors.ts';
 import { commands } from './commands.ts';
 
 /** Runs the CLI with the given arguments; resolves to the process exit code. */

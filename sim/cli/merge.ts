@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import type { Command } from './command.ts';
-import { EXIT_OK, InputError } from '../errors.ts';
+import { EXIT_OK, InputError } from '../core/errors.ts';
 import { checkOutputLocations } from '../output/locations.ts';
 import { valueOption } from './options.ts';
 import { expandGrid } from '../sweep/grid.ts';

@@ -3,7 +3,7 @@
 // that throws InputError), so a bad flag stops the command before any
 // scenario is loaded, any simulation starts or any file is opened.
 import type { Options } from 'yargs';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 
 const MAX_SEED = Number.MAX_SAFE_INTEGER; // 2^53 - 1: every seed is exact
 

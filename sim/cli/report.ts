@@ -2,7 +2,7 @@
 // (Vega-Lite specs, SVG, PNG) and a self-contained index.html.
 import type { Argv } from 'yargs';
 import type { Command } from './command.ts';
-import { EXIT_OK } from '../errors.ts';
+import { EXIT_OK } from '../core/errors.ts';
 import { checkOutputLocations } from '../output/locations.ts';
 import { valueOption } from './options.ts';
 

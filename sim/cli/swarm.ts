@@ -7,7 +7,7 @@
 // replay command. Exit 1 if any seed failed, 2 on bad input, else 0.
 import type { Argv } from 'yargs';
 import type { Command } from './command.ts';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 import { countOption, SEED_MAX, seedOption, valueCoerce, valueOption } from './options.ts';
 import { runsProgress } from './progress.ts';
 import { listVariants, loadScenario } from '../scenario/loader.ts';

@@ -10,7 +10,7 @@
 //     channels).
 //
 // Negative fits are clamped to 0 and said so. Pure.
-import type { Summary } from '../measure/summary-types.ts';
+import type { Summary } from '../scenario/summary-types.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { compileDist } from '../core/distributions.ts';
 import { RngRoot } from '../core/rng.ts';

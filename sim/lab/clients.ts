@@ -2,7 +2,7 @@
 // read-after-write, the recorder and its checkers) sends its operations here
 // instead of to a simulated topology, and each becomes a real statement on a
 // real node, through the proxy of the client's region to that node. Writes
-// go to the primary as the region's DNS cache names it (sim/topology/dns.ts,
+// go to the primary as the region's DNS cache names it (sim/topology/single-primary/dns.ts,
 // the same TTL and early re-resolve on failure); reads go to the local node,
 // or to the primary as the routing and read-your-writes settings say.
 //
@@ -13,7 +13,7 @@
 import type { Op, Topology, Workload } from '../workload/workload.ts';
 import type { Scheduler } from '../core/scheduler.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import { PrimaryDns } from '../topology/dns.ts';
+import { PrimaryDns } from '../topology/single-primary/dns.ts';
 import { DbNode } from '../db/node.ts';
 import { RngRoot } from '../core/rng.ts';
 

@@ -4,7 +4,7 @@
 // counts) are judged with fixed tolerances; the others are shown against the
 // simulator's interval for information and do not change the exit code.
 // Pure: summaries in, rows out.
-import type { Summary } from '../measure/summary-types.ts';
+import type { Summary } from '../scenario/summary-types.ts';
 import { meanCi95, type MeanCi } from '../report/stats.ts';
 
 /** How a metric is judged: `abs` (within ± value), `rel` (within ± fraction), `loss` (RPO rule), `equal` (counts), `info`. */

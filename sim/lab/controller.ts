@@ -10,7 +10,7 @@
 // reach it again and it is not crashed or paused.
 import pg from 'pg';
 import type { Scenario } from '../scenario/schema.ts';
-import type { FailoverSummary } from '../measure/summary-types.ts';
+import type { FailoverSummary } from '../scenario/summary-types.ts';
 import type { LabCluster } from './cluster.ts';
 import type { LabClients } from './clients.ts';
 import { sleep } from './clock.ts';

@@ -6,7 +6,7 @@
 // clients silenced; pause = SIGSTOP / SIGCONT; slow link = proxy delay ×
 // factor. What happens to roles (failover, rejoin) is the controller's.
 import type { Fault } from '../scenario/schema.ts';
-import type { FaultWindow } from '../measure/summary-types.ts';
+import type { FaultWindow } from '../scenario/summary-types.ts';
 import type { LabCluster } from './cluster.ts';
 
 export interface LabFaultHooks {

@@ -3,7 +3,7 @@
 // (sim/cli/lab.ts) parses flags, prints and writes files; this decides
 // nothing about output.
 import type { LoadedScenario } from '../scenario/loader.ts';
-import type { Summary } from '../measure/summary-types.ts';
+import type { Summary } from '../scenario/summary-types.ts';
 import type { HistoryRecord } from '../measure/history.ts';
 import { simulate } from '../run.ts';
 import { compareRuns, type LabRow } from './compare.ts';

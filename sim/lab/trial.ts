@@ -10,11 +10,11 @@
 // Everything it starts is removed in `finally` (and by the watchdog if the
 // process is killed).
 import type { Scenario } from '../scenario/schema.ts';
-import type { Summary } from '../measure/summary-types.ts';
+import type { Summary } from '../scenario/summary-types.ts';
 import type { HistoryWriter } from '../measure/history.ts';
 import { Scheduler } from '../core/scheduler.ts';
 import { RngRoot } from '../core/rng.ts';
-import { KeySpace } from '../workload/keys.ts';
+import { KeySpace } from '../world/keys.ts';
 import { Workload, workloadOptions } from '../workload/workload.ts';
 import { labMeasurement } from './measure.ts';
 import { buildSummary } from '../measure/summary.ts';

@@ -19,7 +19,7 @@
 // counts conflicts. Judges by the write table's order (`beats`,
 // `concurrent`); the ids it still holds are listed to the table's
 // compaction through `visitWrites`.
-import type { Op } from '../workload/op.ts';
+import type { Op } from '../db/op.ts';
 import type { CommitRef, RunEvents, WriteOrder } from './events.ts';
 
 export type { WriteOrder } from './events.ts';

@@ -8,7 +8,7 @@
 // so a subscriber sees the model's state exactly as it was then (a read's
 // verdict is judged against the replicas as they are when it is served).
 import type { DbNode } from '../db/node.ts';
-import type { Op } from '../workload/op.ts';
+import type { Op } from '../db/op.ts';
 import type { TraceEvent } from './history.ts';
 
 /** The node that committed a write: a DbNode, or (a topology without a WAL, e.g. consensus) just its region. */
@@ -120,7 +120,7 @@ export type StalenessOracle =
   /** The topology's own read judge (leaderless: a read is judged by the answer its coordinator assembled). */
   | { kind: 'judge'; judge: ReadJudge };
 
-/** The order the conflict counter judges writes in (active-active: sim/db/conflict.ts's WriteTable; leaderless: its write facts). */
+/** The order the conflict counter judges writes in (active-active: sim/db/write-table.ts; leaderless: its write facts). */
 export interface WriteOrder {
   /** Write a beats write b under last-writer-wins (anything beats 0). */
   beats(a: number, b: number): boolean;

@@ -1,7 +1,7 @@
 // Failovers in the summary's shape (SPEC §4): from the failover records the
 // ledger heard of and the losses and first acks it counted.
 import type { Ledger } from './ledger.ts';
-import type { FailoverSummary } from './summary-types.ts';
+import type { FailoverSummary } from '../scenario/summary-types.ts';
 
 export function failoverSummaries(ledger: Ledger, ids: readonly string[]): FailoverSummary[] {
   return ledger.failovers.map((f) => {

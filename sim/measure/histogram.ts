@@ -2,7 +2,7 @@
 // histogram, whatever the run length. Values are recorded in microseconds and
 // reported in milliseconds; mean and max are kept exactly.
 import * as hdr from 'hdr-histogram-js';
-import type { Percentiles } from './summary-types.ts';
+import type { Percentiles } from '../scenario/summary-types.ts';
 
 /** Values below this (µs, 131 ms) are counted in a small array first, by HDR bucket. */
 const SMALL_US = 1 << 17;

@@ -4,7 +4,7 @@
 // (`MeasureSpec`): its staleness oracle, whether it has epochs (RPO and
 // split-brain through the ledger), and whether concurrent writers can
 // conflict.
-import type { Op } from '../workload/op.ts';
+import type { Op } from '../db/op.ts';
 import type { CommitRef, EventHub, MeasureSpec, RunEvents } from './events.ts';
 import type { TraceWriter } from './history.ts';
 import { Recorder, type ReadJudge } from './recorder.ts';

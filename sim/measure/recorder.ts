@@ -6,7 +6,7 @@
 // model; memory is fixed per histogram and grows with simulated seconds only
 // for the per-second chart series.
 import { LatencyHistogram, round3 } from './histogram.ts';
-import type { Op } from '../workload/op.ts';
+import type { Op } from '../db/op.ts';
 import type { ReadJudge } from './events.ts';
 import { Visibility } from './visibility.ts';
 

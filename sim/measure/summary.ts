@@ -6,7 +6,7 @@ import type { Channel } from '../db/channel.ts';
 import type { Recorder } from './recorder.ts';
 import type { Ledger } from './ledger.ts';
 import { round3 } from './histogram.ts';
-import type { FailoverSummary, FaultWindow, SeriesPoint, Summary, TimelineSegment } from './summary-types.ts';
+import type { FailoverSummary, FaultWindow, SeriesPoint, Summary, TimelineSegment } from '../scenario/summary-types.ts';
 
 export interface SummaryInput {
   scenario: Scenario;

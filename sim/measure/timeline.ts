@@ -1,7 +1,7 @@
 // The per-region timeline for charts: a lane per region whose segments say
 // what the region was doing (primary, replica, down, fenced, partitioned,
 // paused, rebuilding). The world reports state changes; this only records.
-import type { TimelineSegment } from './summary-types.ts';
+import type { TimelineSegment } from '../scenario/summary-types.ts';
 
 type State = TimelineSegment['state'];
 type Role = TimelineSegment['role'];

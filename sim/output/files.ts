@@ -11,7 +11,7 @@
 // what a failure must remove.
 import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 
 /** A short reason for a filesystem error: `ENOSPC: no space left on device`. */
 export function reasonOf(e: unknown): string {

@@ -8,7 +8,7 @@
 // line per location: `--out PATH: reason`.
 import { lstatSync, mkdtempSync, rmdirSync, statSync, type Stats } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 import { reasonOf } from './files.ts';
 
 export interface OutputLocation {

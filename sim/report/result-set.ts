@@ -4,7 +4,7 @@
 // one located line per problem.
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 import type { RunResult } from './runs.ts';
 
 /** scenario.json: what a result set was run from. All fields optional on read. */

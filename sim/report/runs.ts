@@ -2,7 +2,7 @@
 // possibly tagged with the sweep parameters that produced it. Runs that share
 // a variant and parameter values form a "configuration"; its runs differ only
 // in seed. Pure functions: no I/O.
-import type { Summary } from '../measure/summary-types.ts';
+import type { Summary } from '../scenario/summary-types.ts';
 
 /** A sweep parameter value as written in results.jsonl. */
 export type ParamValue = string | number | boolean | null;

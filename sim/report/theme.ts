@@ -2,7 +2,7 @@
 // palettes (Okabe & Ito, "Color Universal Design"). Also the Vega-Lite spec
 // types the chart builders use. Pure data.
 import type { Config, TopLevelSpec } from 'vega-lite';
-import type { TimelineSegment } from '../measure/summary-types.ts';
+import type { TimelineSegment } from '../scenario/summary-types.ts';
 
 /** A Vega-Lite top-level spec (re-exported so chart files need one import). */
 export type VlSpec = TopLevelSpec;

@@ -5,7 +5,7 @@
 // judge whether values make sense (schema.ts, validate.ts); overrides.ts uses
 // the same forbidden keys and alias limit for `--set` values.
 import { isAlias, isMap, isScalar, isSeq, type Node } from 'yaml';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 import type { PathSegment } from './paths.ts';
 import { sortLocated, type Located } from './problems.ts';
 import type { SourceMap } from './source.ts';

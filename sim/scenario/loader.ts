@@ -19,7 +19,7 @@
 // problem (issues.ts, wording.ts).
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 import { MAX_SCENARIO_BYTES, refuseHostileTree, refuseOversized, toPlainValue } from './hostile.ts';
 import { problemsFromIssues } from './issues.ts';
 import { Locator, type Origin } from './locator.ts';

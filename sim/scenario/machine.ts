@@ -4,7 +4,7 @@
 // The estimate itself is pure (budget.ts); this file only reads the limits.
 import { totalmem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 import { estimateRun, judge, type BatchShape, type MachineLimits, type RunEstimate } from './budget.ts';
 import type { LoadedScenario } from './loader.ts';
 

@@ -3,7 +3,7 @@
 // Summary type by the compiler (a metric added to or removed from the type
 // without this shape is a type error), so `repsim validate` can refuse a
 // misspelt metric at its file:line:col instead of `check` failing at run time.
-import type { Summary } from '../measure/summary-types.ts';
+import type { Summary } from './summary-types.ts';
 
 /** A value's shape: a leaf kind, a list of one shape, or a record with any keys. */
 type Shape<T> = T extends number

@@ -6,7 +6,7 @@
 // alias limit are hostile.ts's.
 import { parseDocument, isCollection } from 'yaml';
 import { z } from 'zod';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 import { MAX_ALIAS_COUNT, isForbiddenKey } from './hostile.ts';
 import { isPlainObject } from './paths.ts';
 import { ScenarioSchema } from './schema.ts';

@@ -4,7 +4,7 @@
 // document into a plain value, or decide which node a problem points at when
 // overrides are involved (locator.ts).
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 import { showPath, type PathSegment } from './paths.ts';
 import type { Located } from './problems.ts';
 

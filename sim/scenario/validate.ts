@@ -10,8 +10,8 @@ import { isPlainObject, type PathSegment } from './paths.ts';
 import type { Problem, ValidationResult } from './problems.ts';
 import { didYouMean } from './wording.ts';
 import { metricPathProblem } from './metrics.ts';
-import { checkLeaderless } from '../topology/leaderless/validate.ts';
-import { checkConsensusTables } from '../topology/consensus/validate.ts';
+import { checkLeaderless } from './leaderless-rules.ts';
+import { checkConsensusTables } from './consensus-rules.ts';
 
 /** What validateScenario found. Warnings do not make a scenario invalid. */
 export type { ValidationResult } from './problems.ts';

@@ -5,7 +5,7 @@
 // (overrides.ts), and does not check variant names for duplicates
 // (validate.ts).
 import { isMap, isScalar, type Node } from 'yaml';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 import type { Origin } from './locator.ts';
 import { schemaHasPath, setAtPath, splitPath } from './overrides.ts';
 import { isPlainObject, type PathSegment } from './paths.ts';

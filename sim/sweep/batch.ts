@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { makeDirs, reasonOf } from '../output/files.ts';
 import { join } from 'node:path';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 import type { GridItem } from './grid.ts';
 import type { Plan } from './plan.ts';
 import type { RunPool } from './pool.ts';

@@ -1,7 +1,7 @@
 // One grid run, as a plain message in and a plain message out, so the same
 // code serves the main thread (--workers 1) and the worker threads. The
 // results line is serialised here, once, so it is byte-identical wherever it ran.
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 import { runCase } from '../case.ts';
 import type { ParamValue } from './grid.ts';
 

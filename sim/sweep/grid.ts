@@ -6,9 +6,9 @@
 // then variants (in the order given), then seeds (innermost). Item i of that
 // order is the run with grid index i; shards and results.jsonl use it.
 import { createHash } from 'node:crypto';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 import { parseSet, schemaHasPath, splitPath } from '../scenario/overrides.ts';
-import { REPSIM_VERSION } from '../version.ts';
+import { REPSIM_VERSION } from '../core/version.ts';
 
 /** A swept value as written in results.jsonl `params` (the YAML scalar the text parses to). */
 export type ParamValue = string | number | boolean | null;

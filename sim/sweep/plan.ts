@@ -6,7 +6,7 @@
 // lines kept) before any item of the grid exists. Items are generated lazily.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 import { listVariants, loadScenario } from '../scenario/loader.ts';
 import { gridFingerprint, gridItems, gridSize, seedRange, type GridItem, type GridSpec, type SweepParam } from './grid.ts';
 import { estimateRun, type RunEstimate } from '../scenario/budget.ts';

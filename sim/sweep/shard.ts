@@ -1,7 +1,7 @@
 // Sharding a grid across machines: `--shard i/n` runs the grid items whose
 // index % n == i, with i counted from 0 (so 0/2 and 1/2 together are the
 // whole grid). Pure.
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 
 export interface Shard {
   /** This shard's number, 0 ≤ index < count. */

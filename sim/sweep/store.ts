@@ -4,7 +4,7 @@
 // by temp file + rename). Owns reading back a possibly interrupted file.
 import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 import { reasonOf, writeFileAtomic } from '../output/files.ts';
 import { runKey, type ParamValue, type SweepParam } from './grid.ts';
 

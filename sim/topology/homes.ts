@@ -5,7 +5,7 @@
 // among the others). The key's popularity is kept: the drawn key moves to
 // the nearest key of the chosen home.
 import type { Rng } from '../core/rng.ts';
-import type { KeySpace } from '../workload/keys.ts';
+import type { KeySpace } from '../world/keys.ts';
 
 /** The home region of `row` among `regionCount` regions. */
 export function homeOf(keys: KeySpace, regionCount: number, row: number): number {

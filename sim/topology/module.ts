@@ -24,12 +24,12 @@ import type { Network } from '../world/network.ts';
 import type { WallClock } from '../world/clock.ts';
 import type { DbNode } from '../db/node.ts';
 import type { Channel } from '../db/channel.ts';
-import type { KeySpace } from '../workload/keys.ts';
-import type { Topology } from '../workload/op.ts';
+import type { KeySpace } from '../world/keys.ts';
+import type { Topology } from '../db/op.ts';
 import type { Workload } from '../workload/workload.ts';
 import type { Monitor } from '../control/monitor.ts';
 import type { MeasureSpec, RunEvents } from '../measure/events.ts';
-import type { Summary, TimelineSegment } from '../measure/summary-types.ts';
+import type { Summary, TimelineSegment } from '../scenario/summary-types.ts';
 
 export type TopologyKind = Scenario['topology']['kind'];
 

@@ -1,9 +1,9 @@
 // Topology modules by `topology.kind`. Adding a topology: one module
 // (sim/topology/module.ts), one line here, and its schema section.
 import type { TopologyKind, TopologyModule } from './module.ts';
-import { singlePrimaryModule } from './single-primary-module.ts';
-import { activeActiveModule } from './active-active-module.ts';
-import { regionPinnedModule } from './region-pinned-module.ts';
+import { singlePrimaryModule } from './single-primary/module.ts';
+import { activeActiveModule } from './active-active/module.ts';
+import { regionPinnedModule } from './region-pinned/module.ts';
 import { consensusModule } from './consensus/module.ts';
 import { leaderlessModule } from './leaderless/module.ts';
 

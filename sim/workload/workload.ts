@@ -9,10 +9,10 @@ import { compileDist, type Sampler } from '../core/distributions.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { CommitRef, RunEvents } from '../measure/events.ts';
 import type { HistoryRecord, HistoryWriter } from '../measure/history.ts';
-import type { KeySpace } from './keys.ts';
-import type { Op, Topology } from './op.ts';
+import type { KeySpace } from '../world/keys.ts';
+import type { Op, Topology } from '../db/op.ts';
 
-export type { Op, Topology } from './op.ts';
+export type { Op, Topology } from '../db/op.ts';
 
 export interface RegionLoad {
   writesPerS: number;

@@ -7,7 +7,7 @@ import type { Scheduler } from '../core/scheduler.ts';
 import type { Rng, RngRoot } from '../core/rng.ts';
 import { compileDist } from '../core/distributions.ts';
 import type { Fault } from '../scenario/schema.ts';
-import type { FaultWindow } from '../measure/summary-types.ts';
+import type { FaultWindow } from '../scenario/summary-types.ts';
 
 /**
  * The verbs faults may use. Implemented once, for every topology, by the run

@@ -9,7 +9,7 @@ import { compileDist } from '../core/distributions.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { Network } from './network.ts';
 import { WallClock } from './clock.ts';
-import { KeySpace } from '../workload/keys.ts';
+import { KeySpace } from './keys.ts';
 
 export interface World {
   sched: Scheduler;
@@ -40,16 +40,4 @@ export function buildWorld(sc: Scenario, seed: number): World {
   const keys = new KeySpace({ keyCount: sc.workload.keys.count, distribution: sc.workload.keys.distribution, s: sc.workload.keys.s, shares: tables.map((t) => t.share) });
   const filtered = new Set(tables.map((t, i) => (sc.topology.replication.filters.includes(t.name) ? i : -1)).filter((i) => i >= 0));
   return { sched, rng, ids, n: ids.length, endUs: sc.duration, net, clocks, keys, filtered };
-}
-
-/** Runs the event loop to `endUs`, reporting progress about every 1% when asked. */
-export function runToEnd(sched: Scheduler, endUs: number, onProgress?: (fraction: number) => void): void {
-  if (onProgress) {
-    const step = Math.max(1, Math.floor(endUs / 100));
-    for (let t = step; t < endUs; t += step) {
-      sched.run(t);
-      onProgress(t / endUs);
-    }
-  }
-  sched.run(endUs);
 }

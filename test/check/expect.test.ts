@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { evaluateExpect, metricAt } from '../../sim/check/expect.ts';
 import { runCase } from '../../sim/case.ts';
-import { InputError } from '../../sim/errors.ts';
+import { InputError } from '../../sim/core/errors.ts';
 import { fixtures } from './helpers.ts';
 
 const { summary } = runCase({ file: path.join(fixtures, 'small.yaml'), variant: 'async', seed: 1 });

@@ -68,7 +68,7 @@ describe('module edges', () => {
   const g = importGraph();
 
   it('reads the graph (the parser sees imports)', () => {
-    expect(g.get('sim/cli/main.ts')).toContain('sim/errors.ts');
+    expect(g.get('sim/cli/main.ts')).toContain('sim/core/errors.ts');
     expect(g.size).toBeGreaterThan(50);
   });
 

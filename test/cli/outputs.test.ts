@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../sim/errors.ts';
+import { InputError } from '../../sim/core/errors.ts';
 import { OutputSet, writeFileAtomic } from '../../sim/output/files.ts';
 import { tempWithScenario } from '../sweep/fixture.ts';
 

@@ -1,4 +1,4 @@
-// The write table's retirement (sim/db/conflict.ts, `compact`) against a
+// The write table's retirement (sim/db/write-table.ts, `compact`) against a
 // plain map of every write ever added: after any sequence of adds and
 // compactions, a write that is live (id at or past the stable bound) or was
 // marked by the caller or a holder keeps exactly the facts it was added
@@ -7,7 +7,7 @@
 // their hash index) is what this checks.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { WriteTable } from '../../sim/db/conflict.ts';
+import { WriteTable } from '../../sim/db/write-table.ts';
 
 interface Facts {
   tsHi: number;

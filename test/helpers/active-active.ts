@@ -3,7 +3,7 @@
 // only), fed by the run's events.
 import { assemble } from '../../sim/run.ts';
 import type { Scenario } from '../../sim/scenario/schema.ts';
-import type { ActiveActiveRun } from '../../sim/topology/active-active-module.ts';
+import type { ActiveActiveRun } from '../../sim/topology/active-active/module.ts';
 
 export function assembleActiveActive(sc: Scenario, seed: number, onAcked?: (row: number, id: number) => void) {
   const w = assemble(sc, { seed, variant: 'default', contentHash: 'test' });

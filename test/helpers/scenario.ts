@@ -9,7 +9,7 @@
 import { stringify } from 'yaml';
 import { loadScenarioFromText, type LoadedScenario } from '../../sim/scenario/loader.ts';
 import { simulate } from '../../sim/run.ts';
-import type { Summary } from '../../sim/measure/summary-types.ts';
+import type { Summary } from '../../sim/scenario/summary-types.ts';
 import type { HistoryRecord, TraceEvent } from '../../sim/measure/history.ts';
 
 /** A scenario as a plain object (the YAML's shape, with unit strings). */

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { calibrate, applyMeanUs } from '../../sim/lab/calibrate.ts';
 import { loadScenarioFromText } from '../../sim/scenario/loader.ts';
-import type { Summary } from '../../sim/measure/summary-types.ts';
+import type { Summary } from '../../sim/scenario/summary-types.ts';
 
 const base = JSON.parse(readFileSync(new URL('../fixtures/results/single/summary.json', import.meta.url), 'utf8')) as Summary;
 

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { Scheduler } from '../../sim/core/scheduler.ts';
 import { RngRoot } from '../../sim/core/rng.ts';
-import { KeySpace } from '../../sim/workload/keys.ts';
+import { KeySpace } from '../../sim/world/keys.ts';
 import { Workload, workloadOptions } from '../../sim/workload/workload.ts';
 import { labMeasurement } from '../../sim/lab/measure.ts';
 import type { HistoryRecord } from '../../sim/measure/history.ts';

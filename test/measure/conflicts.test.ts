@@ -1,7 +1,7 @@
 // SPEC §2 conflict and lost update on hand-written event sequences, judged
 // in a hand-built write table (timestamps and vector clocks chosen below).
 import { describe, expect, it } from 'vitest';
-import { WriteTable } from '../../sim/db/conflict.ts';
+import { WriteTable } from '../../sim/db/write-table.ts';
 import { measured, node, op, ref } from './helpers.ts';
 
 /** Two regions; write `id` at origin `o` with sequence `seq`, timestamp `ts`, vector clock `vc`. */

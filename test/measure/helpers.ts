@@ -4,7 +4,7 @@ import { EventHub } from '../../sim/measure/events.ts';
 import { Measurement, type MeasureSpec } from '../../sim/measure/measurement.ts';
 import { DbNode } from '../../sim/db/node.ts';
 import { RngRoot } from '../../sim/core/rng.ts';
-import type { Op } from '../../sim/workload/op.ts';
+import type { Op } from '../../sim/db/op.ts';
 import type { CommitRef } from '../../sim/measure/events.ts';
 
 export function measured(spec: MeasureSpec, o: { regions?: number; sessions?: number; rows?: number; warmupUs?: number; fencing?: boolean; filtered?: number[] } = {}) {

@@ -3,7 +3,7 @@
 // for 43 s, in three variants over three seeds; a shipInterval sweep; and a
 // single run. Deterministic (own small PRNG). Not a simulation: the numbers
 // only have to look like one.
-import type { FailoverSummary, FaultWindow, SeriesPoint, Summary, TimelineSegment } from '../../sim/measure/summary-types.ts';
+import type { FailoverSummary, FaultWindow, SeriesPoint, Summary, TimelineSegment } from '../../sim/scenario/summary-types.ts';
 import type { RunResult } from '../../sim/report/runs.ts';
 
 /** mulberry32: a tiny seeded PRNG, good enough for fixture noise. */

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { InputError } from '../../sim/errors.ts';
+import { InputError } from '../../sim/core/errors.ts';
 import { main } from '../../sim/cli/main.ts';
 import { writeCharts, writeReport, writeSiteIndex } from '../../sim/report/index.ts';
 import { compareResults } from './fixture-summaries.ts';

@@ -1,7 +1,7 @@
 // Shared paths and helpers for the scenario tests.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputError } from '../../sim/errors.ts';
+import { InputError } from '../../sim/core/errors.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The repository root. */

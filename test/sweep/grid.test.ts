@@ -1,6 +1,6 @@
 // Grid expansion, parameter parsing and sharding (sim/sweep/grid.ts, shard.ts).
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../sim/errors.ts';
+import { InputError } from '../../sim/core/errors.ts';
 import { expandGrid, gridFingerprint, gridItems, gridSize, parseParam, parseParams, runKey, type GridSpec } from '../../sim/sweep/grid.ts';
 import { inShard, parseShard } from '../../sim/sweep/shard.ts';
 

@@ -1,7 +1,7 @@
 // Fault windows drawn over a time chart: shaded (or outlined) bands for
 // faults with a duration, dashed rules for instantaneous ones, and labels
 // above the plot area, stacked in rows so that they never overlap.
-import type { FaultWindow } from '../../measure/summary-types.ts';
+import type { FaultWindow } from '../../scenario/summary-types.ts';
 import { FAULT_FILL, FAULT_INK, type VlLayer } from '../theme.ts';
 
 /** How fault windows look. */

@@ -1,6 +1,6 @@
 // Chart: replication lag over time for one run, one line per channel, with
 // the run's fault windows shaded. Reads `series.lagMs` and `faults`.
-import type { SeriesPoint } from '../../measure/summary-types.ts';
+import type { SeriesPoint } from '../../scenario/summary-types.ts';
 import type { RunResult } from '../runs.ts';
 import { CHART_CONFIG, PLOT_HEIGHT_PX, PLOT_WIDTH_PX, VL_SCHEMA, categoryColor, type VlLayer, type VlSpec } from '../theme.ts';
 import { channelLabel, emptyChartSpec, representativeRunNote } from './chart-group.ts';

@@ -31,7 +31,7 @@
 import type { Scheduler } from '../../core/scheduler.ts';
 import type { Network } from '../../world/network.ts';
 import type { WallClock } from '../../world/clock.ts';
-import type { Op, Topology } from '../../workload/op.ts';
+import type { Op, Topology } from '../../db/op.ts';
 import type { Workload } from '../../workload/workload.ts';
 import type { RaftGroup, GroupListener } from './group.ts';
 import type { RaftNode } from './raft.ts';

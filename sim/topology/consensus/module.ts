@@ -22,7 +22,7 @@
 // metrics.consensus gains latencyMs (local / remote) and groups[].
 import { compileDist } from '../../core/distributions.ts';
 import type { Scenario } from '../../scenario/schema.ts';
-import type { Summary, TimelineSegment } from '../../measure/summary-types.ts';
+import type { Summary, TimelineSegment } from '../../scenario/summary-types.ts';
 import { summarizeGroups, type GroupUnit, type LatencySplit } from './summary.ts';
 import type { TopologyContext, TopologyModule, TopologyRun } from '../module.ts';
 import { RaftGroup, type Placement } from './group.ts';
@@ -30,7 +30,7 @@ import { ConsensusTopology, type ReadStrategy } from './consensus.ts';
 import { AckedWrites } from './acked.ts';
 import type { RaftNode } from './raft.ts';
 import { LatencyHistogram } from '../../measure/histogram.ts';
-import type { Op } from '../../workload/op.ts';
+import type { Op } from '../../db/op.ts';
 import type { Rng } from '../../core/rng.ts';
 import { homedKey } from '../homes.ts';
 import { layoutOf, placementFrom, SHARED_GROUP } from './placement.ts';

@@ -17,7 +17,7 @@
 // left without a replica. A group's name picks its RNG streams: the shared
 // group keeps the single-group names.
 import type { Scenario } from '../../scenario/schema.ts';
-import type { KeySpace } from '../../workload/keys.ts';
+import type { KeySpace } from '../../world/keys.ts';
 import { homeOf } from '../homes.ts';
 import type { Placement } from './group.ts';
 

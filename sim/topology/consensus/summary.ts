@@ -7,7 +7,7 @@
 // remote latency split and groups[]) and the safety checks' violations.
 // Reads only what the groups and gateways recorded.
 import { round3, type LatencyHistogram } from '../../measure/histogram.ts';
-import type { FailoverSummary, Percentiles, Summary } from '../../measure/summary-types.ts';
+import type { FailoverSummary, Percentiles, Summary } from '../../scenario/summary-types.ts';
 import type { ConsensusTopology } from './consensus.ts';
 import type { RaftGroup } from './group.ts';
 import type { RaftNode } from './raft.ts';

@@ -17,7 +17,7 @@ import type { TopologyContext, TopologyModule, TopologyRun } from '../module.ts'
 import { Legs, type Leg } from './legs.ts';
 import { Leaderless } from './leaderless.ts';
 import { LeaderlessJudge } from './judge.ts';
-import { replicaCounts } from './validate.ts';
+import { replicaCounts } from '../../scenario/leaderless-rules.ts';
 
 /** The assembled leaderless run (tests reach the store through `model`). */
 export interface LeaderlessRun extends TopologyRun {

@@ -13,7 +13,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { load, run, type Spec } from '../../helpers/scenario.ts';
-import type { Percentiles, Summary } from '../../../sim/measure/summary-types.ts';
+import type { Percentiles, Summary } from '../../../sim/scenario/summary-types.ts';
 import { problemsOf, repoRoot } from '../../scenario/helpers.ts';
 import { AP, consensusSpec, DURABLE_MS, EU, RTT_MS, US } from './helpers.ts';
 import { survivalCounts } from '../../../sim/topology/consensus/placement.ts';

@@ -13,7 +13,7 @@ import { LeaderlessJudge } from '../../../sim/topology/leaderless/judge.ts';
 import { Visibility } from '../../../sim/measure/visibility.ts';
 import { ConflictCounter } from '../../../sim/measure/conflicts.ts';
 import { DbNode } from '../../../sim/db/node.ts';
-import type { Op } from '../../../sim/workload/op.ts';
+import type { Op } from '../../../sim/db/op.ts';
 
 export interface HarnessOptions {
   seed: number;

@@ -6,7 +6,7 @@
 // on 20 hot rows.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { ConsistencyLevel } from '../../../sim/topology/leaderless/levels.ts';
+import type { ConsistencyLevel } from '../../../sim/scenario/consistency-levels.ts';
 import { drive, Harness } from './harness.ts';
 
 function run(seed: number, write: ConsistencyLevel, read: ConsistencyLevel, readFanout: 'all' | 'nearest' = 'all') {

@@ -25,20 +25,21 @@
 // (write-retirement.ts; it only lists the ids it still refers to), faults
 // (assembly) or metrics (sim/measure: it reports through run events, and the
 // checkers list the write ids they hold to the write table themselves).
-import type { Scheduler } from '../core/scheduler.ts';
-import type { RngRoot } from '../core/rng.ts';
-import type { Sampler } from '../core/distributions.ts';
-import type { Network } from '../world/network.ts';
-import type { WallClock } from '../world/clock.ts';
-import { Hlc } from '../world/hlc.ts';
-import { DbNode } from '../db/node.ts';
-import type { Wal, WalRecord } from '../db/wal.ts';
-import { Broker } from '../db/broker.ts';
-import { Channel } from '../db/channel.ts';
-import type { WriteTable, ConflictPolicy } from '../db/conflict.ts';
+import type { Scheduler } from '../../core/scheduler.ts';
+import type { RngRoot } from '../../core/rng.ts';
+import type { Sampler } from '../../core/distributions.ts';
+import type { Network } from '../../world/network.ts';
+import type { WallClock } from '../../world/clock.ts';
+import { Hlc } from '../../world/hlc.ts';
+import { DbNode } from '../../db/node.ts';
+import type { Wal, WalRecord } from '../../db/wal.ts';
+import { Broker } from '../../db/broker.ts';
+import { Channel } from '../../db/channel.ts';
+import type { WriteTable } from '../../db/write-table.ts';
+import type { ConflictPolicy } from '../../db/conflict.ts';
 import { WriteRetirement } from './write-retirement.ts';
-import type { Op, Topology, Workload } from '../workload/workload.ts';
-import type { CommitRef, RunEvents } from '../measure/events.ts';
+import type { Op, Topology, Workload } from '../../workload/workload.ts';
+import type { CommitRef, RunEvents } from '../../measure/events.ts';
 
 export interface ActiveActiveOptions {
   sched: Scheduler;

@@ -5,12 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { listVariants, loadScenario } from '../../sim/scenario/loader.ts';
-import { simulate } from '../../sim/run.ts';
+import { listVariants, loadScenario } from '../sim/scenario/loader.ts';
+import { simulate } from '../sim/run.ts';
 
-const dir = resolve(import.meta.dirname, '../../scenarios');
+const dir = resolve(import.meta.dirname, '../scenarios');
 const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
-const spec = resolve(import.meta.dirname, '../../scenarios/primary-region-partition.yaml');
+const spec = resolve(import.meta.dirname, '../scenarios/primary-region-partition.yaml');
 
 // The SPEC example runs 10 simulated minutes; 3 cover its partition and failover.
 const setsFor = (file: string) => (file === spec ? ['duration=3m'] : []);

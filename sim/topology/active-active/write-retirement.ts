@@ -8,7 +8,7 @@
 // is reflected, which a dropped write is everywhere: `reflects` answers true
 // for it). Those are kept; every other stable write is dropped. Write ids from one origin are stable in sequence
 // order, so scanning from the window's start stops at the first unstable one.
-import type { WriteTable } from '../db/conflict.ts';
+import type { WriteTable } from '../../db/write-table.ts';
 
 /** Window size (write ids) at which the ship ticker starts looking for stable writes to retire. */
 const COMPACT_CHECK_WINDOW = 1 << 16;

@@ -4,11 +4,11 @@
 // replica or to the primary, with the read-your-writes strategies
 // (wrote-recently, session-lsn, primary). Writes go to the primary through
 // `resolve` (single-primary.ts owns the commit path).
-import type { Scheduler } from '../core/scheduler.ts';
-import type { Network } from '../world/network.ts';
-import type { DbNode } from '../db/node.ts';
-import type { Op, Workload } from '../workload/workload.ts';
-import type { Scenario } from '../scenario/schema.ts';
+import type { Scheduler } from '../../core/scheduler.ts';
+import type { Network } from '../../world/network.ts';
+import type { DbNode } from '../../db/node.ts';
+import type { Op, Workload } from '../../workload/workload.ts';
+import type { Scenario } from '../../scenario/schema.ts';
 import type { PrimaryDns } from './dns.ts';
 
 export interface RoutingOptions {

@@ -2,9 +2,9 @@
 // sim/scenario/validate.ts): replica counts name declared regions and add up
 // to at least one replica; a level that asks for more replicas than exist is
 // an error.
-import type { Scenario } from '../../scenario/schema.ts';
-import type { ValidationResult } from '../../scenario/problems.ts';
-import { replicasNeeded } from './levels.ts';
+import type { Scenario } from './schema.ts';
+import type { ValidationResult } from './problems.ts';
+import { replicasNeeded } from './consistency-levels.ts';
 
 /** Replicas per region (scenario order): the `replicas` map, or 1 per region. */
 export function replicaCounts(sc: Pick<Scenario, 'regions' | 'topology'>): number[] {

@@ -3,9 +3,9 @@
 // multi-writer assembly used to give it none, so active-active and
 // region-pinned traces had no fault lines).
 import { describe, expect, it } from 'vitest';
-import { loadScenarioFromText } from '../../sim/scenario/loader.ts';
-import { simulate } from '../../sim/run.ts';
-import type { TraceEvent } from '../../sim/measure/history.ts';
+import { loadScenarioFromText } from '../sim/scenario/loader.ts';
+import { simulate } from '../sim/run.ts';
+import type { TraceEvent } from '../sim/measure/history.ts';
 
 const text = (kind: string) => `
 name: traced

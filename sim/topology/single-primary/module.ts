@@ -2,10 +2,10 @@
 // per region, the commit path and routing (single-primary.ts), and, when
 // failover is on, the failover controller (sim/control/failover.ts) acting
 // through the topology's control verbs.
-import { compileDist } from '../core/distributions.ts';
-import { DbNode } from '../db/node.ts';
-import { FailoverController } from '../control/failover.ts';
-import type { TopologyContext, TopologyModule, TopologyRun } from './module.ts';
+import { compileDist } from '../../core/distributions.ts';
+import { DbNode } from '../../db/node.ts';
+import { FailoverController } from '../../control/failover.ts';
+import type { TopologyContext, TopologyModule, TopologyRun } from '../module.ts';
 import { SinglePrimary } from './single-primary.ts';
 
 /** Default WAL each node keeps (bytes), like wal_keep_size: older WAL is trimmed, and a node that needs it must rebuild. */

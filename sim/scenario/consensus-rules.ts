@@ -5,10 +5,10 @@
 // given either by count or by survival goal, and REGION survival has at
 // least 3 regions (CockroachDB refuses SURVIVE REGION FAILURE with fewer:
 // cockroachlabs.com/docs/stable/multiregion-survival-goals).
-import type { Scenario } from '../../scenario/schema.ts';
-import type { ValidationResult } from '../../scenario/problems.ts';
-import type { PathSegment } from '../../scenario/paths.ts';
-import { didYouMean } from '../../scenario/wording.ts';
+import type { Scenario } from './schema.ts';
+import type { ValidationResult } from './problems.ts';
+import type { PathSegment } from './paths.ts';
+import { didYouMean } from './wording.ts';
 
 /** Regions a REGION survival goal needs (2 voters at home, 3 elsewhere over at least 2 other regions). */
 export const REGION_SURVIVAL_MIN_REGIONS = 3;

@@ -4,10 +4,10 @@
 // the region (the LWW order or the set's applied prefix), and concurrent
 // writes are counted as conflicts and lost updates. No failover: every
 // region takes writes.
-import { compileDist } from '../core/distributions.ts';
-import { WriteTable } from '../db/conflict.ts';
-import type { TopologyContext, TopologyModule, TopologyRun } from './module.ts';
-import { multiWriterRun, type MultiWriterParts } from './multi-writer.ts';
+import { compileDist } from '../../core/distributions.ts';
+import { WriteTable } from '../../db/write-table.ts';
+import type { TopologyContext, TopologyModule, TopologyRun } from '../module.ts';
+import { multiWriterRun, type MultiWriterParts } from '../multi-writer.ts';
 import { ActiveActive } from './active-active.ts';
 
 /** Default WAL an active-active origin keeps for lagging peers (bytes). */

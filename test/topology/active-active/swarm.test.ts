@@ -5,9 +5,9 @@
 // acknowledged add. Faults are clipped to heal before the run ends (a fault
 // still open at the end is never undone, so regions could not converge).
 import { describe, expect, it } from 'vitest';
-import { loadScenarioFromText } from '../../sim/scenario/loader.ts';
-import { assembleActiveActive } from '../helpers/active-active.ts';
-import { drawFaults, type SwarmFault } from '../../sim/check/swarm.ts';
+import { loadScenarioFromText } from '../../../sim/scenario/loader.ts';
+import { assembleActiveActive } from '../../helpers/active-active.ts';
+import { drawFaults, type SwarmFault } from '../../../sim/check/swarm.ts';
 
 const SEEDS = Number(process.env['REPSIM_SWARM_SEEDS'] ?? 12);
 

@@ -3,11 +3,11 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadScenario, loadScenarioFromText } from '../../sim/scenario/loader.ts';
-import { simulate } from '../../sim/run.ts';
+import { loadScenario, loadScenarioFromText } from '../../../sim/scenario/loader.ts';
+import { simulate } from '../../../sim/run.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const specExample = path.resolve(here, '../../scenarios/primary-region-partition.yaml');
+const specExample = path.resolve(here, '../../../scenarios/primary-region-partition.yaml');
 
 const text = (remoteShare: number, faults = '[]') => `
 name: pinned

@@ -2,11 +2,11 @@
 // per region holding the rows homed there (region-pinned.ts); nothing is
 // replicated, so there are no channels and no lag monitor. A row's only copy
 // is on its home node: that is what a read can reflect.
-import { compileDist } from '../core/distributions.ts';
-import { DbNode } from '../db/node.ts';
-import type { TopologyContext, TopologyModule, TopologyRun } from './module.ts';
+import { compileDist } from '../../core/distributions.ts';
+import { DbNode } from '../../db/node.ts';
+import type { TopologyContext, TopologyModule, TopologyRun } from '../module.ts';
 import { RegionPinned } from './region-pinned.ts';
-import { multiWriterRun, type MultiWriterParts } from './multi-writer.ts';
+import { multiWriterRun, type MultiWriterParts } from '../multi-writer.ts';
 
 export const regionPinnedModule: TopologyModule = {
   kind: 'region-pinned',

@@ -8,17 +8,17 @@
 // DNS and channels are private to it. Does not own failure detection
 // (sim/control), client routing and reads (routing.ts), or metrics
 // (sim/measure: it reports through run events).
-import type { Scheduler } from '../core/scheduler.ts';
-import type { RngRoot } from '../core/rng.ts';
-import type { Network } from '../world/network.ts';
-import { DbNode } from '../db/node.ts';
-import { Channel } from '../db/channel.ts';
-import { Broker } from '../db/broker.ts';
-import type { Op, Topology, Workload } from '../workload/workload.ts';
-import type { Scenario } from '../scenario/schema.ts';
-import type { Sampler } from '../core/distributions.ts';
-import type { RunEvents } from '../measure/events.ts';
-import type { PrimaryControl } from '../control/verbs.ts';
+import type { Scheduler } from '../../core/scheduler.ts';
+import type { RngRoot } from '../../core/rng.ts';
+import type { Network } from '../../world/network.ts';
+import { DbNode } from '../../db/node.ts';
+import { Channel } from '../../db/channel.ts';
+import { Broker } from '../../db/broker.ts';
+import type { Op, Topology, Workload } from '../../workload/workload.ts';
+import type { Scenario } from '../../scenario/schema.ts';
+import type { Sampler } from '../../core/distributions.ts';
+import type { RunEvents } from '../../measure/events.ts';
+import type { PrimaryControl } from '../../control/verbs.ts';
 import { PrimaryDns } from './dns.ts';
 import { Routing } from './routing.ts';
 

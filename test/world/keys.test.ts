@@ -2,7 +2,7 @@
 // probabilities, and the compact table (32-bit probabilities rounded down)
 // gives every draw the key the exact table gives.
 import { describe, expect, it } from 'vitest';
-import { aliasTable, floorToFloat32, KeySpace } from '../../sim/workload/keys.ts';
+import { aliasTable, floorToFloat32, KeySpace } from '../../sim/world/keys.ts';
 import { RngRoot, type Rng } from '../../sim/core/rng.ts';
 
 /** An Rng that returns the given uniforms in turn. */

@@ -2,7 +2,7 @@
 // TTL, a failed request to the cached primary forces the next lookup, and a
 // failure against some other node does not.
 import { describe, expect, it } from 'vitest';
-import { PrimaryDns } from '../../sim/topology/dns.ts';
+import { PrimaryDns } from '../../../sim/topology/single-primary/dns.ts';
 
 describe('PrimaryDns', () => {
   it('routers keep the old primary until their cache expires', () => {

@@ -8,14 +8,14 @@
 //
 // Owns: the workload's row picker (homes as homes.ts draws them), proxying, commit and reads
 // on the home node. Does not own faults or metrics.
-import type { Scheduler } from '../core/scheduler.ts';
-import type { Rng } from '../core/rng.ts';
-import type { Network } from '../world/network.ts';
-import type { DbNode } from '../db/node.ts';
-import type { KeySpace } from '../workload/keys.ts';
-import type { Op, Topology, Workload } from '../workload/workload.ts';
-import type { CommitRef } from '../measure/events.ts';
-import { homedKey, homeOf } from './homes.ts';
+import type { Scheduler } from '../../core/scheduler.ts';
+import type { Rng } from '../../core/rng.ts';
+import type { Network } from '../../world/network.ts';
+import type { DbNode } from '../../db/node.ts';
+import type { KeySpace } from '../../world/keys.ts';
+import type { Op, Topology, Workload } from '../../workload/workload.ts';
+import type { CommitRef } from '../../measure/events.ts';
+import { homedKey, homeOf } from '../homes.ts';
 
 export interface RegionPinnedOptions {
   sched: Scheduler;

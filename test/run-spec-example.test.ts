@@ -4,11 +4,11 @@
 // regions go stale, and the controller in eu-west-1 fails over.
 import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
-import { loadScenario } from '../../sim/scenario/loader.ts';
-import { simulate } from '../../sim/run.ts';
-import type { Summary } from '../../sim/measure/summary-types.ts';
+import { loadScenario } from '../sim/scenario/loader.ts';
+import { simulate } from '../sim/run.ts';
+import type { Summary } from '../sim/scenario/summary-types.ts';
 
-const SPEC_EXAMPLE = resolve(import.meta.dirname, '../../scenarios/primary-region-partition.yaml');
+const SPEC_EXAMPLE = resolve(import.meta.dirname, '../scenarios/primary-region-partition.yaml');
 
 function run(variant: string, seed = 42, sets: string[] = []): Summary {
   const l = loadScenario(SPEC_EXAMPLE, { variant, sets: ['duration=4m', ...sets] });

@@ -4,13 +4,13 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadScenario, loadScenarioFromText } from '../../sim/scenario/loader.ts';
-import { assembleActiveActive } from '../helpers/active-active.ts';
-import { simulate } from '../../sim/run.ts';
-import type { Scenario } from '../../sim/scenario/schema.ts';
+import { loadScenario, loadScenarioFromText } from '../../../sim/scenario/loader.ts';
+import { assembleActiveActive } from '../../helpers/active-active.ts';
+import { simulate } from '../../../sim/run.ts';
+import type { Scenario } from '../../../sim/scenario/schema.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const specExample = path.resolve(here, '../../scenarios/primary-region-partition.yaml');
+const specExample = path.resolve(here, '../../../scenarios/primary-region-partition.yaml');
 
 /** Three regions, writes everywhere on hot keys; region c's clock is 500 ms behind. */
 function hotKeys(extra = ''): string {

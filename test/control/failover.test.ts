@@ -157,7 +157,7 @@ describe('RPO of an async primary', () => {
     expectPoisson('lost acked writes over the four phases', lost, expected, `seeds ${SEED}..${SEED + 3}`);
   });
 
-  // MODEL BUG (sim/topology/single-primary.ts, replyWrite/localAnswerUs with
+  // MODEL BUG (sim/topology/single-primary/single-primary.ts, replyWrite/localAnswerUs with
   // writeReplyArrivedAt): a same-region write is committed on arrival and its
   // ack is booked at once with ackUs = invoke + 1 ms (the intra-region RTT),
   // without checking whether the client can still receive it at that time.
