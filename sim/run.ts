@@ -33,11 +33,12 @@ import type { Scenario } from './scenario/schema.ts';
 import type { WallClock } from './world/clock.ts';
 import { buildWorld } from './world/world.ts';
 import { runToEnd } from './core/run-to-end.ts';
-import { Nemesis, type FaultVerbs } from './world/faults.ts';
+import { Nemesis } from './world/faults.ts';
+import { regionFaults } from './world/region-faults.ts';
 import { Workload, workloadOptions } from './workload/workload.ts';
 import { Monitor } from './control/monitor.ts';
 import { topologyModule } from './topology/registry.ts';
-import type { RegionFaults, TopologyModule, TopologyRun } from './topology/module.ts';
+import type { TopologyModule, TopologyRun } from './topology/module.ts';
 import { EventHub } from './measure/events.ts';
 import { Measurement } from './measure/measurement.ts';
 import { Timeline } from './measure/timeline.ts';
@@ -91,33 +92,10 @@ export function assemble(sc: Scenario, opts: RunOptions, module: TopologyModule 
     lagWarningUs: sc.monitoring.lagWarning, lagCriticalUs: sc.monitoring.lagCritical, warmupUs: sc.warmup, regionIds: ids,
   });
 
-  // --- region state: fault counters and the timeline ---------------------------
-  const outage = ids.map(() => 0);
-  const crashed = ids.map(() => 0);
-  const paused = ids.map(() => 0);
-  const cutsOf = ids.map(() => 0);
-  const faultStartUs = ids.map(() => Infinity);
-  let stonithFailureP = sc.failover.stonithFailureProbability;
+  // --- region state and fault verbs (bound to the topology below) -------------
+  const faults = regionFaults({ sched, net, clocks, regionCount: n, stonithFailureProbability: sc.failover.stonithFailureProbability });
+  const regions = faults.regions;
   let timeline: Timeline | undefined;
-  const stateChanged = (r: number) => {
-    const s = (topo as TopologyRun).regionState(r);
-    (timeline as Timeline).set(r, s.state, s.role, sched.now);
-  };
-  const isDisturbed = (r: number) => outage[r]! > 0 || crashed[r]! > 0 || paused[r]! > 0 || cutsOf[r]! > 0;
-  const regions: RegionFaults = {
-    outage: (r) => outage[r]!,
-    crashed: (r) => crashed[r]!,
-    paused: (r) => paused[r]!,
-    cuts: (r) => cutsOf[r]!,
-    isolated(r) {
-      let cut = 0;
-      for (let b = 0; b < n; b++) if (b !== r && (!net.isUp(r, b) || !net.isUp(b, r))) cut++;
-      return n > 1 && cut * 2 >= n - 1;
-    },
-    faultStartUs: (r) => faultStartUs[r] ?? Infinity,
-    stonithFailureProbability: () => stonithFailureP,
-    stateChanged,
-  };
 
   // --- the topology -------------------------------------------------------------
   const t: TopologyRun = (topo = module.create({ scenario: sc, sched, rng, net, clocks, regionIds: ids, endUs, keys, filtered, workload, monitor, events, regions }));
@@ -129,108 +107,16 @@ export function assemble(sc: Scenario, opts: RunOptions, module: TopologyModule 
   }, t.measure);
   measurement.subscribeTo(events);
 
-  // --- fault verbs ----------------------------------------------------------------
-  const hooks = t.faults;
-  const touched = (r: number) => {
-    if (faultStartUs[r] === Infinity || !isDisturbed(r)) faultStartUs[r] = sched.now;
-  };
-  /**
-   * A fault on region r ended. A node that restarts (crash, outage) may
-   * rejoin at once (the topology's `back` hook); a node that simply resumes
-   * (pause) or regains its links does not know it was away.
-   */
-  const settle = (r: number, restarted = false) => {
-    if (!isDisturbed(r)) faultStartUs[r] = Infinity;
-    stateChanged(r);
-    if (restarted) hooks.back?.(r);
-  };
-  const heldDown = (r: number) => hooks.heldDown?.(r) ?? false;
-  const stopAll = (r: number, status: 'crashed' | 'paused') => {
-    for (const x of t.nodesOf(r)) if (x.status === 'up' || status === 'crashed') x.stop(status, sched.now);
-  };
-  const resumeAll = (r: number) => {
-    for (const x of t.nodesOf(r)) x.resume(sched.now);
-  };
-  const verbs: FaultVerbs = {
-    cut(a, b) {
-      touched(a);
-      touched(b);
-      net.cut(a, b);
-      cutsOf[a]!++;
-      cutsOf[b]!++;
-      hooks.cut?.(a, b);
-      stateChanged(a);
-      stateChanged(b);
+  faults.bind({
+    nodesOf: (r) => t.nodesOf(r),
+    hooks: t.faults,
+    setDark: (r, dark) => workload.setDark(r, dark),
+    stateChanged(r) {
+      const st = t.regionState(r);
+      (timeline as Timeline).set(r, st.state, st.role, sched.now);
     },
-    heal(a, b) {
-      net.heal(a, b);
-      cutsOf[a]!--;
-      cutsOf[b]!--;
-      hooks.healed?.(a, b);
-      settle(a);
-      settle(b);
-    },
-    crash(r) {
-      touched(r);
-      crashed[r]!++;
-      stopAll(r, 'crashed');
-      hooks.crashed?.(r);
-      stateChanged(r);
-    },
-    restart(r) {
-      if (--crashed[r]! > 0 || outage[r]! > 0 || heldDown(r)) return settle(r);
-      hooks.restarting?.(r);
-      resumeAll(r);
-      settle(r, true);
-    },
-    outage(r) {
-      touched(r);
-      outage[r]!++;
-      stopAll(r, 'crashed');
-      workload.dark[r] = true;
-      net.cutRegion(r);
-      stateChanged(r);
-    },
-    restore(r) {
-      net.healRegion(r);
-      if (--outage[r]! > 0) return;
-      workload.dark[r] = false;
-      if (crashed[r] === 0 && !heldDown(r)) resumeAll(r);
-      settle(r, true);
-    },
-    pause(r) {
-      touched(r);
-      paused[r]!++;
-      stopAll(r, 'paused');
-      hooks.paused?.(r);
-      stateChanged(r);
-    },
-    resume(r) {
-      if (--paused[r]! > 0) return;
-      for (const x of t.nodesOf(r)) if (x.status === 'paused') x.resume(sched.now);
-      hooks.resumed?.(r);
-      settle(r);
-    },
-    slowLink: (a, b, f) => {
-      net.setSlowFactor(a, b, f);
-      if (f > 1) hooks.linkDegraded?.(a, b);
-    },
-    lossy: (a, b, p) => {
-      net.setLoss(a, b, p);
-      if (p > 0) hooks.linkDegraded?.(a, b);
-    },
-    slowApply: (r, f) => {
-      for (const x of t.nodesOf(r)) x.setApplyFactor(f, sched.now);
-    },
-    clockJump: (r, by) => {
-      (clocks[r] as WallClock).jump(by);
-      hooks.clockJumped?.(r, by);
-    },
-    stonithFailure(p) {
-      stonithFailureP = p > 0 ? p : sc.failover.stonithFailureProbability;
-    },
-  };
-  const nemesis = new Nemesis({ sched, rng, regionIds: ids, verbs, endUs, onEvent: opts.trace ? (e) => events.trace(e) : undefined });
+  });
+  const nemesis = new Nemesis({ sched, rng, regionIds: ids, verbs: faults.verbs, endUs, onEvent: opts.trace ? (e) => events.trace(e) : undefined });
 
   return {
     topology: t,

@@ -25,6 +25,7 @@
 // `dropPending` from its own apply stage and verbs); broker partitions and
 // delivery times (sim/db/broker.ts); shipping, resends and acknowledgements
 // (sim/db/channel.ts).
+import { Fifo } from '../core/fifo.ts';
 import type { Wal, WalRecord } from './wal.ts';
 
 /** When one apply runs on the node's apply server, µs. */
@@ -68,12 +69,10 @@ export class CdcReceiver<N extends CdcHost<N>> {
   /** True once the node has received a CDC change (its apply queue is this receiver's, not the WAL). */
   private on = false;
   private gen = 0;
-  /** CDC changes registered, in LSN order, not yet in the WAL (from `slotHead`). */
-  private slots: CdcSlot[] = [];
-  private slotHead = 0;
-  /** Arrived CDC changes not yet visible, in arrival (= apply server) order (from `queueHead`). */
-  private queue: CdcSlot[] = [];
-  private queueHead = 0;
+  /** CDC changes registered, in LSN order, not yet in the WAL. */
+  private readonly slots = new Fifo<CdcSlot>();
+  /** Arrived CDC changes not yet visible, in arrival (= apply server) order. */
+  private readonly queue = new Fifo<CdcSlot>();
   /** LSN through which CDC batches have been registered. */
   registeredLsn = 0;
   /** Changes made visible, in visibility order, that were not in the WAL then (some may be since). */
@@ -131,24 +130,13 @@ export class CdcReceiver<N extends CdcHost<N>> {
     const node = this.node;
     const before = node.receivedLsn;
     const slots = this.slots;
-    let h = this.slotHead;
-    while (h < slots.length) {
-      const s = slots[h] as CdcSlot;
-      if (!s.arrived) break;
+    for (let s = slots.peek(); s && s.arrived; s = slots.peek()) {
       s.walIndex = node.wal.append(s.rec, s.doneUs, s.serviceUs, s.startUs);
       node.receivedLsn = s.rec.lsnEnd;
-      h++;
+      slots.drop(1);
     }
-    if (h === slots.length) {
-      // Nothing outstanding: everything registered (filtered records included) has arrived.
-      this.slots = [];
-      h = 0;
-      if (this.registeredLsn > node.receivedLsn) node.receivedLsn = this.registeredLsn;
-    } else if (h > 1024 && h * 2 > slots.length) {
-      this.slots = slots.slice(h);
-      h = 0;
-    }
-    this.slotHead = h;
+    // Nothing outstanding: everything registered (filtered records included) has arrived.
+    if (slots.isEmpty() && this.registeredLsn > node.receivedLsn) node.receivedLsn = this.registeredLsn;
     return node.receivedLsn > before;
   }
 
@@ -157,10 +145,7 @@ export class CdcReceiver<N extends CdcHost<N>> {
     const rowVersion = this.node.rowVersion;
     const onVisible = this.node.onVisible;
     const q = this.queue;
-    let h = this.queueHead;
-    while (h < q.length) {
-      const s = q[h] as CdcSlot;
-      if (s.doneUs > nowUs) break;
+    for (let s = q.peek(); s && !(s.doneUs > nowUs); s = q.peek()) {
       // The hook may advance other nodes (active-active drains its other sources), never this one.
       if (onVisible) onVisible(this.node, s.rec, s.doneUs);
       const row = s.rec.rowId;
@@ -172,20 +157,12 @@ export class CdcReceiver<N extends CdcHost<N>> {
           this.ahead.push(s);
         }
       }
-      h++;
+      q.drop(1);
     }
     if (this.ahead.length > this.aheadPruneAt) {
       this.ahead = this.ahead.filter((a) => a.walIndex < 0);
       this.aheadPruneAt = Math.max(1024, 2 * this.ahead.length);
     }
-    if (h === q.length) {
-      this.queue = [];
-      h = 0;
-    } else if (h > 1024 && h * 2 > q.length) {
-      this.queue = q.slice(h);
-      h = 0;
-    }
-    this.queueHead = h;
   }
 
   /**
@@ -200,9 +177,9 @@ export class CdcReceiver<N extends CdcHost<N>> {
     const wal = node.wal;
     const q = this.queue;
     let prevDone = nowUs;
-    for (let h = this.queueHead; h < q.length; h++) {
-      const s = q[h] as CdcSlot;
-      if (h === this.queueHead && s.startUs < frozeAtUs) {
+    for (let k = 0; k < q.length; k++) {
+      const s = q.peek(k) as CdcSlot;
+      if (k === 0 && s.startUs < frozeAtUs) {
         s.doneUs += nowUs - frozeAtUs;
       } else {
         s.startUs = prevDone;
@@ -234,10 +211,8 @@ export class CdcReceiver<N extends CdcHost<N>> {
     this.ahead = [];
     this.aheadPruneAt = 1024;
     this.gen++;
-    this.slots = [];
-    this.slotHead = 0;
-    this.queue = [];
-    this.queueHead = 0;
+    this.slots.clear();
+    this.queue.clear();
     this.registeredLsn = this.node.receivedLsn;
   }
 }

@@ -9,6 +9,7 @@
 // heal; block one direction (a one-way partition: chunks in that direction
 // are held, as TCP retransmits them, and delivered after the heal); a slow
 // factor on the delay. Knows nothing of PostgreSQL.
+import { Fifo } from '../core/fifo.ts';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
 /** Direction of travel: `forward` is client → target, `back` is target → client. */
@@ -32,8 +33,7 @@ interface Pending {
 
 /** One direction of one connection: a FIFO of delayed chunks. */
 class Pipe {
-  private readonly queue: Pending[] = [];
-  private head = 0;
+  private readonly queue = new Fifo<Pending>();
   private lastAtMs = -Infinity;
   private timer: NodeJS.Timeout | undefined;
   held = false;
@@ -56,8 +56,9 @@ class Pipe {
 
   /** Schedules delivery of the head of the queue. */
   arm(): void {
-    if (this.timer || this.held || this.head >= this.queue.length) return;
-    const wait = (this.queue[this.head] as Pending).atMs - this.nowMs();
+    const next = this.queue.peek();
+    if (this.timer || this.held || !next) return;
+    const wait = next.atMs - this.nowMs();
     this.timer = setTimeout(() => this.flush(), Math.max(0, wait));
   }
 
@@ -65,15 +66,11 @@ class Pipe {
     this.timer = undefined;
     if (this.held) return;
     const now = this.nowMs();
-    while (this.head < this.queue.length && (this.queue[this.head] as Pending).atMs <= now + 0.05) {
-      const p = this.queue[this.head++] as Pending;
+    for (let p = this.queue.peek(); p && p.atMs <= now + 0.05; p = this.queue.peek()) {
+      this.queue.drop(1);
       if (!this.to.destroyed) this.to.write(p.chunk);
     }
-    if (this.head > 1024 && this.head * 2 > this.queue.length) {
-      this.queue.splice(0, this.head);
-      this.head = 0;
-    }
-    if (this.head >= this.queue.length && this.onDrained) {
+    if (this.queue.isEmpty() && this.onDrained) {
       const done = this.onDrained;
       this.onDrained = undefined;
       done();
@@ -85,7 +82,7 @@ class Pipe {
   /** The sender closed: what is already on the way is still delivered (a crashed host's sent bytes arrive), then `done`. */
   drainThen(done: () => void): void {
     this.onDrained = done;
-    if (this.head >= this.queue.length) {
+    if (this.queue.isEmpty()) {
       this.onDrained = undefined;
       done();
     } else this.arm();
@@ -95,8 +92,8 @@ class Pipe {
   release(): void {
     this.held = false;
     const now = this.nowMs();
-    for (let i = this.head; i < this.queue.length; i++) {
-      const p = this.queue[i] as Pending;
+    for (let i = 0; i < this.queue.length; i++) {
+      const p = this.queue.peek(i) as Pending;
       if (p.atMs < now) p.atMs = now;
     }
     this.arm();
@@ -111,13 +108,12 @@ class Pipe {
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    this.queue.length = 0;
-    this.head = 0;
+    this.queue.clear();
     this.onDrained = undefined;
   }
 
   get inFlight(): number {
-    return this.queue.length - this.head;
+    return this.queue.length;
   }
 }
 

@@ -1,8 +1,8 @@
 // The topology module interface: everything a topology provides to the one
 // run assembly (sim/run.ts). A topology is a module registered by
 // `topology.kind` in sim/topology/registry.ts; the assembly builds the world,
-// the workload, the monitor, the nemesis, the fault verbs, the region state
-// and the measurement once, and asks the module for the rest.
+// the workload, the monitor, the nemesis, the region state and fault verbs
+// (sim/world/region-faults.ts) and the measurement once, and asks the module for the rest.
 //
 // A module's `create(ctx)` gets the assembled world and returns a
 // `TopologyRun`:
@@ -22,7 +22,6 @@ import type { Rng, RngRoot } from '../core/rng.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { Network } from '../world/network.ts';
 import type { WallClock } from '../world/clock.ts';
-import type { DbNode } from '../db/node.ts';
 import type { Channel } from '../db/channel.ts';
 import type { KeySpace } from '../world/keys.ts';
 import type { Topology } from '../db/op.ts';
@@ -30,25 +29,12 @@ import type { Workload } from '../workload/workload.ts';
 import type { Monitor } from '../control/monitor.ts';
 import type { MeasureSpec, RunEvents } from '../measure/events.ts';
 import type { Summary, TimelineSegment } from '../scenario/summary-types.ts';
+import type { FaultHooks, NodeProcess, RegionFaults } from '../world/region-faults.ts';
+
+// The region state and the fault hooks are the world's (sim/world/region-faults.ts); named here too for topologies.
+export type { FaultHooks, NodeProcess, RegionFaults };
 
 export type TopologyKind = Scenario['topology']['kind'];
-
-/** Fault state per region, kept by the assembly's fault verbs (read-only to topologies). */
-export interface RegionFaults {
-  /** Nested outages / crashes / pauses / cut links of region r now. */
-  outage(r: number): number;
-  crashed(r: number): number;
-  paused(r: number): number;
-  cuts(r: number): number;
-  /** Cut off from at least half of the other regions (either direction). */
-  isolated(r: number): boolean;
-  /** When the latest still-running fault on region r (or its links) began, µs (Infinity: none). */
-  faultStartUs(r: number): number;
-  /** STONITH failure probability now (the scenario's, or a stonithFailure fault's). */
-  stonithFailureProbability(): number;
-  /** Tells the timeline that region r's state may have changed. */
-  stateChanged(r: number): void;
-}
 
 /** What the assembly hands a topology module. */
 export interface TopologyContext {
@@ -67,36 +53,6 @@ export interface TopologyContext {
   monitor: Monitor;
   events: RunEvents;
   regions: RegionFaults;
-}
-
-/** How a topology reacts to fault verbs, beyond the assembly's stopping and resuming of `nodesOf(r)`. */
-export interface FaultHooks {
-  /** Region r's nodes just crashed (after they stopped). */
-  crashed?(r: number): void;
-  /** Region r's nodes are about to restart after a crash (before they resume). */
-  restarting?(r: number): void;
-  /** Region r must stay down even when its faults end (e.g. powered off by STONITH). */
-  heldDown?(r: number): boolean;
-  /** Region r's nodes restarted (crash or outage over): e.g. let them rejoin at once. */
-  back?(r: number): void;
-  /** The directed link from → to was cut / healed (nested cuts count; `net.isUp` says the state). */
-  cut?(from: number, to: number): void;
-  healed?(from: number, to: number): void;
-  /** Region r's nodes were paused / resumed (after the assembly stopped or resumed them). */
-  paused?(r: number): void;
-  resumed?(r: number): void;
-  /** Region r's wall clock jumped by `byUs`. */
-  clockJumped?(r: number, byUs: number): void;
-  /** The link between a and b began to slow down or lose messages (a slowLink or loss fault started). */
-  linkDegraded?(a: number, b: number): void;
-}
-
-/** A node as the fault verbs see it: a process that stops (crash, pause, power-off), resumes and applies slower. DbNode is one. */
-export interface NodeProcess {
-  readonly status: DbNode['status'];
-  stop(status: 'crashed' | 'paused' | 'off', nowUs: number): void;
-  resume(nowUs: number): void;
-  setApplyFactor(factor: number, nowUs: number): void;
 }
 
 /** One topology, assembled for one run. */

@@ -111,7 +111,7 @@ export class Workload {
   private readonly sessionRng: Rng[];
   private readonly arriveBound = (p: Process) => this.arrive(p);
   private readonly followUpBound = (op: Op) => this.issue(op);
-  /** Regions whose clients are dark (region outage). */
+  /** Regions whose clients are dark (region outage): set through setDark (the lab's nemesis writes it directly). */
   readonly dark: boolean[];
   /** The history sink, if any; every emission is guarded by it, so no history costs nothing. */
   private readonly history: HistoryWriter | undefined;
@@ -128,6 +128,11 @@ export class Workload {
     this.dark = o.regionIds.map(() => false);
     this.history = o.history;
     this.opIds = this.history ? new WeakMap() : undefined;
+  }
+
+  /** Region r's clients go dark (a region outage: their operations fail at once) or come back. */
+  setDark(r: number, dark: boolean): void {
+    this.dark[r] = dark;
   }
 
   /** Emits one history record for `op` (callers check `this.history` first). */

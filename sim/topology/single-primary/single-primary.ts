@@ -8,6 +8,7 @@
 // DNS and channels are private to it. Does not own failure detection
 // (sim/control), client routing and reads (routing.ts), or metrics
 // (sim/measure: it reports through run events).
+import { Fifo } from '../../core/fifo.ts';
 import type { Scheduler } from '../../core/scheduler.ts';
 import type { RngRoot } from '../../core/rng.ts';
 import type { Network } from '../../world/network.ts';
@@ -73,8 +74,8 @@ export class SinglePrimary implements Topology, PrimaryControl {
   private currentEpoch = 1;
   /** Node regions that are fenced (writes refused until they rejoin). */
   private readonly fenced: boolean[];
-  private readonly waiters: Waiter[] = [];
-  private waiterHead = 0;
+  /** Writes waiting for their sync / semi-sync acknowledgements, in commit order. */
+  private readonly waiters = new Fifo<Waiter>();
   private writeSeq = 0;
   private readonly mode: Mode;
   private readonly syncReplicas: number;
@@ -271,7 +272,7 @@ export class SinglePrimary implements Topology, PrimaryControl {
       const w: Waiter = { op, node, lsn, version, epoch: node.epoch, commitUs: now };
       this.waiters.push(w);
       this.routing.armTimeout(op, node);
-      if (this.semiSyncTimeoutUs !== undefined && this.mode === 'semi-sync' && this.waiters.length - this.waiterHead === 1) {
+      if (this.semiSyncTimeoutUs !== undefined && this.mode === 'semi-sync' && this.waiters.length === 1) {
         this.o.sched.after(this.semiSyncTimeoutUs, this.semiSyncTimeoutBound, w);
       }
       this.shipNow(node);
@@ -327,31 +328,25 @@ export class SinglePrimary implements Topology, PrimaryControl {
   }
 
   private releaseWaiters(): void {
-    while (this.waiterHead < this.waiters.length) {
-      const w = this.waiters[this.waiterHead] as Waiter;
+    for (let w = this.waiters.peek(); w; w = this.waiters.peek()) {
       const degraded = this.mode === 'semi-sync' && this.semiSyncDegraded[w.node.region];
       if (w.op.done || !this.channels.has(w.node.region) || w.node.epoch !== w.epoch) {
         // Timed out, or its node lost the primary role: never acknowledged.
-        this.waiterHead++;
+        this.waiters.drop(1);
         continue;
       }
       if (!degraded && !this.satisfied(w)) break;
-      this.waiterHead++;
+      this.waiters.drop(1);
       this.replyWrite(w.op, w.node, true, w.version, w.lsn, w.commitUs);
-      if (this.semiSyncTimeoutUs !== undefined && this.mode === 'semi-sync' && this.waiterHead < this.waiters.length) {
-        const next = this.waiters[this.waiterHead] as Waiter;
+      const next = this.waiters.peek();
+      if (this.semiSyncTimeoutUs !== undefined && this.mode === 'semi-sync' && next) {
         this.o.sched.at(Math.max(this.o.sched.now, next.commitUs + this.semiSyncTimeoutUs), this.semiSyncTimeoutBound, next);
       }
-    }
-    if (this.waiterHead > 1024 && this.waiterHead * 2 > this.waiters.length) {
-      this.waiters.splice(0, this.waiterHead);
-      this.waiterHead = 0;
     }
   }
 
   private semiSyncTimedOut(w: Waiter): void {
-    const head = this.waiters[this.waiterHead];
-    if (head !== w) return;
+    if (this.waiters.peek() !== w) return;
     // MySQL: after rpl_semi_sync_source_timeout the source falls back to async.
     this.semiSyncDegraded[w.node.region] = true;
     this.o.events.trace({ tUs: this.o.sched.now, event: 'semi-sync-fallback', region: w.node.region });
