@@ -7,6 +7,8 @@
 //   - no import cycle between files;
 //   - no file under sim/ is over 400 lines;
 //   - test/ mirrors sim/ folder for folder;
+//   - one FIFO: no file hand-rolls a queue read from a head index; they use
+//     sim/core/fifo.ts;
 //   - measurement only reads the model: sim/measure/ imports model code as
 //     types only.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -106,6 +108,21 @@ describe('the source tree', () => {
       readdirSync(base).filter((n) => statSync(join(base, n)).isDirectory()).flatMap((n) => [n, ...dirs(join(base, n)).map((d) => `${n}/${d}`)]);
     const stray = dirs(TEST).filter((d) => !d.split('/').some((part) => own.has(part)) && !statSync(join(SIM, d), { throwIfNoEntry: false })?.isDirectory());
     expect(stray).toEqual([]);
+  });
+
+  it('queues read from a head index are the one FIFO of sim/core/fifo.ts', () => {
+    // A head-index field (`head`, `fooHead`) set to 0 is how a hand-rolled queue starts. The WAL's
+    // `head` is the first live slot of its typed-array columns (a log trimmed from the front, read by
+    // LSN), not a queue of entries.
+    const allowed = new Set(['sim/core/fifo.ts', 'sim/db/wal.ts']);
+    const bad: string[] = [];
+    for (const [f, text] of texts) {
+      if (allowed.has(rel(f))) continue;
+      text.split('\n').forEach((line, i) => {
+        if (/^\s*(private\s+|readonly\s+|public\s+)*\w*(head|Head)\s*=\s*0\s*;/.test(line)) bad.push(`${rel(f)}:${i + 1}: ${line.trim()}`);
+      });
+    }
+    expect(bad).toEqual([]);
   });
 
   it('measurement imports model code as types only', () => {
