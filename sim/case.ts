@@ -5,7 +5,7 @@
 // summary. An invariant the model breaks (thrown as `invariant: ...`) is a
 // CheckFailure naming the seed and the exact replay command, not a crash.
 // Touches no file beyond reading the scenario.
-import { CheckFailure } from './core/errors.ts';
+import { CheckFailure, ModelDefect } from './core/errors.ts';
 import type { HistoryWriter, TraceWriter } from './measure/history.ts';
 import type { Summary } from './scenario/summary-types.ts';
 import { simulate } from './run.ts';
@@ -60,6 +60,7 @@ export function runLoadedCase(c: CaseSpec, loaded: LoadedScenario, sinks: CaseSi
     const summary = simulate(loaded.scenario, { seed, variant: loaded.variant, contentHash: loaded.contentHash, trace: sinks.trace, history: sinks.history, onProgress: sinks.onProgress });
     return { summary, scenario: loaded.scenario, variant: loaded.variant, warnings: loaded.warnings };
   } catch (e) {
+    if (e instanceof ModelDefect) throw new ModelDefect([...e.details, `  scenario ${c.file}`, `  replay: ${replayCommand(c, seed)}`]);
     if (e instanceof Error && e.message.startsWith('invariant:')) {
       throw new CheckFailure(`${e.message}\nseed ${seed}; replay: ${replayCommand(c, seed)}`);
     }

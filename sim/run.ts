@@ -32,7 +32,9 @@ import { createHash } from 'node:crypto';
 import type { Scenario } from './scenario/schema.ts';
 import type { WallClock } from './world/clock.ts';
 import { buildWorld } from './world/world.ts';
-import { runToEnd } from './core/run-to-end.ts';
+import { NoProgress, runToEnd } from './core/run-to-end.ts';
+import { ModelDefect } from './core/errors.ts';
+import { estimateRun } from './scenario/budget.ts';
 import { Nemesis } from './world/faults.ts';
 import { regionFaults } from './world/region-faults.ts';
 import { Workload, workloadOptions } from './workload/workload.ts';
@@ -127,7 +129,12 @@ export function assemble(sc: Scenario, opts: RunOptions, module: TopologyModule 
       if (t.monitored) monitor.start();
       t.startControl?.();
       nemesis.schedule(sc.faults);
-      runToEnd(sched, endUs, opts.onProgress);
+      try {
+        runToEnd(sched, endUs, opts.onProgress, { expectedEventsPerUs: estimateRun(sc).events / Math.max(1, endUs) });
+      } catch (e) {
+        if (e instanceof NoProgress) throw modelDefect(e, opts);
+        throw e;
+      }
       t.catchUp(endUs);
       if (t.monitored) monitor.recordUnapplied(endUs);
       t.finish?.();
@@ -148,4 +155,14 @@ export function assemble(sc: Scenario, opts: RunOptions, module: TopologyModule 
       t.catchUp(until);
     },
   };
+}
+
+/** The message of a run that stopped making progress: where, what kept firing, and what to report. */
+function modelDefect(e: NoProgress, opts: RunOptions): ModelDefect {
+  const top = e.top.map(([name, k]) => `${name} ${k}`).join(', ');
+  return new ModelDefect([
+    `repsim: model defect: the run stopped making progress at ${(e.atUs / 1e6).toFixed(6)} s simulated: ${e.why}.`,
+    `  callbacks that fired most in the next ${e.sampled} events: ${top || 'none (the event queue ran dry)'}`,
+    `  variant ${opts.variant}, seed ${opts.seed}, replay key ${replayKey(opts.seed, opts.contentHash)}`,
+  ]);
 }

@@ -26,3 +26,18 @@ export class CheckFailure extends Error {
 export const EXIT_OK = 0;
 export const EXIT_CHECK_FAILED = 1;
 export const EXIT_BAD_INPUT = 2;
+
+/**
+ * A defect of the model itself (a run that stops making progress): not the
+ * scenario's fault. Exit code 1, like a failed check, with a message that
+ * says so and what to report.
+ */
+export class ModelDefect extends CheckFailure {
+  /** What happened, one line each (the advice to report it is added as the last line of the message). */
+  readonly details: readonly string[];
+  constructor(details: readonly string[]) {
+    super([...details, '  This is a defect of the model, not of your scenario: please report it with the scenario file and the replay command (README, "Reporting a model defect").'].join('\n'));
+    this.name = 'ModelDefect';
+    this.details = details;
+  }
+}

@@ -141,6 +141,34 @@ export class Scheduler {
     return { reason: 'empty', events: n };
   }
 
+  /**
+   * Runs up to `budget` more events, counting them by their handler's name
+   * (a bound method's property name, `anonymous` when it has none): what a
+   * run that stopped making progress keeps doing. Not for the hot path.
+   */
+  sample(budget: number): Map<string, number> {
+    const counts = new Map<string, number>();
+    let n = 0;
+    while (n < budget && this.size > 0) {
+      const top = this.heapSlots[0] as number;
+      const t = this.heapTimes[0] as number;
+      this.popTop();
+      const fn = this.fns[top];
+      const arg = this.args[top];
+      this.fns[top] = undefined;
+      this.args[top] = undefined;
+      if ((this.gens[top] as number) < GEN_LIMIT - 1) this.free.push(top);
+      if (fn === undefined) continue;
+      this.now = t;
+      n++;
+      const name = fn.name || 'anonymous';
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+      fn(arg);
+    }
+    this.executed += n;
+    return counts;
+  }
+
   /** Inserts (t, seq, slot), sifting up: an entry moves above its parent only if strictly earlier in (time, sequence). */
   private push(t: number, seq: number, slot: number): void {
     const times = this.heapTimes;
