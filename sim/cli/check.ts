@@ -6,7 +6,7 @@
 // Exit: 2 if any case is bad input; else 1 if any case failed or has no
 // baseline (NEW, unless --update); else 0.
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Argv } from 'yargs';
 import type { Command } from './command.ts';
 import { InputError } from '../core/errors.ts';
@@ -51,6 +51,10 @@ export const checkCommand: Command = {
     const locations: OutputLocation[] = [];
     if (junit !== undefined) locations.push({ flag: '--junit', path: junit, kind: 'file' });
     if (summaryFile !== undefined) locations.push({ flag: '--summary', path: summaryFile, kind: 'file' });
+    // The baselines are read from, and with --update written under, a directory: checked like every other output.
+    const baselines = args.baselines as string | undefined;
+    if (baselines !== undefined) locations.push({ flag: '--baselines', path: baselines, kind: 'dir' });
+    else if (args.update === true) for (const root of new Set(files.map((f) => join(dirname(f), 'baselines')))) locations.push({ flag: '--update', path: root, kind: 'dir' });
     checkOutputLocations(locations);
     const bar = runsProgress(showsProgress() ? countCases(files, seeds) : 0, 'check');
     let outcomes: CaseOutcome[];

@@ -39,6 +39,7 @@ export async function main(argv: string[]): Promise<number> {
     });
   }
   try {
+    if (argv.includes('-')) throw new InputError('repsim: "-": standard input is not read as "-"; name a file, /dev/stdin, or use process substitution <(cmd)');
     await parser.parseAsync();
     return exitCode;
   } catch (thrown) {

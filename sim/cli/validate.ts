@@ -5,7 +5,7 @@
 // sim/scenario/ (loader.ts, validate.ts).
 import type { Argv } from 'yargs';
 import type { Command } from './command.ts';
-import { EXIT_BAD_INPUT, EXIT_OK } from './errors.ts';
+import { EXIT_BAD_INPUT, EXIT_OK, InputError } from './errors.ts';
 import { validateAllVariants } from '../scenario/loader.ts';
 
 /** The `validate` command. */
@@ -17,6 +17,7 @@ export const validateCommand: Command = {
       .example('$0 validate scenarios/*.yaml', 'check every bundled scenario'),
   run: async (args) => {
     const files = Array.isArray(args['scenario']) ? args['scenario'].map(String) : [String(args['scenario'])];
+    if (files.length === 0) throw new InputError('validate: no scenario given (a lone "-" is not read as standard input: use /dev/stdin or <(cmd))');
     let failed = false;
     for (const file of files) {
       const r = validateAllVariants(file);

@@ -18,9 +18,9 @@
 // rules (validate.ts), the override syntax (overrides.ts) or the wording of a
 // problem (issues.ts, wording.ts).
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { InputError } from '../core/errors.ts';
-import { MAX_SCENARIO_BYTES, refuseHostileTree, refuseOversized, toPlainValue } from './hostile.ts';
+import { refuseHostileTree, refuseOversized, toPlainValue } from './hostile.ts';
+import { readScenarioText } from './read-text.ts';
 import { problemsFromIssues } from './issues.ts';
 import { Locator, type Origin } from './locator.ts';
 import { applySet } from './overrides.ts';
@@ -175,48 +175,6 @@ function tryLoad(text: string, file: string, variant: string | undefined): { pro
 }
 
 // --- Read, parse, guard ---------------------------------------------------------
-
-/** Reads a scenario file as UTF-8, refusing missing, unreadable and oversized files. */
-function readScenarioText(file: string): string {
-  try {
-    const st = statSync(file);
-    if (st.isDirectory()) throw new InputError(`${file}: cannot read scenario: it is a directory`);
-    refuseOversized(st.size, file);
-    if (st.isFile()) return readFileSync(file, 'utf8');
-    // A pipe or a device (/dev/stdin, /dev/zero) has no size: read at most one byte past the limit.
-    return readBounded(file);
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw new InputError(`${file}: cannot read scenario: ${readFailure(e)}`);
-  }
-}
-
-function readBounded(file: string): string {
-  const fd = openSync(file, 'r');
-  try {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const buf = Buffer.alloc(64 * 1024);
-      const n = readSync(fd, buf, 0, buf.length, null);
-      if (n === 0) break;
-      chunks.push(buf.subarray(0, n));
-      total += n;
-      if (total > MAX_SCENARIO_BYTES) refuseOversized(total, file);
-    }
-    return Buffer.concat(chunks).toString('utf8');
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function readFailure(e: unknown): string {
-  const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : '';
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'it is a directory';
-  return e instanceof Error ? e.message : String(e);
-}
 
 /**
  * Parses YAML text into a Source whose value is a mapping, refusing oversized
