@@ -2,7 +2,7 @@
 // public ones, re-exported by leaderless.ts), and the records its parts pass
 // among themselves — a write's and a read's coordinator state, a hint, and
 // the messages to a replica and back to a coordinator. The bottom of the
-// store's files: it imports none of them but the replica store's.
+// store's files: of the others it imports only legs.ts (the message legs).
 import type { Scheduler } from '../../core/scheduler.ts';
 import type { Rng } from '../../core/rng.ts';
 import type { Network } from '../../world/network.ts';
