@@ -10,7 +10,8 @@
 //   - one FIFO: no file hand-rolls a queue read from a head index; they use
 //     sim/core/fifo.ts;
 //   - measurement only reads the model: sim/measure/ imports model code as
-//     types only.
+//     types only, and writes no model structure (a pattern rule, see its
+//     test for what it catches and what it cannot).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -132,6 +133,74 @@ describe('the source tree', () => {
       if (layerOf(f) !== 'measure') continue;
       for (const imp of importsOf(f, text)) if (model.has(layerOf(imp.target)) && !imp.typeOnly) bad.push(`${rel(f)}:${imp.line} imports ${rel(imp.target)}`);
     }
+    expect(bad).toEqual([]);
+  });
+
+  it('measurement writes no model structure', () => {
+    // A pattern rule, not a type check. In each sim/measure/ file it finds the identifiers that hold
+    // model objects: those annotated with a type imported from a model layer, or with a type sim/measure/
+    // declares around one (CommitRef holds a DbNode), then aliases of their parts (`const wal = node.wal`,
+    // `for (const n of survivors)`, the parameter of a `.map((n) => …)` on them), to a fixed point. Through
+    // such an identifier it flags an assignment (`=`, `+=`, `++`, …) to a property or element, and any
+    // method call but a known read. Its limits: it follows no value through a function's return, a
+    // container of measure's own, `this`, or a cast; a model object typed by inference alone goes unseen;
+    // and the reads it allows are listed by name, whatever object they are called on.
+    const modelLayers = new Set(['world', 'db', 'workload', 'control', 'topology']);
+    const reads = new Set(['get', 'slotOf', 'indexAfterLsn', 'record', 'holdsFrom', 'has', 'map', 'filter', 'some', 'every', 'find', 'findIndex',
+      'forEach', 'reduce', 'slice', 'subarray', 'includes', 'indexOf', 'entries', 'keys', 'values', 'toArray', 'peek', 'last', 'at', 'join', 'isEmpty']);
+    const measureFiles = [...texts].filter(([f]) => layerOf(f) === 'measure');
+    const typeNames = new Set<string>();
+    for (const [f, text] of measureFiles) {
+      for (const m of text.matchAll(/import\s+type\s*\{([^}]*)\}\s*from\s*['"](\.{1,2}\/[^'"]+)['"]/g)) {
+        if (!modelLayers.has(layerOf(normalize(join(dirname(f), m[2] as string))))) continue;
+        for (const n of (m[1] as string).split(',')) typeNames.add(n.trim().split(/\s+as\s+/).pop() as string);
+      }
+    }
+    // Types sim/measure/ declares that hold a model type (transitively).
+    const decls = measureFiles.flatMap(([, text]) => [...text.matchAll(/^export\s+(?:type|interface)\s+(\w+)[^]*?^(?:\}|.*;)$/gm)].map((m) => ({ name: m[1] as string, body: m[0] })));
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const d of decls) {
+        if (!typeNames.has(d.name) && [...typeNames].some((t) => new RegExp(`\\b${t}\\b`).test(d.body.slice(d.name.length + 12)))) {
+          typeNames.add(d.name);
+          grew = true;
+        }
+      }
+    }
+    const types = [...typeNames].filter((t) => t.length > 0).join('|');
+    const findWrites = (text: string): string[] => {
+      const code = text.split('\n').map((l) => l.replace(/\/\/.*$/, ''));
+      const roots = new Set<string>();
+      for (const m of code.join('\n').matchAll(new RegExp(`(\\w+)\\??\\s*:\\s*(?:readonly\\s+)?(?:(?:Readonly)?(?:Array|Set|Map)<)?(?:${types})\\b`, 'g'))) roots.add(m[1] as string);
+      for (let grew = true; grew;) {
+        grew = false;
+        const add = (n: string | undefined) => {
+          if (n && !roots.has(n)) roots.add(n), (grew = true);
+        };
+        for (const r of [...roots]) {
+          const src = code.join('\n');
+          for (const m of src.matchAll(new RegExp(`(?:const|let)\\s+(\\w+)\\s*=\\s*${r}\\b(?!\\s*\\()`, 'g'))) add(m[1]);
+          for (const m of src.matchAll(new RegExp(`(?:const|let)\\s*\\{([^}]*)\\}\\s*=\\s*${r}\\b`, 'g'))) for (const n of (m[1] as string).split(',')) add(n.split(':').pop()?.trim());
+          for (const m of src.matchAll(new RegExp(`for\\s*\\(\\s*(?:const|let)\\s+(\\w+)\\s+of\\s+${r}\\b`, 'g'))) add(m[1]);
+          for (const m of src.matchAll(new RegExp(`\\b${r}(?:\\.\\w+)*\\.(?:map|forEach|filter|some|every|find|findIndex|reduce)\\(\\s*\\(?\\s*(\\w+)`, 'g'))) add(m[1]);
+        }
+      }
+      const bad: string[] = [];
+      code.forEach((line, i) => {
+        const hit = [...roots].some((r) => {
+          const chain = `(?<![\\w.])${r}((?:\\??\\.\\w+|\\[[^\\]]*\\])+)`;
+          const assign = new RegExp(`${chain}\\s*(?:[-+*/%|&]?=(?!=)|\\+\\+|--)|(?:\\+\\+|--)\\s*${chain}`);
+          const calls = [...line.matchAll(new RegExp(`(?<![\\w.])${r}(?:\\??\\.\\w+|\\[[^\\]]*\\])*\\.(\\w+)\\(`, 'g'))].map((m) => m[1] as string);
+          return assign.test(line) || calls.some((n) => !reads.has(n));
+        });
+        if (hit) bad.push(`${i + 1}: ${line.trim()}`);
+      });
+      return bad;
+    };
+    // The rule catches what the ledger once did: marking acks in the WAL, through an alias and through a call.
+    const old = "acked(node: DbNode, slot: number, ackUs: number): void {\n  const wal = node.wal;\n  wal.ackUs[slot] = ackUs;\n  node.wal.set(slot, 'ackUs', NaN);\n  if (node.rowVersion[1] === ackUs) return;\n}";
+    expect(findWrites(old)).toEqual(["3: wal.ackUs[slot] = ackUs;", "4: node.wal.set(slot, 'ackUs', NaN);"]);
+    const bad = measureFiles.flatMap(([f, text]) => findWrites(text).map((b) => `${rel(f)}:${b}`));
     expect(bad).toEqual([]);
   });
 });

@@ -194,10 +194,8 @@ export class FailoverController {
     cand.settleCdc();
     const epoch = topo.promote(cand);
     this.rejoin.branchLsn.set(epoch, cand.receivedLsn);
-    // The old primary's acked writes beyond the branch are doomed (RPO), not "not yet replicated".
-    for (let i = old.wal.indexAfterLsn(cand.receivedLsn); i < old.wal.endIndex; i++) {
-      if (!Number.isNaN(old.wal.get(i, 'ackUs'))) this.o.events.writeAbandoned(old.wal.get(i, 'rowId'), old.wal.get(i, 'writeId'));
-    }
+    // The old primary's writes beyond the branch are doomed (RPO if acknowledged), not "not yet replicated".
+    for (let i = old.wal.indexAfterLsn(cand.receivedLsn); i < old.wal.endIndex; i++) this.o.events.writeAbandoned(old.wal.get(i, 'rowId'), old.wal.get(i, 'writeId'));
     topo.closeChannels(old.region);
     this.detector.promoted(cand.region, now);
     // Replicas the controller reaches follow the new primary now; the rest rejoin later.

@@ -143,7 +143,7 @@ export class DbNode {
    * Returns the record's absolute WAL index.
    */
   commitLocal(r: WalRecord): number {
-    const idx = this.wal.append(r, r.commitUs, 0); // ackUs starts NaN
+    const idx = this.wal.append(r, r.commitUs, 0);
     if (this.appliedIndex === idx) this.appliedIndex = idx + 1;
     if (r.writeId > (this.rowVersion[r.rowId] as number)) this.rowVersion[r.rowId] = r.writeId;
     this.receivedLsn = r.lsnEnd;

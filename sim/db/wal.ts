@@ -23,7 +23,7 @@ export interface WalRecord {
   epoch: number;
 }
 
-const COLS = ['lsnEnd', 'writeId', 'rowId', 'table', 'bytes', 'commitUs', 'origin', 'epoch', 'ackUs', 'startUs', 'doneUs', 'serviceUs'] as const;
+const COLS = ['lsnEnd', 'writeId', 'rowId', 'table', 'bytes', 'commitUs', 'origin', 'epoch', 'startUs', 'doneUs', 'serviceUs'] as const;
 type Col = (typeof COLS)[number];
 
 /**
@@ -45,7 +45,6 @@ export class Wal {
   commitUs = new Float64Array(this.cap);
   origin = new Int32Array(this.cap);
   epoch = new Int32Array(this.cap);
-  ackUs = new Float64Array(this.cap);
   startUs = new Float64Array(this.cap);
   doneUs = new Float64Array(this.cap);
   serviceUs = new Float64Array(this.cap);
@@ -95,7 +94,6 @@ export class Wal {
     this.commitUs[i] = r.commitUs;
     this.origin[i] = r.origin;
     this.epoch[i] = r.epoch;
-    this.ackUs[i] = NaN;
     this.startUs[i] = startUs;
     this.doneUs[i] = doneUs;
     this.serviceUs[i] = serviceUs;

@@ -2,8 +2,8 @@
 // RPO (SPEC §2: an acknowledged write no surviving node holds — its id is not
 // in the write log of the primary every node now follows) and split-brain
 // (writes acknowledged by a node of an older epoch after a newer primary
-// took over: one occurrence per zombie epoch, its span and its divergent
-// writes). Fills the simulator's own Ledger, so the summary is built by the
+// took over are divergent; occurrences are the intervals in which two
+// epochs' primaries acknowledged writes, as the ledger defines them). Fills the simulator's own Ledger, so the summary is built by the
 // same code as a simulated run's. Pure: no I/O.
 import { Ledger } from '../measure/ledger.ts';
 import type { AckedWrite } from './clients.ts';
@@ -23,6 +23,7 @@ export function judgeWrites(acked: readonly AckedWrite[], surviving: ReadonlySet
   const ledger = new Ledger(undefined);
   const t = ledger.total;
   const lostPerFailover = failoverPromotedUs.map(() => ({ lostAckedWrites: 0, lostBytes: 0 }));
+  for (const [epoch, atUs] of [...epochStartUs].sort((a, b) => a[0] - b[0])) ledger.epochBegan(0, epoch, atUs);
   for (const w of acked) {
     if (!surviving.has(w.id)) {
       t.lostAckedWrites++;
@@ -38,17 +39,8 @@ export function judgeWrites(acked: readonly AckedWrite[], surviving: ReadonlySet
         f.lostBytes += w.bytes;
       }
     }
-    const next = epochStartUs.get(w.epoch + 1);
-    if (w.epoch > 0 && next !== undefined && w.ackUs >= next) {
-      let ep = ledger.zombieEpisodes.find((e) => e.zombie === w.node && e.epoch === w.epoch);
-      if (!ep) {
-        ep = { zombie: w.node, epoch: w.epoch, firstAckUs: w.ackUs, lastAckUs: w.ackUs, divergentWrites: 0 };
-        ledger.zombieEpisodes.push(ep);
-      }
-      ep.firstAckUs = Math.min(ep.firstAckUs, w.ackUs);
-      ep.lastAckUs = Math.max(ep.lastAckUs, w.ackUs);
-      ep.divergentWrites++;
-    }
+    // Deposed writes and split-brain by the ledger's own rules (sim/measure/ledger.ts), on ack times.
+    if (w.epoch > 0) ledger.primaryAck(0, w.epoch, w.ackUs, w.ackUs, w.node, w.id);
   }
   return { ledger, lostPerFailover };
 }

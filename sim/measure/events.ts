@@ -21,13 +21,16 @@ export interface CommitRef {
   /** Write id: the version the write created. */
   version: number;
   lsn: number;
-  /** Epoch of the primary that committed it (0 where there are no epochs). */
+  /** Epoch of the primary that committed it (consensus: the leader's term; 0 where there are no epochs). */
   epoch: number;
   commitUs: number;
+  /** Replication group whose primary or leader committed it (consensus: its Raft group's index; absent: 0). */
+  group?: number;
 }
 
-/** A failover as the controller ran it (region indices, µs). */
+/** A failover as the controller ran it, or a Raft group's election won after the start (region indices, µs). */
 export interface FailoverRecord {
+  /** Region of the old primary or leader (−1: none known). */
   from: number;
   to: number;
   reason: string;
@@ -37,6 +40,10 @@ export interface FailoverRecord {
   epoch: number;
   /** Index of its loss tally (the n-th failover started, from 0). */
   tally: number;
+  /** Replication group whose epoch began (consensus: the Raft group's index; absent: 0). */
+  group?: number;
+  /** The group's name in the summary (consensus with per-table placement). */
+  groupName?: string;
 }
 
 export interface RunEvents {
@@ -68,9 +75,9 @@ export interface RunEvents {
   failoverStarted(tally: number): void;
   /** The controller refused to fail over (no candidate, too much lag). */
   failoverRefused(): void;
-  /** A promotion completed: epoch `rec.epoch` began at `rec.completedAtUs`. */
+  /** A promotion completed (a new primary, or a Raft leader that may serve): epoch `rec.epoch` of its group began at `rec.completedAtUs`. */
   promoted(rec: FailoverRecord): void;
-  /** An acknowledged write of `row` will not survive (its timeline was abandoned). */
+  /** A committed write of `row` will not survive (its timeline was abandoned); the measurement forgets it if it was acknowledged. */
   writeAbandoned(row: number, version: number): void;
   /** `region` abandons epoch `epoch`'s timeline after `lsn`; what it discards is charged to `tally`. */
   rewound(region: number, epoch: number, lsn: number, tally: number): void;
@@ -78,8 +85,8 @@ export interface RunEvents {
   walDiscarded(node: DbNode, index: number, tally: number): void;
   /** End of run: these nodes hold the surviving timeline. */
   converged(survivors: readonly DbNode[]): void;
-  /** End of run (leaderless): an acknowledged write of `row` that no replica holds and no hint will deliver (RPO). */
-  lostAcked(row: number, version: number, ackUs: number, bytes: number): void;
+  /** End of run (leaderless, consensus): an acknowledged write of `row` that no replica holds and none will receive (RPO), charged to failover tally `tally` (absent, −1: none). */
+  lostAcked(row: number, version: number, ackUs: number, bytes: number, tally?: number): void;
 
   /** A line for the trace (faults, failovers, alerts, ...). */
   trace(e: TraceEvent): void;
@@ -133,8 +140,18 @@ export interface WriteOrder {
 /** What a topology asks the measurement to judge. */
 export interface MeasureSpec {
   oracle: StalenessOracle;
-  /** Epochs and promotions: acks go through the ledger (divergent writes of a zombie primary, RPO). */
+  /**
+   * Acks come from the primary or leader of an epoch (single-primary; consensus, whose epochs are
+   * terms): the ledger books them per epoch (deposed writes, split-brain, RTO) and against the WAL
+   * record they name (RPO on a rewind).
+   */
   epochs: boolean;
+  /**
+   * A deposed primary's writes are on a timeline its successor abandons (single-primary): none is a
+   * yardstick for staleness, and with fencing on none may be acknowledged. Absent: a deposed leader's
+   * acknowledged writes are committed in its group's log (consensus), yardsticks like any other.
+   */
+  deposedDiverge?: boolean;
   /** Concurrent writers: conflicts and lost updates, judged in the write table's order. */
   conflicts?: { writes: WriteOrder; lww: (table: number) => boolean } | undefined;
 }
@@ -176,6 +193,6 @@ export class EventHub implements RunEvents {
   rewound(region: number, epoch: number, lsn: number, tally: number): void { for (const f of this.h.rewound) f(region, epoch, lsn, tally); }
   walDiscarded(node: DbNode, index: number, tally: number): void { for (const f of this.h.walDiscarded) f(node, index, tally); }
   converged(survivors: readonly DbNode[]): void { for (const f of this.h.converged) f(survivors); }
-  lostAcked(row: number, version: number, ackUs: number, bytes: number): void { for (const f of this.h.lostAcked) f(row, version, ackUs, bytes); }
+  lostAcked(row: number, version: number, ackUs: number, bytes: number, tally = -1): void { for (const f of this.h.lostAcked) f(row, version, ackUs, bytes, tally); }
   trace(e: TraceEvent): void { for (const f of this.h.trace) f(e); }
 }

@@ -1,18 +1,42 @@
-// The write ledger: what became of acknowledged writes.
+// The write ledger: what became of acknowledged writes, the run's failovers,
+// and split-brain — kept once here for every topology, from run events
+// (sim/measure/events.ts). Its definitions:
 //
-// It marks WAL records as acknowledged when the client receives the ack,
-// counts the acknowledged writes a rewind (or a node that never came back)
-// discards — RPO loss, overall and per failover — and records writes
-// acknowledged by a zombie primary (a node acting as primary in an epoch
-// older than the current one), from which split-brain occurrences are
-// built. It also forwards trace events to the trace sink, if any.
+// - RPO: an acknowledged write is lost when the node holding it discards it
+//   (rewind, rebuild, a node that never comes back: `walDiscarded`, or its
+//   ack was still in flight when a rewind discarded it), or when the
+//   topology reports at the end of the run that no replica holds it
+//   (`lostAcked`: leaderless, consensus). Each loss is charged to the
+//   failover tally the model names (none: −1). The loss window is the span
+//   between the first and the last ack of the lost writes.
+// - Deposed (zombie) write: a write acknowledged by the primary or leader of
+//   an epoch (single-primary's epoch, consensus's term, per replication
+//   group) that committed it at or after the promotion of a newer epoch of
+//   the same group had been reported. `divergentWrites` counts them.
+// - Split-brain: take, for each epoch of a group, the span from the first to
+//   the last write its primary or leader acknowledged (deposed or not; ack
+//   times as the clients received them). A split-brain occurrence is a
+//   maximal interval (closed: touching spans overlap for an instant) in
+//   which the spans of two or more epochs of the same group overlap — two
+//   or more nodes each acknowledged client writes as primary or leader.
+//   `occurrences` counts those intervals, `durationMs` sums their lengths.
+//   A zombie that acknowledges writes before the new primary's first ack
+//   only is no split-brain: its writes are deposed (divergent) all the same.
+// - RTO of a failover: from its fault to the first write the new epoch's
+//   primary or leader acknowledged while no newer epoch was promoted (none
+//   before the run ended: to the promotion).
 //
-// Fed by run events (sim/measure/events.ts): failovers, promotions, rewinds
-// and discarded WAL records. The WAL's `ackUs` column is the ledger's: it
-// marks there which records were acknowledged, so a discard can tell.
+// Only topologies whose acks come from a primary or leader of an epoch
+// (`MeasureSpec.epochs`) take part in the deposed, split-brain and RTO books.
+//
+// The ledger keeps its own state: which WAL records were acknowledged is
+// recorded in its ack marks (ack-marks.ts), never in the model; it reads a
+// node's WAL to find the record an ack or a discard names. It also forwards
+// trace events to the trace sink, if any.
 import type { DbNode } from '../db/node.ts';
-import type { FailoverRecord, RunEvents } from './events.ts';
+import type { CommitRef, FailoverRecord, RunEvents } from './events.ts';
 import type { TraceEvent, TraceWriter } from './history.ts';
+import { AckMarks } from './ack-marks.ts';
 
 export interface LossTally {
   lostAckedWrites: number;
@@ -21,12 +45,17 @@ export interface LossTally {
   lastAckUs: number;
 }
 
-/** One split-brain occurrence: a zombie primary acknowledging writes while a newer primary also does. */
-export interface SplitBrainEpisode {
-  zombie: number;
-  epoch: number;
-  firstAckUs: number;
-  lastAckUs: number;
+/** One split-brain occurrence: a maximal interval in which two or more epochs' primaries of `group` acknowledged writes. */
+export interface SplitBrainInterval {
+  group: number;
+  startUs: number;
+  endUs: number;
+}
+
+/** The split-brain figures of a run (µs; the summary turns them into ms). */
+export interface SplitBrainBook {
+  intervals: SplitBrainInterval[];
+  durationUs: number;
   divergentWrites: number;
 }
 
@@ -34,27 +63,38 @@ function emptyTally(): LossTally {
   return { lostAckedWrites: 0, lostBytes: 0, firstAckUs: Infinity, lastAckUs: -Infinity };
 }
 
-type LedgerEvents = Pick<RunEvents, 'failoverStarted' | 'failoverRefused' | 'promoted' | 'rewound' | 'walDiscarded' | 'converged' | 'trace'>;
+/** One replication group's epochs (single-primary: one group; consensus: one per Raft group). */
+interface GroupBook {
+  /** Promotions reported, in order (epochs grow): epoch, and when it began (µs). */
+  starts: Array<{ epoch: number; atUs: number }>;
+  /** Per epoch: first and last ack by its primary or leader. */
+  spans: Map<number, { firstUs: number; lastUs: number }>;
+  /** Per epoch: first ack by its primary or leader while it was not deposed (RTO). */
+  firstAck: Map<number, number>;
+}
+
+type LedgerEvents = Pick<RunEvents, 'failoverStarted' | 'failoverRefused' | 'promoted' | 'rewound' | 'walDiscarded' | 'converged' | 'lostAcked' | 'trace'>;
 
 export class Ledger implements LedgerEvents {
   readonly total: LossTally = emptyTally();
-  /** Completed failovers, in order. */
+  /** Completed failovers, in the order reported. */
   readonly failovers: FailoverRecord[] = [];
   /** Failovers the controller refused. */
   refused = 0;
-  /** Loss per failover, indexed like the failover list. */
+  /** Loss per failover tally. */
   readonly perFailover: LossTally[] = [];
-  readonly zombieEpisodes: SplitBrainEpisode[] = [];
-  /** First ack time of a write by the current primary in each epoch (epoch → µs). */
-  readonly firstAckInEpoch = new Map<number, number>();
-  /** When each epoch's primary was promoted (epoch → µs). */
-  readonly epochStartUs = new Map<number, number>();
+  /** Writes acknowledged by a deposed primary or leader. */
+  divergentWrites = 0;
   /** Lost acknowledged writes as [row, writeId] pairs (for the lost-and-present invariant). */
   private readonly lost: number[] = [];
   /** Invariant violations found so far. */
   readonly violations: string[] = [];
-  /** Whether fencing is on (then a zombie must never acknowledge a write). */
+  /** Whether fencing forbids a deposed primary's acks (then one is an invariant violation). */
   fencingOn = false;
+  private readonly groups = new Map<number, GroupBook>();
+  private readonly marks = new AckMarks();
+  /** Rewinds so far: region, the epoch it abandoned, the LSN it kept up to, and the failover charged. */
+  private readonly truncations: Array<{ region: number; epoch: number; lsn: number; tally: number }> = [];
 
   constructor(private readonly traceSink: TraceWriter | undefined) {}
 
@@ -62,48 +102,70 @@ export class Ledger implements LedgerEvents {
     if (this.traceSink) this.traceSink.write(e);
   }
 
+  private group(g: number): GroupBook {
+    let b = this.groups.get(g);
+    if (!b) this.groups.set(g, (b = { starts: [], spans: new Map(), firstAck: new Map() }));
+    return b;
+  }
+
   /**
-   * The client received the ack of the write at `lsn` (write id `version`)
-   * committed on `node`. Returns true when the write is divergent (acked by
-   * a zombie primary).
+   * The client received the ack of the write `c` names at `ackUs`: records it
+   * against the node's WAL record (if it has a WAL) and against its epoch.
+   * Returns true when the write is deposed (acknowledged by a zombie).
    */
-  acked(node: DbNode, lsn: number, version: number, ackUs: number, commitUs: number, epoch: number, bytes: number): boolean {
+  acked(c: CommitRef, ackUs: number, bytes: number): boolean {
+    if (c.node.wal !== undefined) this.markAcked(c.node, c.lsn, c.version, ackUs, c.epoch, bytes);
+    return this.primaryAck(c.group ?? 0, c.epoch, ackUs, c.commitUs, c.node.region, c.version);
+  }
+
+  /** Marks the WAL record at `lsn` of `node` acknowledged; an ack of a record a rewind already discarded is lost at once. */
+  private markAcked(node: DbNode, lsn: number, version: number, ackUs: number, epoch: number, bytes: number): void {
     const wal = node.wal;
-    let found = false;
     if (lsn > wal.startLsn) {
       const idx = wal.indexAfterLsn(lsn - 1);
       const slot = idx < wal.endIndex ? wal.slotOf(idx) : -1;
       if (slot >= 0 && wal.lsnEnd[slot] === lsn && wal.writeId[slot] === version) {
-        wal.ackUs[slot] = ackUs;
-        found = true;
+        this.marks.add(node.region, lsn, version, ackUs, wal.startLsn);
+        return;
       }
     }
-    if (!found) {
-      // The ack was still in flight when a rewind discarded the write: it is lost all the same.
-      const t = this.truncations.find((x) => x.region === node.region && x.epoch === epoch && lsn > x.lsn);
-      if (t) this.countLost(t.tally, bytes, ackUs, 0, version);
+    // The ack was still in flight when a rewind discarded the write: it is lost all the same.
+    const t = this.truncations.find((x) => x.region === node.region && x.epoch === epoch && lsn > x.lsn);
+    if (t) this.countLost(t.tally, bytes, ackUs, 0, version);
+  }
+
+  /**
+   * The primary or leader of `epoch` in `group` acknowledged a write it
+   * committed at `commitUs`: extends the epoch's span; returns whether it was
+   * deposed by then. `region` and `version` name it in a violation.
+   */
+  primaryAck(group: number, epoch: number, ackUs: number, commitUs: number, region = -1, version = 0): boolean {
+    const b = this.group(group);
+    const span = b.spans.get(epoch);
+    if (!span) b.spans.set(epoch, { firstUs: ackUs, lastUs: ackUs });
+    else {
+      if (ackUs < span.firstUs) span.firstUs = ackUs;
+      if (ackUs > span.lastUs) span.lastUs = ackUs;
     }
-    // Divergent: committed in an epoch that a newer promotion had already superseded.
-    const next = this.epochStartUs.get(epoch + 1);
-    if (next !== undefined && commitUs >= next) {
+    // The earliest promotion of a newer epoch: promotions are reported in epoch order.
+    let next: { epoch: number; atUs: number } | undefined;
+    for (let i = b.starts.length - 1; i >= 0 && (b.starts[i] as { epoch: number }).epoch > epoch; i--) next = b.starts[i];
+    if (next !== undefined && commitUs >= next.atUs) {
       if (this.fencingOn) {
         this.violations.push(
-          `invariant: with fencing on, at most one node accepts writes per epoch — region ${node.region} (epoch ${epoch}) acknowledged write ${version} committed at ${commitUs}us, after epoch ${epoch + 1} began at ${next}us`,
+          `invariant: with fencing on, at most one node accepts writes per epoch — region ${region} (epoch ${epoch}) acknowledged write ${version} committed at ${commitUs}us, after epoch ${next.epoch} began at ${next.atUs}us`,
         );
       }
-      // A zombie primary: it acknowledged a write after a newer primary was promoted.
-      let ep = this.zombieEpisodes.find((e) => e.zombie === node.region && e.epoch === epoch);
-      if (!ep) {
-        ep = { zombie: node.region, epoch, firstAckUs: ackUs, lastAckUs: ackUs, divergentWrites: 0 };
-        this.zombieEpisodes.push(ep);
-      }
-      ep.lastAckUs = Math.max(ep.lastAckUs, ackUs);
-      ep.firstAckUs = Math.min(ep.firstAckUs, ackUs);
-      ep.divergentWrites++;
+      this.divergentWrites++;
       return true;
     }
-    if (!this.firstAckInEpoch.has(epoch)) this.firstAckInEpoch.set(epoch, ackUs);
+    if (!b.firstAck.has(epoch)) b.firstAck.set(epoch, ackUs);
     return false;
+  }
+
+  /** First ack of `epoch`'s primary or leader in `group` while not deposed (undefined: none). */
+  firstAckInEpoch(epoch: number, group = 0): number | undefined {
+    return this.groups.get(group)?.firstAck.get(epoch);
   }
 
   /** A failover began: opens its loss tally. */
@@ -115,10 +177,16 @@ export class Ledger implements LedgerEvents {
     this.refused++;
   }
 
-  /** A promotion completed: its epoch began then. */
+  /** A promotion completed: its epoch began then (and its tally is open). */
   promoted(rec: FailoverRecord): void {
-    this.epochStartUs.set(rec.epoch, rec.completedAtUs);
+    this.failoverStarted(rec.tally);
+    this.group(rec.group ?? 0).starts.push({ epoch: rec.epoch, atUs: rec.completedAtUs });
     this.failovers.push(rec);
+  }
+
+  /** Marks `epoch` of `group` as begun at `atUs` without a failover record (tests, the lab's judge). */
+  epochBegan(group: number, epoch: number, atUs: number): void {
+    this.group(group).starts.push({ epoch, atUs });
   }
 
   /** `region` abandons `epoch`'s timeline after `lsn`: acks of its writes still in flight are lost too. */
@@ -126,29 +194,23 @@ export class Ledger implements LedgerEvents {
     this.truncations.push({ region, epoch, lsn, tally });
   }
 
+  /** The WAL record at `index` of `node` is discarded (rewind, rebuild, or a node that never rejoins): counted if it was acknowledged. */
   walDiscarded(node: DbNode, index: number, tally: number): void {
-    this.discarded(node, index, tally);
+    const wal = node.wal;
+    const s = wal.slotOf(index);
+    const ack = this.marks.take(node.region, wal.lsnEnd[s] as number, wal.writeId[s] as number);
+    if (Number.isNaN(ack)) return;
+    this.countLost(tally, wal.bytes[s] as number, ack, wal.rowId[s] as number, wal.writeId[s] as number);
   }
 
-  /** End of run (leaderless): an acknowledged write that no replica holds, charged to no failover. */
-  lostAcked(row: number, version: number, ackUs: number, bytes: number): void {
-    this.countLost(-1, bytes, ackUs, row, version);
+  /** End of run: an acknowledged write that no replica holds and none will receive, charged to `tally` (−1: none). */
+  lostAcked(row: number, version: number, ackUs: number, bytes: number, tally = -1): void {
+    this.countLost(tally, bytes, ackUs, row, version);
   }
 
   /** End of run: no write counted lost may show on the surviving timeline. */
   converged(survivors: readonly DbNode[]): void {
     this.checkLostNotPresent(survivors);
-  }
-
-  /**
-   * The WAL record at `index` of `node` is discarded (rewind, rebuild, or a
-   * node that never rejoins). Counts it if it was acknowledged.
-   */
-  discarded(node: DbNode, index: number, failover: number): void {
-    const ack = node.wal.get(index, 'ackUs');
-    if (Number.isNaN(ack)) return;
-    this.countLost(failover, node.wal.get(index, 'bytes'), ack, node.wal.get(index, 'rowId'), node.wal.get(index, 'writeId'));
-    node.wal.set(index, 'ackUs', NaN);
   }
 
   private countLost(failover: number, bytes: number, ackUs: number, row: number, writeId: number): void {
@@ -162,8 +224,29 @@ export class Ledger implements LedgerEvents {
     this.lost.push(row, writeId);
   }
 
-  /** Rewinds so far: region, the epoch it abandoned, the LSN it kept up to, and the failover charged. */
-  private readonly truncations: Array<{ region: number; epoch: number; lsn: number; tally: number }> = [];
+  /** Split-brain as defined above: the maximal intervals in which two or more epochs' spans of a group overlap. */
+  splitBrain(): SplitBrainBook {
+    const intervals: SplitBrainInterval[] = [];
+    for (const [group, b] of [...this.groups].sort((x, y) => x[0] - y[0])) {
+      // Sweep the spans' ends: +1 at a first ack, −1 after a last ack (starts first at equal times: closed spans).
+      const edges: Array<[number, number]> = [];
+      for (const s of b.spans.values()) edges.push([s.firstUs, 1], [s.lastUs, -1]);
+      edges.sort((x, y) => x[0] - y[0] || y[1] - x[1]);
+      let depth = 0;
+      let openUs = 0;
+      for (const [t, d] of edges) {
+        depth += d;
+        if (d > 0 && depth === 2) openUs = t;
+        if (d < 0 && depth === 1) intervals.push({ group, startUs: openUs, endUs: t });
+      }
+    }
+    return { intervals, durationUs: intervals.reduce((a, e) => a + (e.endUs - e.startUs), 0), divergentWrites: this.divergentWrites };
+  }
+
+  /** Ack marks the ledger holds (memory tests). */
+  get ackMarks(): number {
+    return this.marks.size;
+  }
 
   /**
    * Invariant: no acknowledged write is counted both lost and present — no

@@ -1,9 +1,9 @@
 // The measurement of one run: the recorder, the ledger and the checkers,
 // subscribed to the run's events (sim/measure/events.ts). Which read judge
 // and which checkers apply follows from what the topology declares
-// (`MeasureSpec`): its staleness oracle, whether it has epochs (RPO and
-// split-brain through the ledger), and whether concurrent writers can
-// conflict.
+// (`MeasureSpec`): its staleness oracle, whether its acks come from the
+// primary or leader of an epoch (deposed writes, split-brain and RTO through
+// the ledger), and whether concurrent writers can conflict.
 import type { Op } from '../db/op.ts';
 import type { CommitRef, EventHub, MeasureSpec, RunEvents } from './events.ts';
 import type { TraceWriter } from './history.ts';
@@ -32,6 +32,7 @@ export class Measurement {
   readonly conflicts: ConflictCounter | undefined;
   readonly judge: ReadJudge;
   private readonly epochs: boolean;
+  private readonly deposedDiverge: boolean;
   private readonly filtered: ReadonlySet<number>;
 
   constructor(o: MeasurementOptions, spec: MeasureSpec) {
@@ -42,7 +43,8 @@ export class Measurement {
       : new ReplicaStaleness(o.sessionCount, o.regionCount, oracle.reflects);
     this.recorder = new Recorder({ regionCount: o.regionCount, warmupUs: o.warmupUs, judge: this.judge });
     this.ledger = new Ledger(o.trace);
-    this.ledger.fencingOn = o.fencingOn;
+    // Fencing is the failover controller's: it forbids a deposed primary's acks where those diverge.
+    this.ledger.fencingOn = o.fencingOn && spec.deposedDiverge === true;
     if (spec.conflicts) {
       this.conflicts = new ConflictCounter({ rowCount: o.rowCount, writes: spec.conflicts.writes, warmupUs: o.warmupUs, lww: spec.conflicts.lww, filtered: o.filtered });
       const c = this.conflicts;
@@ -52,19 +54,21 @@ export class Measurement {
       spec.conflicts.writes.addHolder((mark) => c.visitWrites(mark));
     }
     this.epochs = spec.epochs;
+    this.deposedDiverge = spec.deposedDiverge === true;
     this.filtered = o.filtered;
   }
 
   /** Subscribes every part to the run's events. */
   subscribeTo(hub: EventHub): void {
-    const { recorder, ledger, epochs, filtered } = this;
+    const { recorder, ledger, epochs, deposedDiverge, filtered } = this;
     // The ledger judges an ack first: whether it is divergent decides, inside the measurement,
     // whether the recorder's read judge takes it as a yardstick.
     const acks: Pick<RunEvents, 'writeAcked'> = {
       writeAcked(op: Op, ackUs: number, c: CommitRef): void {
-        // A zombie primary's writes are divergent (split-brain), and filtered tables are not
-        // replicated (see README, "Replication filters"): neither is a yardstick for staleness.
-        const divergent = epochs && c.node.wal !== undefined && ledger.acked(c.node, c.lsn, c.version, ackUs, c.commitUs, c.epoch, op.bytes);
+        // A zombie primary's writes are divergent (its timeline is abandoned), and filtered tables
+        // are not replicated (see README, "Replication filters"): neither is a yardstick for staleness.
+        const deposed = epochs && ledger.acked(c, ackUs, op.bytes);
+        const divergent = deposed && deposedDiverge;
         recorder.acked(op, ackUs, c.version, !divergent && !filtered.has(op.table));
       },
     };

@@ -1,6 +1,8 @@
 // Builds the summary JSON (SPEC §4) from the recorder, the ledger and the
-// controller's failover records. Reads only; the key order is fixed so
-// summaries are byte-identical for the same seed.
+// failover records the ledger heard of. Reads only; the key order is fixed so
+// summaries are byte-identical for the same seed. rpo, splitBrain, rto and
+// failovers are computed here once for every topology; a topology's own
+// summary hook only adds its own section.
 import type { Scenario } from '../scenario/schema.ts';
 import type { Channel } from '../db/channel.ts';
 import type { Recorder } from './recorder.ts';
@@ -60,9 +62,8 @@ export function buildSummary(i: SummaryInput): Summary {
   const reads = rec.readsPerSecond.values;
   const stale = rec.staleReadsPerSecond.values;
   const t = ledger.total;
-  // Every zombie episode is a split-brain occurrence: a newer primary had been
-  // promoted (and accepted writes) while the zombie acknowledged these.
-  const sb = ledger.zombieEpisodes.map((e) => ({ ...e, startUs: e.firstAckUs, endUs: e.lastAckUs }));
+  // Split-brain as the ledger defines it (sim/measure/ledger.ts), for every topology.
+  const sb = ledger.splitBrain();
   const writeUnavailableMs: Record<string, number> = {};
   ids.forEach((id, k) => (writeUnavailableMs[id] = round3(rec.writeUnavailableUs(k) / 1000)));
   const readUnavailableMs: Record<string, number> = {};
@@ -92,11 +93,7 @@ export function buildSummary(i: SummaryInput): Summary {
         lossWindowMs: t.lostAckedWrites === 0 ? 0 : round3((t.lastAckUs - t.firstAckUs) / 1000),
       },
       rto: { maxMs: i.failovers.reduce((m, f) => Math.max(m, f.rtoMs), 0), writeUnavailableMs },
-      splitBrain: {
-        occurrences: sb.length,
-        durationMs: round3(sb.reduce((a, e) => a + Math.max(0, e.endUs - e.startUs), 0) / 1000),
-        divergentWrites: sb.reduce((a, e) => a + e.divergentWrites, 0),
-      },
+      splitBrain: { occurrences: sb.intervals.length, durationMs: round3(sb.durationUs / 1000), divergentWrites: sb.divergentWrites },
       conflicts: { total: i.conflicts?.total ?? 0, lostUpdates: i.conflicts?.lostUpdates ?? 0 },
       availability: { writes: ratio(rec.writes.acked, rec.writes.total), reads: ratio(served, r.total) },
       failovers: i.failovers,

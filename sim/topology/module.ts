@@ -81,8 +81,9 @@ export interface TopologyRun extends Topology {
   /** End of run, after `catchUp(endUs)`: end-of-run convergence (what a converged system would lose). */
   finish?(): void;
   /**
-   * After the summary is built: a topology that keeps its own books (consensus: terms,
-   * elections, its RPO and safety checks) adds its keys and its invariant violations.
+   * After the summary is built: a topology that keeps its own books (consensus: terms, elections,
+   * safety checks) adds its own section, channel status only it knows and its invariant violations.
+   * It never writes rpo, splitBrain, rto or failovers: those are the ledger's, from the run events.
    */
   summarize?(summary: Summary): void;
 }

@@ -18,13 +18,16 @@ describe('judgeWrites', () => {
     expect(j.ledger.total.lostBytes).toBe(200);
     expect(j.ledger.total.lastAckUs - j.ledger.total.firstAckUs).toBe(0.05e6);
     expect(j.lostPerFailover).toEqual([{ lostAckedWrites: 2, lostBytes: 200 }]);
-    expect(j.ledger.zombieEpisodes).toHaveLength(0);
+    // No epoch-1 ack at or after 10 s: nothing deposed; spans [1, 9.95] s and [11, 11] s do not overlap.
+    expect(j.ledger.splitBrain()).toEqual({ intervals: [], durationUs: 0, divergentWrites: 0 });
   });
 
-  it('writes a zombie of an older epoch acknowledged after the newer primary took over are one split-brain occurrence', () => {
+  it('writes a zombie of an older epoch acknowledged after the newer primary took over are divergent; the overlap is the occurrence', () => {
     const acked = [w(1, 0, 1, 9e6), w(2, 0, 1, 12e6), w(3, 1, 2, 12.5e6), w(4, 0, 1, 14e6), w(5, 0, 1, 15e6)];
     const j = judgeWrites(acked, new Set([1, 3]), new Map([[1, 0], [2, 10e6]]), [10e6]);
-    expect(j.ledger.zombieEpisodes).toEqual([{ zombie: 0, epoch: 1, firstAckUs: 12e6, lastAckUs: 15e6, divergentWrites: 3 }]);
+    // Epoch 1's acks at 12, 14, 15 s came after epoch 2 began (10 s): 3 divergent. Spans: epoch 1 [9, 15] s,
+    // epoch 2 [12.5, 12.5] s: they overlap at 12.5 s only, one occurrence of length 0.
+    expect(j.ledger.splitBrain()).toEqual({ intervals: [{ group: 0, startUs: 12.5e6, endUs: 12.5e6 }], durationUs: 0, divergentWrites: 3 });
     // The zombie's writes were rewound away: RPO loss as well (SPEC §2).
     expect(j.ledger.total.lostAckedWrites).toBe(3);
   });

@@ -57,6 +57,8 @@ export interface ConsensusOptions {
   reads: readonly ReadStrategy[];
   followerReadLagUs: number;
   clientTimeoutUs: number;
+  /** Index of the group among the run's Raft groups (acks name it, so each group's terms are its own epochs). */
+  groupIndex?: number | undefined;
   /** The client received the ack of entry `id` at log index `index`. */
   onAcked?: ((id: number, index: number, term: number, region: number, ackUs: number) => void) | undefined;
   /** A successful answer to `op` reached its client within the client timeout at `atUs` (for the local / remote latency split). */
@@ -249,9 +251,8 @@ export class ConsensusTopology implements Topology, GroupListener {
       case 'ok':
         if (req.mode === 'write') {
           const inTime = now - op.invokeUs <= this.o.clientTimeoutUs;
-          this.o.workload.writeAcked(op, now, { node: { region: r.region }, version: r.version, lsn: r.index, epoch: r.term, commitUs: r.commitUs });
+          this.o.workload.writeAcked(op, now, { node: { region: r.region }, version: r.version, lsn: r.index, epoch: r.term, commitUs: r.commitUs, group: this.o.groupIndex ?? 0 });
           if (inTime) {
-            this.o.group.ackReceived(r.term, now);
             this.o.onAcked?.(r.version, r.index, r.term, r.region, now);
             this.o.onServed?.(op, now);
           }

@@ -41,6 +41,11 @@ export interface GroupOptions {
   streamPrefix?: string | undefined;
   /** Per-region commit latency histograms shared with other groups; given, the group also keeps its own in `ownCommitLatency`. */
   commitLatency?: LatencyHistogram[] | undefined;
+  /**
+   * A leader change is final: its leader may serve (`servingUs` set), or a newer change or the end of
+   * the run (`flushChange`) came first. Called once per change, in order.
+   */
+  onLeaderChange?: ((c: LeaderChange) => void) | undefined;
 }
 
 /** Observers the client layer registers (consensus.ts). */
@@ -58,7 +63,6 @@ export interface LeaderChange {
   campaignStartUs: number;
   electedUs: number;
   faultUs: number;
-  firstAckUs: number;
   servingUs: number;
   transfer: boolean;
 }
@@ -91,6 +95,8 @@ export class RaftGroup implements RaftHost {
   /** The latest fault start (set by the assembly), µs. */
   lastFaultUs = -Infinity;
   private lastLeader = -1;
+  /** The latest leader change not yet reported final (its leader may not serve yet). */
+  private pendingChange: LeaderChange | undefined;
   private lastElectedUs = 0;
   private readonly streams = new Map<number, Stream>();
   private readonly deliverBound = (e: Envelope) => e.to.deliver(e.m);
@@ -192,10 +198,14 @@ export class RaftGroup implements RaftHost {
     this.invariants.leaderElected(n);
     if (n.id !== this.lastLeader) this.leaderChanges++;
     const faultUs = this.lastFaultUs > this.lastElectedUs && this.lastFaultUs <= campaignStartUs && !transfer ? this.lastFaultUs : campaignStartUs;
-    this.changes.push({
+    this.flushChange();
+    const change: LeaderChange = {
       from: this.lastLeader, to: n.id, term: n.term, campaignStartUs, electedUs: this.sched.now, faultUs,
-      firstAckUs: -1, servingUs: n.canWrite() ? this.sched.now : -1, transfer,
-    });
+      servingUs: n.canWrite() ? this.sched.now : -1, transfer,
+    };
+    this.changes.push(change);
+    this.pendingChange = change;
+    if (change.servingUs >= 0) this.flushChange();
     if (n.canWrite()) this.invariants.serving(n.term, this.sched.now);
     this.lastLeader = n.id;
     this.lastElectedUs = this.sched.now;
@@ -231,7 +241,10 @@ export class RaftGroup implements RaftHost {
     if (n.canWrite()) {
       this.invariants.serving(n.term, this.sched.now);
       const c = this.changes[this.changes.length - 1];
-      if (c && c.to === n.id && c.term === n.term && c.servingUs < 0) c.servingUs = this.sched.now;
+      if (c && c.to === n.id && c.term === n.term && c.servingUs < 0) {
+        c.servingUs = this.sched.now;
+        if (c === this.pendingChange) this.flushChange();
+      }
     }
     this.listener?.servable(n);
   }
@@ -240,15 +253,11 @@ export class RaftGroup implements RaftHost {
     this.invariants.fail(message);
   }
 
-  /** The client received the ack of a write the leader of `term` committed. */
-  ackReceived(term: number, atUs: number): void {
-    for (let i = this.changes.length - 1; i >= 0; i--) {
-      const c = this.changes[i] as LeaderChange;
-      if (c.term === term) {
-        if (c.firstAckUs < 0) c.firstAckUs = atUs;
-        return;
-      }
-      if (c.term < term) return;
-    }
+  /** Reports the latest leader change as final, if it is not yet (a newer change, the end of the run). */
+  flushChange(): void {
+    const c = this.pendingChange;
+    if (!c) return;
+    this.pendingChange = undefined;
+    this.o.onLeaderChange?.(c);
   }
 }

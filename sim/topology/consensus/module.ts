@@ -4,12 +4,15 @@
 // replicas of a region (crash, outage, pause, slow apply: their disks); link
 // faults act on the network; clock jumps on the region's clock, which the
 // leases read. The group elects its own leaders: failover settings do not
-// apply. It keeps its own books — terms, elections, leader changes, commit
-// latency, acknowledged writes — which summary.ts adds to the summary:
-// failovers[] (one per election won after the start, reason `election`),
-// RPO (an acknowledged write no replica holds at the end), split-brain (such
-// writes grouped by the deposed leader that acknowledged them),
-// metrics.consensus, and the safety checks' violations.
+// apply. It reports what the measurement books for every topology as run
+// events: acks (each naming its group and the leader's term, which is the
+// group's epoch), each election won after the start as a failover
+// (`promoted`, reason `election`, once the new leader may serve), and at the
+// end of the run each acknowledged write no replica holds (`lostAcked`,
+// charged to the leader change during whose reign it was acknowledged). It
+// keeps its own books — terms, elections, leader changes, commit latency —
+// which summary.ts adds as metrics.consensus, with the channels' status and
+// the safety checks' violations.
 //
 // Placement per table (placement.ts): tables listed under
 // topology.consensus.tables get their own groups (regional-by-table: one;
@@ -18,7 +21,8 @@
 // module's answers cover every group: a region's nodes are all groups'
 // replicas there, its lane is `leader` while any group's leader is there, the
 // staleness oracle reads the row's group, failovers[] lists every group's
-// leader changes (with the group's name), RPO and split-brain add up, and
+// leader changes (with the group's name), each group's terms are its own
+// epochs (for deposed writes and split-brain), and
 // metrics.consensus gains latencyMs (local / remote) and groups[].
 import { compileDist } from '../../core/distributions.ts';
 import type { Scenario } from '../../scenario/schema.ts';
@@ -74,7 +78,10 @@ export const consensusModule: TopologyModule = {
       : undefined;
     const durability = compileDist(sc.topology.replication.applyTime);
     const reads = readsOf(sc, ids);
-    const units: GroupUnit[] = layout.groups.map((spec) => {
+    /** Per group: the reported leader changes' election times and loss tallies, in order. */
+    const reigns: Array<Array<{ electedUs: number; tally: number }>> = layout.groups.map(() => []);
+    let tallies = 0;
+    const units: GroupUnit[] = layout.groups.map((spec, k) => {
       const group: RaftGroup = new RaftGroup({
         sched, rng, net, regionIds: ids, clocks,
         cfg: {
@@ -87,14 +94,25 @@ export const consensusModule: TopologyModule = {
         onApplied: (x, id) => ctx.events.applied(group.entries.region(id), x.region, group.entries.proposeUs(id), sched.now),
         streamPrefix: spec.name === SHARED_GROUP ? undefined : `consensus/${spec.name}`,
         commitLatency,
+        onLeaderChange: (x) => {
+          if (x.term <= 1) return;
+          const tally = tallies++;
+          (reigns[k] as Array<{ electedUs: number; tally: number }>).push({ electedUs: x.electedUs, tally });
+          const regionOf = (node: number) => (group.nodes[node] as RaftNode).region;
+          ctx.events.promoted({
+            from: x.from >= 0 ? regionOf(x.from) : -1, to: regionOf(x.to), reason: 'election',
+            faultAtUs: x.faultUs, startedAtUs: x.campaignStartUs, completedAtUs: x.servingUs >= 0 ? x.servingUs : x.electedUs,
+            epoch: x.term, tally, group: k, ...(placed ? { groupName: spec.name } : {}),
+          });
+        },
       });
       const acked = new AckedWrites();
       let settleAt = ACKED_SETTLE_EVERY;
       const gateways = new ConsensusTopology({
         sched, net, group, workload: ctx.workload, clocks, reads, followerReadLagUs: c.followerReadLag,
-        clientTimeoutUs: sc.workload.clientTimeout,
-        onAcked: (id, index, term, region, ackUs) => {
-          acked.add(id, index, term, region, ackUs);
+        clientTimeoutUs: sc.workload.clientTimeout, groupIndex: k,
+        onAcked: (id, index, _term, _region, ackUs) => {
+          acked.add(id, index, ackUs);
           if (acked.count >= settleAt) {
             let applied = Infinity;
             for (const x of group.nodes) if (x.appliedIndex < applied) applied = x.appliedIndex;
@@ -113,6 +131,8 @@ export const consensusModule: TopologyModule = {
       return { spec, group, gateways, acked };
     });
     const first = units[0] as GroupUnit;
+    /** Acknowledged writes each group lost (set at the end of the run, for metrics.consensus.groups[]). */
+    const lostPerGroup = units.map(() => 0);
     const groupOf = layout.groupOf;
     const unitNodes = units.map((u) => u.group.nodes);
     const nodesIn = ids.map((_, r) => units.flatMap((u) => u.group.nodes.filter((x) => x.region === r)));
@@ -176,7 +196,7 @@ export const consensusModule: TopologyModule = {
             return m;
           },
         },
-        epochs: false,
+        epochs: true,
       },
       regionState,
       initialState: (r) => (units.some((u) => u.spec.preferred === r && u.group.voterIn(r) >= 0) ? 'leader' : 'follower'),
@@ -196,8 +216,26 @@ export const consensusModule: TopologyModule = {
       catchUp() {
         // Replicas apply entries as they learn they are committed: nothing is pending.
       },
+      finish() {
+        for (const u of units) u.group.flushChange();
+        units.forEach((u, k) => {
+          const lost = u.acked.lostOn(u.group.nodes);
+          lostPerGroup[k] = lost.count;
+          const rs = reigns[k] as Array<{ electedUs: number; tally: number }>;
+          lost.ids.forEach((id, i) => {
+            const t = lost.ackTimes[i] as number;
+            // Charged to the leader change during whose reign it was acknowledged (none before the first).
+            let tally = -1;
+            for (let j = 0; j < rs.length; j++) {
+              const r = rs[j] as { electedUs: number; tally: number };
+              if (t >= r.electedUs && t < (rs[j + 1]?.electedUs ?? Infinity)) tally = r.tally;
+            }
+            ctx.events.lostAcked(u.group.entries.row(id), id, t, u.group.entries.bytes(id), tally);
+          });
+        });
+      },
       summarize(s: Summary) {
-        summarizeGroups(s, units, ids, sc.monitoring.lagWarning, placed ? { split: split as LatencySplit } : undefined);
+        summarizeGroups(s, units, lostPerGroup, ids, sc.monitoring.lagWarning, placed ? { split: split as LatencySplit } : undefined);
       },
     };
   },

@@ -64,6 +64,7 @@ export const singlePrimaryModule: TopologyModule = {
           },
         },
         epochs: true,
+        deposedDiverge: true,
       },
       initialState: (r) => (r === primary ? 'primary' : 'replica'),
       regionState(r) {
