@@ -9,7 +9,7 @@
 //             (bench/peers/single_primary_simpy.py): simulated writes per wall second
 //   limit   — a bare binary-heap loop (bench/engine.ts --case bare) dispatching as
 //             many events as repsim's single-primary hour
-//   compare — `repsim compare` on the SPEC example (scenarios/primary-region-partition.yaml:
+//   compare — `repsim compare` on the example scenario (scenarios/primary-region-partition.yaml:
 //             4 variants × 10 seeds × 10 simulated minutes), --workers 2
 //   engine  — M/M/1 on repsim's scheduler vs a bare-heap loop vs SimPy 3
 //   sweep   — 16 runs with --workers 1 and --workers 2 (bench/sweep.ts)
@@ -188,7 +188,7 @@ if (!only || only === 'sweep') {
   }
   if (results.compare) {
     const x = results.compare.wallS;
-    goal('compare on the SPEC example (4 × 10 × 10 min), s', x, '< 60', x < 60, `${(x / 60).toFixed(2)}× too slow`, { cpuSOverCores: +(results.compare.cpuS / 2).toFixed(1) });
+    goal('compare on the example scenario (4 × 10 × 10 min), s', x, '< 60', x < 60, `${(x / 60).toFixed(2)}× too slow`, { cpuSOverCores: +(results.compare.cpuS / 2).toFixed(1) });
   }
   const sp = results['model-single-primary-1h'];
   for (const kind of ['consensus', 'leaderless']) {

@@ -1,6 +1,6 @@
 // One simulation run, for every topology: assembles the world from a
 // validated scenario, runs the event loop to the scenario's end, and returns
-// the summary (SPEC §4).
+// the summary (docs/metrics.md).
 //
 //   scenario ─► world (clocks, network) ─► workload ─► topology module
 //            ─► monitor ─► fault verbs + region state ─► nemesis

@@ -12,7 +12,7 @@ const dir = resolve(import.meta.dirname, '../scenarios');
 const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
 const spec = resolve(import.meta.dirname, '../scenarios/primary-region-partition.yaml');
 
-// The SPEC example runs 10 simulated minutes; 3 cover its partition and failover.
+// The example scenario runs 10 simulated minutes; 3 cover its partition and failover.
 const setsFor = (file: string) => (file === spec ? ['duration=3m'] : []);
 
 function summaryJson(file: string, variant: string | undefined, seed: number): string {

@@ -1,4 +1,4 @@
-// The SPEC's example, told as a story: us-east-1 (the primary) is cut off at
+// The documented example, told as a story: us-east-1 (the primary) is cut off at
 // 2 min for 43 s. Before the cut, replicas trail by about one one-way delay;
 // during it the lag to them grows with the cut's age, reads in the other
 // regions go stale, and the controller in eu-west-1 fails over.
@@ -18,7 +18,7 @@ function run(variant: string, seed = 42, sets: string[] = []): Summary {
 const window = (points: Array<{ tMs: number; value: number }>, fromS: number, toS: number) =>
   points.filter((p) => p.tMs >= fromS * 1000 && p.tMs < toS * 1000).map((p) => p.value);
 
-describe('SPEC example: partition of the primary region', () => {
+describe('example scenario: partition of the primary region', () => {
   const s = run('async-stonith');
 
   it('lag before the partition is about one one-way delay; during it, it grows to tens of seconds', () => {

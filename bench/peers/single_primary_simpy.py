@@ -24,7 +24,7 @@ Model (the same semantics as repsim; README "What the model does"):
   (duplicates are skipped on arrival).
 - Each replica applies records in order, one at a time, each taking an
   exponential time (mean 50 us): a Store of batches feeding an apply process.
-- A read is stale (SPEC section 2) when a write to its row was acknowledged
+- A read is stale (docs/metrics.md) when a write to its row was acknowledged
   to its client before the read began and the version returned is older.
   Staleness = read start - ack time of the oldest such write.
 - Replication lag = apply time on a replica - commit time on the primary,
@@ -131,7 +131,7 @@ def simulate(seed, duration, partition_at, partition_for):
     wal_lsn = []  # lsn end per record, for resuming after a cut
     version_seq = itertools.count(1)
 
-    # --- staleness (SPEC section 2) --------------------------------------------
+    # --- staleness (docs/metrics.md) --------------------------------------------
     def write_acked(session, row, version, ack):
         last_write[session] = ack
         floor = min(node.version[row] for node in nodes)

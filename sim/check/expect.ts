@@ -1,4 +1,4 @@
-// The `expect:` block (SPEC §5): bounds on metrics, asserted by `repsim
+// The `expect:` block (docs/scenario-format.md): bounds on metrics, asserted by `repsim
 // check` and `repsim swarm`. Pure: it reads a summary, never runs anything.
 //
 //   expect:

@@ -3,7 +3,7 @@
 // simulator beside it (--seeds N), and prints one table: metric, simulated
 // mean ± 95% interval, measured value per trial, verdict; then the
 // calibration. Exit 0 when every judged metric agrees, 1 when one does not,
-// 2 for a scenario the lab cannot build or a missing PostgreSQL (SPEC §6).
+// 2 for a scenario the lab cannot build or a missing PostgreSQL (docs/model.md).
 // --out DIR writes results.jsonl with both (the real runs as `<variant>@lab`)
 // and the report; --history FILE the first trial's operation history.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';

@@ -91,7 +91,7 @@ export const runCommand: Command = {
       }
       if (out !== undefined) {
         outputs.file(join(out, SUMMARY_FILE), JSON.stringify(summary, null, 2) + '\n', `--out ${out}`);
-        // The run's charts (SPEC §3): staleness CDF, lag over time, RPO/RTO, timeline.
+        // The run's charts (README.md (Commands)): staleness CDF, lag over time, RPO/RTO, timeline.
         const staged = outputs.stagedDir(join(out, CHARTS_DIR), `--out ${out}`);
         const { writeCharts } = await import('../report/index.ts');
         try {

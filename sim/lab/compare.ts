@@ -30,7 +30,7 @@ const anyRead = (s: readonly Summary[]) => s.some((x) => x.metrics.reads.total >
 const faulty = (s: readonly Summary[]) => s.some((x) => x.faults.length > 0);
 const failover = (s: readonly Summary[]) => s.some((x) => x.metrics.failovers.length > 0);
 
-/** The compared metrics, in table order (SPEC §4 paths). */
+/** The compared metrics, in table order (docs/metrics.md paths). */
 export const LAB_METRICS: LabMetric[] = [
   { id: 'lagP99', label: 'replication lag p99, all channels (ms)', get: (s) => s.metrics.replication.lagMs.p99, tolerance: { kind: 'info' }, applies: anyChannel },
   { id: 'writeLatencyP50', label: 'write (commit) latency p50 (ms)', get: (s) => s.metrics.writes.latencyMs.p50, tolerance: { kind: 'rel', value: 0.1 }, applies: anyWrite },

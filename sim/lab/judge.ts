@@ -1,5 +1,5 @@
 // Judging a real run's acknowledged writes once the cluster has converged:
-// RPO (SPEC §2: an acknowledged write no surviving node holds — its id is not
+// RPO (docs/metrics.md: an acknowledged write no surviving node holds — its id is not
 // in the write log of the primary every node now follows) and split-brain
 // (writes acknowledged by a node of an older epoch after a newer primary
 // took over are divergent; occurrences are the intervals in which two

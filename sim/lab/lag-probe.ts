@@ -1,4 +1,4 @@
-// Replication lag as the simulator defines it (SPEC §4: apply time on a
+// Replication lag as the simulator defines it (docs/metrics.md: apply time on a
 // replica minus commit time on the primary), measured per write: every write
 // log row carries the primary's clock at commit (clock_timestamp() in the
 // writing statement); a poller on each standby, connected directly (it is

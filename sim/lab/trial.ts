@@ -1,7 +1,7 @@
 // One real run of a scenario (a "trial"): build the cluster, drive the
 // simulator's own workload against it in real time, apply the faults, let
 // the controller fail over, then heal everything, let the cluster converge,
-// and judge the history with repsim's checkers into a SPEC §4 summary.
+// and judge the history with repsim's checkers into a docs/metrics.md summary.
 //
 //   cluster.build ─► clients.prewarm ─► workload + probes + controller + nemesis
 //     ─► real time to `duration` ─► drain ─► heal, rejoin, converge

@@ -1,4 +1,4 @@
-// Conflict and lost-update counting for active-active runs (SPEC §2).
+// Conflict and lost-update counting for active-active runs (docs/metrics.md).
 //
 // conflict: a remote write that arrives (is applied) at a replica while the
 // replica holds a version the write is concurrent with — neither happened

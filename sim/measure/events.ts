@@ -92,7 +92,7 @@ export interface RunEvents {
   trace(e: TraceEvent): void;
 }
 
-/** A read's verdict (SPEC §2). */
+/** A read's verdict (docs/metrics.md). */
 export interface ReadVerdict {
   stale: boolean;
   stalenessUs: number;
@@ -100,7 +100,7 @@ export interface ReadVerdict {
   ryw: boolean;
   monotonic: boolean;
   /**
-   * t-visibility (SPEC §6), from judges that report it: read start − the ack
+   * t-visibility (docs/model.md), from judges that report it: read start − the ack
    * of the latest write to the row acknowledged before the read began (−1:
    * none), and whether the read reflects that write.
    */
@@ -118,7 +118,7 @@ export interface ReadJudge {
   readonly visibility?: boolean;
 }
 
-/** What a read reflects: the topology's staleness oracle (SPEC §2). */
+/** What a read reflects: the topology's staleness oracle (docs/metrics.md). */
 export type StalenessOracle =
   /** Write ids order versions; `minVisible(row)` is the lowest version of the row any copy shows. */
   | { kind: 'versions'; minVisible: (row: number) => number }

@@ -1,4 +1,4 @@
-// Failovers in the summary's shape (SPEC §4): from the failover records the
+// Failovers in the summary's shape (docs/metrics.md): from the failover records the
 // ledger heard of (every topology's: the controller's promotions, a Raft
 // group's elections) and the losses and first acks it counted. One
 // definition for all: RTO runs from the fault to the first write the new

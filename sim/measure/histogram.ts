@@ -77,7 +77,7 @@ export class LatencyHistogram {
     return this.count === 0 ? 0 : this.h.getValueAtPercentile(p);
   }
 
-  /** The SPEC's percentile block in milliseconds (zeros when empty). */
+  /** The documented percentile block in milliseconds (zeros when empty). */
   summaryMs(): Percentiles {
     this.flush();
     if (this.count === 0) return { mean: 0, p50: 0, p95: 0, p99: 0, max: 0 };

@@ -2,7 +2,7 @@
 // emits records to a sink the caller provides (the CLI writes them to a
 // file); nothing is retained in memory here.
 
-/** One client operation's outcome (SPEC §2 history). Times in µs. */
+/** One client operation's outcome (docs/metrics.md history). Times in µs. */
 export interface HistoryRecord {
   type: 'invoke' | 'ok' | 'fail' | 'info';
   f: 'read' | 'write';

@@ -1,6 +1,6 @@
 // The read judge where write ids order versions (single-primary,
 // region-pinned): a version is older than another iff its write id is
-// smaller. Combines the staleness checker and the session checker (SPEC §2);
+// smaller. Combines the staleness checker and the session checker (docs/metrics.md);
 // multi-writer topologies use sim/measure/replica-staleness.ts instead.
 import type { ReadJudge, ReadVerdict } from './recorder.ts';
 import { StalenessChecker } from './staleness.ts';

@@ -1,4 +1,4 @@
-// Session guarantees checker: read-your-writes and monotonic reads (SPEC §2).
+// Session guarantees checker: read-your-writes and monotonic reads (docs/metrics.md).
 //
 // read-your-writes: a session reads a row it last wrote, after that write
 // was acknowledged to it, and gets an older version.

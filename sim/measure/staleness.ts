@@ -1,4 +1,4 @@
-// The read-staleness checker (SPEC §2), online and in bounded memory.
+// The read-staleness checker (docs/metrics.md), online and in bounded memory.
 //
 // A read is stale if a write to the same row was acknowledged to its client
 // before the read began and the version returned does not reflect it (a

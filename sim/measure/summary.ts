@@ -1,4 +1,4 @@
-// Builds the summary JSON (SPEC §4) from the recorder, the ledger and the
+// Builds the summary JSON (docs/metrics.md) from the recorder, the ledger and the
 // failover records the ledger heard of. Reads only; the key order is fixed so
 // summaries are byte-identical for the same seed. rpo, splitBrain, rto and
 // failovers are computed here once for every topology; a topology's own

@@ -1,11 +1,11 @@
-// t-visibility and k-staleness (SPEC §6), in fixed memory.
+// t-visibility and k-staleness (docs/model.md), in fixed memory.
 //
 // For each judged read whose key had a write acknowledged before the read
 // began, t = read start − the ack of the latest such write; the read is
 // consistent if it reflects that write. Reads are counted in fine bins of t
 // (1 µs below 1 ms, then 900 bins a decade: 1% resolution up to 1000 s),
 // consistent and not. From them:
-//   points  P(consistent) over each SPEC range [point, next point)
+//   points  P(consistent) over each documented range [point, next point)
 //   tP      the smallest t at which P(consistent | t) reaches p, where
 //           P(consistent | t) is the isotonic (non-decreasing) fit of the
 //           binned fractions — pool-adjacent-violators, the maximum-likelihood
@@ -15,7 +15,7 @@
 // i.e. fewer than k acknowledged writes missed (PBS §3's definition; k = 1 is
 // a consistent read).
 
-/** The SPEC's t points, ms. */
+/** The documented t points, ms. */
 export const VISIBILITY_POINTS_MS = [0, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] as const;
 const K_MAX = 5;
 const FINE = 1000;

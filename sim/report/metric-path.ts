@@ -84,7 +84,7 @@ const KNOWN_LABELS: Record<string, string> = {
 
 /**
  * Scenario fields that are durations: a number given for one of them is in
- * milliseconds (SPEC §5), so a numeric sweep over them is labelled "(ms)".
+ * milliseconds (docs/scenario-format.md), so a numeric sweep over them is labelled "(ms)".
  */
 const DURATION_FIELDS = new Set([
   'duration', 'warmup', 'shipInterval', 'heartbeatInterval', 'detectionTimeout', 'maxDataLoss', 'stonithDelay',

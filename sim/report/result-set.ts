@@ -54,7 +54,7 @@ function notASummary(value: unknown): string | undefined {
 }
 
 /**
- * Fills the chart inputs (our additions to the SPEC summary) with empty
+ * Fills the chart inputs (our additions to the documented summary) with empty
  * values when a summary lacks them, so older or partial summaries still report.
  */
 function withChartDefaults(v: Record<string, unknown>): RunResult {

@@ -1,5 +1,5 @@
 // The metric paths an `expect:` block may name, known before any run: the
-// shape of a summary's `metrics` (SPEC §4), written out once and held to the
+// shape of a summary's `metrics` (docs/metrics.md), written out once and held to the
 // Summary type by the compiler (a metric added to or removed from the type
 // without this shape is a type error), so `repsim validate` can refuse a
 // misspelt metric at its file:line:col instead of `check` failing at run time.

@@ -1,5 +1,5 @@
-// The summary JSON of one run (SPEC §4) as TypeScript types. Keys listed in
-// the SPEC are stable; additions (series, timeline, faults, ...) are ours.
+// The summary JSON of one run (docs/metrics.md) as TypeScript types. Keys listed in
+// docs/metrics.md are stable; additions (series, timeline, faults, ...) are ours.
 // All times in milliseconds, sizes in bytes.
 
 /** Percentile summary of a streamed histogram, in milliseconds. */
@@ -108,9 +108,9 @@ export interface Summary {
       failed: number;
       /** Per client region: seconds weighted by the share of that region's reads that failed, ms (as rto.writeUnavailableMs for writes). Absent in summaries written before it existed. */
       unavailableMs?: Record<string, number>;
-      /** t-visibility (SPEC §6). */
+      /** t-visibility (docs/model.md). */
       visibility?: { points: Array<{ tMs: number; p: number | null; reads: number }>; t99Ms: number | null; t999Ms: number | null };
-      /** k-staleness (SPEC §6): probability that a read returns one of the k newest acknowledged versions, k = 1 … 5. */
+      /** k-staleness (docs/model.md): probability that a read returns one of the k newest acknowledged versions, k = 1 … 5. */
       kStaleness?: Array<{ k: number; p: number }>;
     };
     writes: {
@@ -131,7 +131,7 @@ export interface Summary {
     availability: { writes: number; reads: number };
     failovers: FailoverSummary[];
     failoversRefused: number;
-    /** consensus topology only (SPEC §6): elections, pre-vote rounds, leader changes, highest term, commit latency per leader region, read unavailability per region, lease hazards beyond the clock bound. */
+    /** consensus topology only (docs/model.md): elections, pre-vote rounds, leader changes, highest term, commit latency per leader region, read unavailability per region, lease hazards beyond the clock bound. */
     consensus?: {
       elections: number;
       preVotes: number;

@@ -20,7 +20,7 @@ export type RunOutcome =
   | { id: number; ok: true; line: string; warnings: string[]; invariantViolations: number }
   | { id: number; ok: false; input: boolean; problems: string[]; message: string; stack?: string };
 
-/** The results.jsonl line of a run: the summary JSON (SPEC §4) plus `"params"`. */
+/** The results.jsonl line of a run: the summary JSON (docs/metrics.md) plus `"params"`. */
 export function resultLine(summary: object, params: Record<string, ParamValue>): string {
   return JSON.stringify({ ...summary, params });
 }

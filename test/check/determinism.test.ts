@@ -8,7 +8,7 @@ import { cli, specExample } from './helpers.ts';
 const spec = { file: specExample, sets: ['duration=20s', 'warmup=5s'] };
 
 describe('determinism check', () => {
-  it('passes on the SPEC example (run --check-determinism)', async () => {
+  it('passes on the example scenario (run --check-determinism)', async () => {
     const r = await cli(['run', specExample, '--set', 'duration=20s', '--set', 'warmup=5s', '--check-determinism', '--json']);
     expect(r.code).toBe(0);
     expect(r.err).toMatch(/determinism: ok \(\d+ trace events, sha256 [0-9a-f]{16}\)/);

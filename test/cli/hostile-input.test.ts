@@ -95,7 +95,7 @@ const rows: Row[] = [
   { defect: 'one tab used for indentation (gave 8 lines)', argv: ['validate', 'tab.yaml'], files: { 'tab.yaml': '' }, message: /^tab\.yaml:24:1: YAML: Tabs are not allowed as indentation; indent with spaces$/ },
 ];
 
-// Files whose text derives from the SPEC example.
+// Files whose text derives from the example scenario.
 const derived: Record<string, (t: string) => string> = {
   'bad-expect.yaml': (t) => t.replace('async-stonith: { splitBrain.occurrences: 0 }', 'async-stonith: { splitBrain.ocurrences: 0 }'),
   'tab.yaml': (t) => t.replace(/^ {2}primary: us-east-1$/m, '\tprimary: us-east-1'),

@@ -38,7 +38,7 @@ describe('bundled scenarios', () => {
     expect(r.code, r.stderr).toBe(0);
     for (const f of files) {
       const text = readFileSync(join(root, f), 'utf8');
-      // The SPEC example stays byte-identical to the SPEC's copy, so it relies on check.seeds' default (3).
+      // The example scenario stays byte-identical to the reference copy, so it relies on check.seeds' default (3).
       if (f !== 'scenarios/primary-region-partition.yaml') expect(text, f).toMatch(/^check: \{ seeds: 3 \}$/m);
       expect(text, f).toMatch(/^expect:/m);
     }

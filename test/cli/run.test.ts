@@ -1,4 +1,4 @@
-// `repsim run` as a user meets it: a table by default, the SPEC keys with
+// `repsim run` as a user meets it: a table by default, the documented summary keys with
 // --json, files only when the run completed, exit 2 on bad input with
 // nothing written.
 import { spawnSync } from 'node:child_process';
@@ -16,7 +16,7 @@ function repsim(...args: string[]): { code: number | null; stdout: string; stder
 }
 
 describe('repsim run', () => {
-  it('writes summary, trace and history, and prints every SPEC §4 key with --json', () => {
+  it('writes summary, trace and history, and prints every docs/metrics.md key with --json', () => {
     const dir = mkdtempSync(join(tmpdir(), 'repsim-run-'));
     const r = repsim('run', spec, '--set', 'duration=40s', '--set', 'warmup=5s', '--json', '--out', dir, '--trace', join(dir, 't.jsonl'), '--history', join(dir, 'h.jsonl'));
     expect(r.code, r.stderr).toBe(0);

@@ -470,8 +470,8 @@ describe('(7) lease fencing: the old primary stops acknowledging within leaseDur
   }
 });
 
-describe('(8) determinism: the SPEC example', () => {
-  // The SPEC example, as the project keeps it.
+describe('(8) determinism: the example scenario', () => {
+  // The example scenario, as the project keeps it.
   const text = readFileSync(new URL('../../scenarios/primary-region-partition.yaml', import.meta.url), 'utf8');
   const runJson = (variant: string, seed: number, sets: string[]) => {
     const l = loadScenarioFromText(text, 'primary-region-partition.yaml', { variant, sets });

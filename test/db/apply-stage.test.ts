@@ -1,5 +1,5 @@
 // The replica apply stage (DbNode) against queueing closed forms
-// (shared/REFERENCE.md, "Closed forms"), driven directly: arrivals are fed
+// docs/references.md, "Closed forms"), driven directly: arrivals are fed
 // to `receive(record, t)` at integer-µs times, visibility is read through
 // `advance(t)` and the `onApplied` hook. No scheduler, no network.
 //

@@ -1,5 +1,5 @@
 // Replication lag of the whole model against closed forms
-// (shared/REFERENCE.md: "Replication lag = one-way delay + (batching wait) +
+// docs/references.md: "Replication lag = one-way delay + (batching wait) +
 // time in apply stage"; overload; drain after an outage).
 //
 // World: two regions A (primary) and B, RTT 2 ms (one-way d = 1 ms), no

@@ -28,7 +28,7 @@ describe('judgeWrites', () => {
     // Epoch 1's acks at 12, 14, 15 s came after epoch 2 began (10 s): 3 divergent. Spans: epoch 1 [9, 15] s,
     // epoch 2 [12.5, 12.5] s: they overlap at 12.5 s only, one occurrence of length 0.
     expect(j.ledger.splitBrain()).toEqual({ intervals: [{ group: 0, startUs: 12.5e6, endUs: 12.5e6 }], durationUs: 0, divergentWrites: 3 });
-    // The zombie's writes were rewound away: RPO loss as well (SPEC §2).
+    // The zombie's writes were rewound away: RPO loss as well (docs/metrics.md).
     expect(j.ledger.total.lostAckedWrites).toBe(3);
   });
 });

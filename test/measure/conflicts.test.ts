@@ -1,4 +1,4 @@
-// SPEC §2 conflict and lost update on hand-written event sequences, judged
+// docs/metrics.md conflict and lost update on hand-written event sequences, judged
 // in a hand-built write table (timestamps and vector clocks chosen below).
 import { describe, expect, it } from 'vitest';
 import { WriteTable } from '../../sim/db/write-table.ts';

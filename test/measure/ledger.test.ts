@@ -1,4 +1,4 @@
-// SPEC §2 write definitions on hand-written event sequences: a lost
+// docs/metrics.md write definitions on hand-written event sequences: a lost
 // acknowledged write (RPO) and a split-brain interval with its divergent
 // writes. Expected numbers are derived by hand beside each assertion.
 import { describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
 // The staleness checker's storage: a row's single pending entry sits inline
 // in its latest-acks record, two or more in a list of its own. Its verdicts
-// must be those of the plain definition (SPEC §2: a read is stale if it
+// must be those of the plain definition (docs/metrics.md: a read is stale if it
 // misses a write acknowledged before it began; staleness from the oldest
 // such write; versions behind = how many), whatever the row's storage.
 import { describe, expect, it } from 'vitest';

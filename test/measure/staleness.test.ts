@@ -1,4 +1,4 @@
-// SPEC §2 read definitions, judged where write ids order versions
+// docs/metrics.md read definitions, judged where write ids order versions
 // (single-primary, region-pinned), on hand-written event sequences. Every
 // expected number is derived by hand in the comment beside it.
 import { describe, expect, it } from 'vitest';

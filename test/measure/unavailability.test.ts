@@ -1,4 +1,4 @@
-// Write and read unavailability per client region (SPEC §4's
+// Write and read unavailability per client region (docs/metrics.md's
 // rto.writeUnavailableMs, and metrics.reads.unavailableMs beside it), on
 // hand-written event sequences: each second counts the share of the
 // operations invoked in it that failed. Expected numbers derived by hand

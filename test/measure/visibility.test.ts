@@ -2,7 +2,7 @@
 // whose truth is known: a read at t is consistent with probability
 // F(t) = 1 − e^(−t/τ), τ = 2 ms (hand-derived: F reaches p at t = −τ·ln(1 − p),
 // 9.21 ms for 99% and 13.82 ms for 99.9%). With 2 M reads log-uniform over
-// 10 µs … 1 s the estimates land within 10%; the SPEC points carry the
+// 10 µs … 1 s the estimates land within 10%; the documented points carry the
 // fraction of their range; k-staleness counts are exact.
 import { describe, expect, it } from 'vitest';
 import { RngRoot } from '../../sim/core/rng.ts';

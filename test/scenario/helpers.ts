@@ -6,7 +6,7 @@ import { InputError } from '../../sim/core/errors.ts';
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The repository root. */
 export const repoRoot = path.resolve(here, '../..');
-/** The SPEC example scenario, as the project keeps it. */
+/** The example scenario scenario, as the project keeps it. */
 export const specExample = path.resolve(here, '../../scenarios/primary-region-partition.yaml');
 
 /** Absolute path of a fixture under test/fixtures/scenarios/. */

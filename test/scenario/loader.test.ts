@@ -1,10 +1,10 @@
-// Loading valid scenarios: the SPEC example and its variants, unit
+// Loading valid scenarios: the example scenario and its variants, unit
 // conversion, variant and --set order, warnings, the content hash.
 import { describe, expect, it } from 'vitest';
 import { listVariants, loadScenario, loadScenarioFromText, validateAllVariants } from '../../sim/scenario/loader.ts';
 import { fixture, problemsOf, specExample } from './helpers.ts';
 
-describe('the SPEC example', () => {
+describe('the example scenario', () => {
   it('loads, with model units', () => {
     const { scenario: s, variant, warnings } = loadScenario(specExample);
     expect(variant).toBe('base');

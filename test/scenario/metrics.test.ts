@@ -1,6 +1,6 @@
 // The metric paths `validate` accepts in `expect:` are exactly the number
 // (and boolean) leaves of a real run's metrics: every leaf of a run of the
-// SPEC example (with a failover, so the lists are not empty) is accepted,
+// example scenario (with a failover, so the lists are not empty) is accepted,
 // and misspelt, partial or text paths are refused with a reason.
 import { describe, expect, it } from 'vitest';
 import { runCase } from '../../sim/case.ts';

@@ -1,4 +1,4 @@
-// The SPEC's example scenario lives in the project (scenarios/); the product
+// The documented example scenario lives in the project (scenarios/); the product
 // contract keeps its own copy beside the repository. When that copy is there
 // (a development checkout), the two must not drift apart; a clone with
 // nothing beside it skips this test and still has everything it needs.
@@ -10,7 +10,7 @@ const root = new URL('../..', import.meta.url).pathname;
 const inProject = join(root, 'scenarios/primary-region-partition.yaml');
 const specCopy = join(root, '../shared/examples/primary-region-partition.yaml');
 
-describe('the SPEC example scenario', () => {
+describe('the example scenario scenario', () => {
   it('is in the project', () => {
     expect(existsSync(inProject)).toBe(true);
   });

@@ -1,5 +1,5 @@
 // Chart: t-visibility per group — the probability that a read started t
-// after the ack of the latest write to its key reflects it (SPEC §6),
+// after the ack of the latest write to its key reflects it (docs/model.md),
 // pooled over the group's seeds. Reads `metrics.reads.visibility.points`;
 // runs without it (topologies that do not report visibility) are left out.
 //

@@ -1,4 +1,4 @@
-// Judging leaderless reads (SPEC §2, §6), from what the run recorded: the
+// Judging leaderless reads (docs/metrics.md, §6), from what the run recorded: the
 // writes' facts and acknowledgements, the replicas' rows, and each read's
 // answer.
 //

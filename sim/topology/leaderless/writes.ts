@@ -4,7 +4,7 @@
 // counter judges leaderless writes in (sim/measure/conflicts.ts): LWW by
 // (timestamp, id), and concurrency by real time — neither write was
 // acknowledged before the other was invoked (without vector clocks, real-time
-// precedence stands in for causality; SPEC §2).
+// precedence stands in for causality; docs/metrics.md).
 import type { WriteOrder } from '../../measure/events.ts';
 import { compareVersion } from './store.ts';
 

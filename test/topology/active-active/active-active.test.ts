@@ -1,6 +1,6 @@
 // Active-active scenarios: LWW on skewed wall clocks loses more updates than
 // HLC; a gset table loses no acknowledged add across a partition; replicas
-// converge after faults heal; the SPEC example's active-active variant.
+// converge after faults heal; the example scenario's active-active variant.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -85,7 +85,7 @@ faults: [ { at: 5s, for: 10s, partition: { isolate: a } } ]
     expect(s.metrics.reads.stalenessMs.max).toBeLessThan(10_500);
   });
 
-  it('SPEC example, active-active-hlc, 60 s: conflicts > 0, nothing acknowledged lost, same seed ⇒ same summary', () => {
+  it('example scenario, active-active-hlc, 60 s: conflicts > 0, nothing acknowledged lost, same seed ⇒ same summary', () => {
     const load = () => loadScenario(specExample, { variant: 'active-active-hlc', sets: ['duration=60s'] });
     const l = load();
     const a = simulate(l.scenario, { seed: 42, variant: l.variant, contentHash: l.contentHash });

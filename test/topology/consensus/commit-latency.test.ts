@@ -1,6 +1,6 @@
 // Commit latency of a Raft group is the leader's round trip to its nearest
 // quorum plus the durability time (hand-derived from the placement and the
-// REFERENCE.md RTTs; no jitter, so the p50 is that number).
+// docs/references.md RTTs; no jitter, so the p50 is that number).
 import { describe, expect, it } from 'vitest';
 import { run } from '../../helpers/scenario.ts';
 import { AP, consensusSpec, DURABLE_MS, EU, RTT_MS, US } from './helpers.ts';

@@ -1,6 +1,6 @@
 // When the leader's own disk decides the commit: a lone voter, and a leader
 // whose disk is slower than its nearest follower's round trip. The group on
-// the real scheduler and link model, REFERENCE.md RTTs (us-east-1 node 0,
+// the real scheduler and link model, docs/references.md RTTs (us-east-1 node 0,
 // eu-west-1 node 1, ap-southeast-1 node 2), no jitter, 50 µs per entry on a
 // healthy disk; every expected time is derived by hand in the comments.
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// Consensus scenarios for tests: three regions with the REFERENCE.md RTTs
+// Consensus scenarios for tests: three regions with the docs/references.md RTTs
 // (cloudping.co averages: us-east-1–eu-west-1 75 ms, us-east-1–ap-southeast-1
 // 222 ms, eu-west-1–ap-southeast-1 189 ms), 1 ms within a region, no jitter,
 // fast links, a constant 50 µs durability time per entry, no failover

@@ -2,7 +2,7 @@
 // cockroachlabs.com/docs/stable/table-localities, and survival goals,
 // cockroachlabs.com/docs/stable/multiregion-survival-goals: ZONE = 3 voters
 // in the home region, REGION = 2 at home and 3 elsewhere). Every expected
-// latency below is derived by hand from the placement, the REFERENCE.md RTTs
+// latency below is derived by hand from the placement, the docs/references.md RTTs
 // (helpers.ts), 1 ms within a region and the constant 50 µs durability time:
 //
 // - a write's commit = the leader's round trip to the voter that completes

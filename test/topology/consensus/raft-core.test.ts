@@ -1,5 +1,5 @@
 // The Raft core driven directly (no clients): the group on the real
-// scheduler and network link model, with the REFERENCE.md RTTs between
+// scheduler and network link model, with the docs/references.md RTTs between
 // us-east-1 (node 0, the bootstrapped leader), eu-west-1 (1) and
 // ap-southeast-1 (2). Every expected time below is derived by hand.
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 // Region-pinned scenarios: reads never stale; remote operations pay the RTT;
-// a home-region outage makes its rows unavailable; the SPEC example runs.
+// a home-region outage makes its rows unavailable; the example scenario runs.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -56,7 +56,7 @@ describe('region-pinned', () => {
     expect(s.metrics.reads.stale).toBe(0);
   });
 
-  it('SPEC example with topology.kind=region-pinned runs; same seed ⇒ same summary', () => {
+  it('example scenario with topology.kind=region-pinned runs; same seed ⇒ same summary', () => {
     const go = () => {
       const l = loadScenario(specExample, { sets: ['duration=60s', 'topology.kind=region-pinned'] });
       return simulate(l.scenario, { seed: 42, variant: l.variant, contentHash: l.contentHash });
