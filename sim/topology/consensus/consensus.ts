@@ -29,6 +29,7 @@
 // timeouts are found by one sweep per gateway every TIMEOUT_SWEEP_US, not
 // one event per operation (a timed-out client is told at most that late).
 import type { Scheduler } from '../../core/scheduler.ts';
+import { Fifo } from '../../core/fifo.ts';
 import type { Network } from '../../world/network.ts';
 import type { WallClock } from '../../world/clock.ts';
 import type { Op, Topology } from '../../db/op.ts';
@@ -156,8 +157,7 @@ export class ConsensusTopology implements Topology, GroupListener {
   // --- gateway ---------------------------------------------------------------------
 
   /** Operations by issue time (= deadline order), for the timeout sweep. */
-  private deadlines: Op[] = [];
-  private deadlineHead = 0;
+  private readonly deadlines = new Fifo<Op>();
   private sweepAtUs = Infinity;
   private readonly sweepBound = () => this.sweep();
 
@@ -176,20 +176,13 @@ export class ConsensusTopology implements Topology, GroupListener {
     this.sweepAtUs = Infinity;
     const now = this.o.sched.now;
     const q = this.deadlines;
-    let h = this.deadlineHead;
-    while (h < q.length) {
-      const op = q[h] as Op;
+    for (let op = q.peek(); op !== undefined; op = q.peek()) {
       if (op.invokeUs + this.o.clientTimeoutUs > now) break;
-      h++;
+      q.drop(1);
       if (op.done) continue;
       this.o.workload.armTimeout(op);
     }
-    if (h > 4096 && h * 2 > q.length) {
-      this.deadlines = q.slice(h);
-      h = 0;
-    }
-    this.deadlineHead = h;
-    const next = this.deadlines[h];
+    const next = q.peek();
     if (next) this.armSweep(next.invokeUs + this.o.clientTimeoutUs);
   }
 
