@@ -16,7 +16,7 @@ import type { Scheduler } from '../../core/scheduler.ts';
 import { Fifo } from '../../core/fifo.ts';
 import type { ReplicaLog } from './log.ts';
 
-/** Numbers per queued own write: [doneUs, index, id, incarnation]. */
+/** Numbers per queued own write: [doneUs (whole µs), index, id, incarnation]. */
 const STRIDE = 4;
 
 export class ReplicaDisk {
@@ -50,7 +50,10 @@ export class ReplicaDisk {
     const doneUs = Math.max(this.sched.now, this.busyUntilUs) + this.sample();
     this.busyUntilUs = doneUs;
     const q = this.own;
-    q.push(doneUs);
+    // Queued at the first whole µs at or after completion (the clock reads whole µs, so a write done at
+    // x.4 is durable from x + 1 either way). Queued unrounded, the wake-up for it was scheduled at x (the
+    // scheduler rounds to the nearest µs), settled nothing, and re-armed at x again, forever.
+    q.push(Math.ceil(doneUs));
     q.push(index);
     q.push(id);
     q.push(this.incarnation);
