@@ -71,6 +71,18 @@ function withChartDefaults(v: Record<string, unknown>): RunResult {
   } as unknown as RunResult;
 }
 
+/** What makes a run one run: its scenario, variant, seed and swept parameters (keys in order). */
+function runIdentity(run: RunResult): string {
+  const params = run.params ?? {};
+  const sorted = Object.keys(params).sort().map((k) => [k, params[k]]);
+  return JSON.stringify([run.scenario, run.variant, run.seed, sorted]);
+}
+
+function describeRun(run: RunResult): string {
+  const params = Object.entries(run.params ?? {}).map(([k, v]) => ` ${k}=${JSON.stringify(v)}`).join('');
+  return `run ${run.variant} seed ${run.seed}${params}`;
+}
+
 function parseRun(text: string, where: string, problems: string[]): RunResult | undefined {
   let value: unknown;
   try {
@@ -129,10 +141,22 @@ export async function readResultSet(dir: string): Promise<ResultSet> {
   if (await isFile(jsonl)) {
     source = jsonl;
     const lines = (await readFile(jsonl, 'utf8')).split('\n');
+    const seen = new Map<string, number>();
     lines.forEach((line, i) => {
       if (line.trim() === '' || problems.length >= MAX_PROBLEMS) return;
-      const run = parseRun(line, `${jsonl}:${i + 1}`, problems);
-      if (run !== undefined) runs.push(run);
+      const where = `${jsonl}:${i + 1}`;
+      const run = parseRun(line, where, problems);
+      if (run === undefined) return;
+      // A run counted twice (a file appended to itself, shards joined with cat) would narrow every
+      // interval as if it were another seed, so it is refused, as merge refuses it.
+      const key = runIdentity(run);
+      const first = seen.get(key);
+      if (first !== undefined) {
+        problems.push(`${where}: ${describeRun(run)} appears twice (also line ${first}); join sweep shards with repsim merge, not by appending files`);
+        return;
+      }
+      seen.set(key, i + 1);
+      runs.push(run);
     });
   } else if (await isFile(single)) {
     source = single;

@@ -98,6 +98,27 @@ describe('writeReport on bad input', () => {
     for (const p of problems) expect(p).not.toContain('\n');
   });
 
+  it('refuses a run that appears twice, naming both lines (a file appended to itself)', async () => {
+    const lines = compareResults().slice(0, 2).map((r) => JSON.stringify(r));
+    const dir = await dirWith('doubled', { 'results.jsonl': `${[...lines, ...lines].join('\n')}\n` });
+    const error = await writeReport(dir, join(tmp, 'doubled-out')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    const first = compareResults()[0]!;
+    expect((error as InputError).problems).toEqual([
+      `${join(dir, 'results.jsonl')}:3: run ${first.variant} seed ${first.seed} appears twice (also line 1); join sweep shards with repsim merge, not by appending files`,
+      expect.stringMatching(/results\.jsonl:4: run .* appears twice \(also line 2\)/),
+    ]);
+    expect(await exists(join(tmp, 'doubled-out'))).toBe(false);
+  });
+
+  it('keeps runs that differ only in a swept parameter', async () => {
+    const base = compareResults()[0]!;
+    const a = { ...base, params: { 'workload.writeRate': 10 } };
+    const b = { ...base, params: { 'workload.writeRate': 20 } };
+    const dir = await dirWith('swept', { 'results.jsonl': `${JSON.stringify(a)}\n${JSON.stringify(b)}\n` });
+    await expect(writeReport(dir, join(tmp, 'swept-out'))).resolves.toBeDefined();
+  });
+
   it('rejects a malformed scenario.json', async () => {
     const dir = await dirWith('bad-scenario', { 'summary.json': JSON.stringify(compareResults()[0]), 'scenario.json': '[' });
     await expect(writeReport(dir)).rejects.toThrow(/scenario\.json: not valid JSON/);
@@ -144,6 +165,24 @@ describe('repsim report', () => {
       stdout.mockRestore();
     }
     expect(await exists(join(out, 'index.html'))).toBe(true);
+  });
+
+  it('exits 2 naming both lines when a run appears twice, and writes nothing', async () => {
+    const dir = join(tmp, 'cli-doubled');
+    await mkdir(dir, { recursive: true });
+    const line = JSON.stringify(compareResults()[0]);
+    await writeFile(join(dir, 'results.jsonl'), `${line}\n${line}\n`);
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const code = await main(['report', dir, '--out', join(tmp, 'cli-doubled-out')]);
+      expect(code).toBe(2);
+      const text = stderr.mock.calls.map((c) => String(c[0])).join('');
+      expect(text).toMatch(/^.*results\.jsonl:2: run \S+ seed \d+ appears twice \(also line 1\); join sweep shards with repsim merge, not by appending files\n$/);
+    } finally {
+      stderr.mockRestore();
+    }
+    expect(await exists(join(tmp, 'cli-doubled-out'))).toBe(false);
+    expect(await exists(join(dir, 'index.html'))).toBe(false);
   });
 
   it('exits 2 with one line for a missing directory', async () => {
