@@ -7,13 +7,16 @@
 //
 // Memory stays bounded by the WAL's retention: marks at or below the WAL's
 // first retained LSN can no longer be discarded, so `add` compacts them away
-// (the caller passes that LSN, read from the node's WAL) once they are a
-// thousand or half the marks; a discarded mark is spent (ack time NaN) and
+// (the caller passes that LSN, read from the node's WAL): it looks once every
+// thousand marks added and compacts when the retired marks are at least a
+// thousand and as many as the live ones, so each mark is copied a bounded
+// number of times and at most about twice the retained marks are held; a
+// discarded mark is spent (ack time NaN) and
 // dropped from the back once newer LSNs arrive (after a rewind the timeline
 // continues above the common LSN, so every mark above it was discarded).
 
 const START = 64;
-/** Retired marks tolerated at the front before they are compacted away (or half the marks, if more). */
+/** Marks added between two looks for retired marks; and the fewest retired marks worth compacting away (if as many as the live ones). */
 const RETIRED_SLACK = 1024;
 
 /** One node's marks in slots [0, n), sorted by LSN. */
@@ -22,6 +25,8 @@ class NodeMarks {
   id = new Float64Array(START);
   ack = new Float64Array(START);
   n = 0;
+  /** Marks added since the last look for retired ones. */
+  sinceRetire = 0;
 
   /** First slot whose LSN is ≥ `lsn` (n if none). */
   lowerBound(lsn: number): number {
@@ -37,10 +42,12 @@ class NodeMarks {
 
   /** Drops the marks at or below `lsn` once they are many: they can never be asked for again. */
   retireThrough(lsn: number): void {
+    if (++this.sinceRetire < RETIRED_SLACK) return;
+    this.sinceRetire = 0;
     if (this.n === 0 || (this.lsn[0] as number) > lsn) return;
     let k = this.lowerBound(lsn);
     while (k < this.n && (this.lsn[k] as number) === lsn) k++;
-    if (k < RETIRED_SLACK && k * 2 < this.n) return;
+    if (k < RETIRED_SLACK || k < this.n - k) return;
     for (const c of [this.lsn, this.id, this.ack]) c.copyWithin(0, k, this.n);
     this.n -= k;
   }

@@ -63,12 +63,21 @@ function emptyTally(): LossTally {
   return { lostAckedWrites: 0, lostBytes: 0, firstAckUs: Infinity, lastAckUs: -Infinity };
 }
 
+interface EpochSpan {
+  firstUs: number;
+  lastUs: number;
+  acked: boolean;
+}
+
 /** One replication group's epochs (single-primary: one group; consensus: one per Raft group). */
 interface GroupBook {
   /** Promotions reported, in order (epochs grow): epoch, and when it began (µs). */
   starts: Array<{ epoch: number; atUs: number }>;
-  /** Per epoch: first and last ack by its primary or leader. */
-  spans: Map<number, { firstUs: number; lastUs: number }>;
+  /** Per epoch: first and last ack by its primary or leader; `acked`: one came while it was not deposed (then in firstAck). */
+  spans: Map<number, EpochSpan>;
+  /** The epoch whose span primaryAck looked up last, and that span. */
+  lastEpoch: number;
+  lastSpan: EpochSpan | undefined;
   /** Per epoch: first ack by its primary or leader while it was not deposed (RTO). */
   firstAck: Map<number, number>;
 }
@@ -92,6 +101,9 @@ export class Ledger implements LedgerEvents {
   /** Whether fencing forbids a deposed primary's acks (then one is an invariant violation). */
   fencingOn = false;
   private readonly groups = new Map<number, GroupBook>();
+  /** The group looked up last, and its book (acks come in runs of one group). */
+  private lastGroup = NaN;
+  private lastBook: GroupBook | undefined;
   private readonly marks = new AckMarks();
   /** Rewinds so far: region, the epoch it abandoned, the LSN it kept up to, and the failover charged. */
   private readonly truncations: Array<{ region: number; epoch: number; lsn: number; tally: number }> = [];
@@ -103,8 +115,11 @@ export class Ledger implements LedgerEvents {
   }
 
   private group(g: number): GroupBook {
+    if (g === this.lastGroup) return this.lastBook as GroupBook;
     let b = this.groups.get(g);
-    if (!b) this.groups.set(g, (b = { starts: [], spans: new Map(), firstAck: new Map() }));
+    if (!b) this.groups.set(g, (b = { starts: [], spans: new Map(), firstAck: new Map(), lastEpoch: NaN, lastSpan: undefined }));
+    this.lastGroup = g;
+    this.lastBook = b;
     return b;
   }
 
@@ -141,12 +156,15 @@ export class Ledger implements LedgerEvents {
    */
   primaryAck(group: number, epoch: number, ackUs: number, commitUs: number, region = -1, version = 0): boolean {
     const b = this.group(group);
-    const span = b.spans.get(epoch);
-    if (!span) b.spans.set(epoch, { firstUs: ackUs, lastUs: ackUs });
+    // Acks come in runs of one epoch: the last span looked up is kept at hand.
+    let span = b.lastEpoch === epoch ? b.lastSpan : b.spans.get(epoch);
+    if (!span) b.spans.set(epoch, (span = { firstUs: ackUs, lastUs: ackUs, acked: false }));
     else {
       if (ackUs < span.firstUs) span.firstUs = ackUs;
       if (ackUs > span.lastUs) span.lastUs = ackUs;
     }
+    b.lastEpoch = epoch;
+    b.lastSpan = span;
     // The earliest promotion of a newer epoch: promotions are reported in epoch order.
     let next: { epoch: number; atUs: number } | undefined;
     for (let i = b.starts.length - 1; i >= 0 && (b.starts[i] as { epoch: number }).epoch > epoch; i--) next = b.starts[i];
@@ -159,7 +177,10 @@ export class Ledger implements LedgerEvents {
       this.divergentWrites++;
       return true;
     }
-    if (!b.firstAck.has(epoch)) b.firstAck.set(epoch, ackUs);
+    if (!span.acked) {
+      span.acked = true;
+      b.firstAck.set(epoch, ackUs);
+    }
     return false;
   }
 

@@ -175,16 +175,21 @@ describe('the ledger\'s own ack marks', () => {
   it('records acks outside the WAL and releases them once the WAL retires the records', () => {
     const { hub, m } = epochs();
     const n = node(0);
-    for (let i = 1; i <= 100; i++) hub.writeAcked(op({ row: i % 8, invokeUs: 0 }), i * 10, commit(n, i, i % 8, i * 100, i * 10 - 5));
-    expect(m.ledger.ackMarks).toBe(100);
-    // Records with end LSN ≤ 9000 (writes 1–90) are retired; the next ack drops their marks: 10 left + 1 new = 11.
-    n.wal.trimThrough(9_000);
-    hub.writeAcked(op({ row: 1, invokeUs: 0 }), 2_000, commit(n, 101, 1, 10_100, 1_995));
-    expect(m.ledger.ackMarks).toBe(11);
-    // A rewind to LSN 9 500 discards writes 96–101, all acknowledged: 6 lost, 600 bytes.
+    const ackWrite = (i: number) => hub.writeAcked(op({ row: i % 8, invokeUs: 0 }), i * 10, commit(n, i, i % 8, i * 100, i * 10 - 5));
+    for (let i = 1; i <= 3_000; i++) ackWrite(i);
+    expect(m.ledger.ackMarks).toBe(3_000);
+    // Records with end LSN ≤ 250 000 (writes 1–2 500) are retired. The marks look for retired ones every
+    // 1 024th add (the 1 024th, 2 048th, 3 072nd): up to the 3 071st nothing is dropped.
+    n.wal.trimThrough(250_000);
+    for (let i = 3_001; i <= 3_071; i++) ackWrite(i);
+    expect(m.ledger.ackMarks).toBe(3_071);
+    // The 3 072nd add looks: 2 500 retired, at least 1 024 and at least the 571 live ones, so they go: 571 + 1 new.
+    ackWrite(3_072);
+    expect(m.ledger.ackMarks).toBe(572);
+    // A rewind to LSN 306 600 discards writes 3 067–3 072, all acknowledged: 6 lost, 600 bytes.
     hub.failoverStarted(0);
-    hub.rewound(0, 1, 9_500, 0);
-    n.wal.truncateAfter(9_500, (i) => hub.walDiscarded(n, i, 0));
+    hub.rewound(0, 1, 306_600, 0);
+    n.wal.truncateAfter(306_600, (i) => hub.walDiscarded(n, i, 0));
     expect(m.ledger.total).toMatchObject({ lostAckedWrites: 6, lostBytes: 600 });
   });
 });
