@@ -1,112 +1,89 @@
 // The ledger's own record of which WAL records were acknowledged to their
-// clients: per node (region), the (LSN, write id, ack time) of each
-// acknowledged record still in that node's WAL, sorted by LSN, in typed
-// columns. A discard (rewind, rebuild, end of run) asks here whether the
-// record was acknowledged and when; the model's WAL holds no measurement
-// column.
+// clients: per node (region), the write id and ack time of each
+// acknowledged record, keyed by the record's absolute WAL index (what the
+// ledger finds an ack's record by, and what a discard names). A discard
+// (rewind, rebuild, end of run) asks here whether the record was
+// acknowledged and when; the model's WAL holds no measurement column.
 //
-// Memory stays bounded by the WAL's retention: marks at or below the WAL's
-// first retained LSN can no longer be discarded, so `add` compacts them away
-// (the caller passes that LSN, read from the node's WAL): it looks once every
-// thousand marks added and compacts when the retired marks are at least a
-// thousand and as many as the live ones, so each mark is copied a bounded
-// number of times and at most about twice the retained marks are held; a
-// discarded mark is spent (ack time NaN) and
-// dropped from the back once newer LSNs arrive (after a rewind the timeline
-// continues above the common LSN, so every mark above it was discarded).
+// Each node's marks are a window of typed columns over WAL indices, slot 0
+// at index `base`: setting and taking a mark is one store and one load, in
+// whatever order acks arrive (clients in other regions hear theirs later,
+// so acks are far from WAL order). Memory stays bounded by the WAL's
+// retention: records before the WAL's first retained index can no longer be
+// discarded, so when the window is full it first slides to that index, and
+// grows only if the retained records need more room. A WAL replaced by a
+// fresh one (a rebuild numbers its records from 0 again) resets the window.
 
-const START = 64;
-/** Marks added between two looks for retired marks; and the fewest retired marks worth compacting away (if as many as the live ones). */
-const RETIRED_SLACK = 1024;
+const START = 1024;
 
-/** One node's marks in slots [0, n), sorted by LSN. */
+/** One node's window: slot i holds the mark of WAL index base + i (ack time NaN: none). */
 class NodeMarks {
-  lsn = new Float64Array(START);
+  base = 0;
   id = new Float64Array(START);
-  ack = new Float64Array(START);
-  n = 0;
-  /** Marks added since the last look for retired ones. */
-  sinceRetire = 0;
+  ack = new Float64Array(START).fill(NaN);
 
-  /** First slot whose LSN is ≥ `lsn` (n if none). */
-  lowerBound(lsn: number): number {
-    let lo = 0;
-    let hi = this.n;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((this.lsn[mid] as number) < lsn) lo = mid + 1;
-      else hi = mid;
+  /** Makes room for index `index`, sliding the window's start to `firstIndex` (the WAL's first retained index) or growing it. */
+  reach(index: number, firstIndex: number): void {
+    const cap = this.ack.length;
+    if (index < this.base) {
+      // The WAL was replaced and numbers from 0 again: nothing marked before can be asked for.
+      this.ack.fill(NaN);
+      this.base = firstIndex;
+      if (index - this.base < cap) return;
     }
-    return lo;
-  }
-
-  /** Drops the marks at or below `lsn` once they are many: they can never be asked for again. */
-  retireThrough(lsn: number): void {
-    if (++this.sinceRetire < RETIRED_SLACK) return;
-    this.sinceRetire = 0;
-    if (this.n === 0 || (this.lsn[0] as number) > lsn) return;
-    let k = this.lowerBound(lsn);
-    while (k < this.n && (this.lsn[k] as number) === lsn) k++;
-    if (k < RETIRED_SLACK || k < this.n - k) return;
-    for (const c of [this.lsn, this.id, this.ack]) c.copyWithin(0, k, this.n);
-    this.n -= k;
-  }
-
-  /** Room for one more mark. */
-  grow(): void {
-    if (this.n < this.lsn.length) return;
-    const cap = this.lsn.length * 2;
-    const copy = (a: Float64Array) => {
-      const b = new Float64Array(cap);
-      b.set(a);
-      return b;
-    };
-    this.lsn = copy(this.lsn);
-    this.id = copy(this.id);
-    this.ack = copy(this.ack);
+    const shift = Math.min(firstIndex, index) - this.base;
+    if (shift > 0) {
+      this.ack.copyWithin(0, Math.min(shift, cap));
+      this.id.copyWithin(0, Math.min(shift, cap));
+      this.ack.fill(NaN, Math.max(0, cap - shift));
+      this.base += shift;
+    }
+    let size = cap;
+    while (index - this.base >= size) size *= 2;
+    if (size === cap) return;
+    const ack = new Float64Array(size).fill(NaN);
+    ack.set(this.ack);
+    const id = new Float64Array(size);
+    id.set(this.id);
+    this.ack = ack;
+    this.id = id;
   }
 }
 
 export class AckMarks {
   private readonly nodes: NodeMarks[] = [];
 
-  /** The record at `lsn` (write `id`) on `region`'s node was acknowledged at `ackUs`; that WAL retains only records above `retainedAfterLsn`. */
-  add(region: number, lsn: number, id: number, ackUs: number, retainedAfterLsn: number): void {
+  /** The WAL record at absolute `index` (write `id`) on `region`'s node was acknowledged at `ackUs`; that WAL's first retained index is `firstIndex`. */
+  add(region: number, index: number, id: number, ackUs: number, firstIndex: number): void {
     let m = this.nodes[region];
     if (!m) this.nodes[region] = m = new NodeMarks();
-    m.retireThrough(retainedAfterLsn);
-    // Discarded marks above the new LSN: a rewind's, whose timeline continues below them.
-    while (m.n > 0 && (m.lsn[m.n - 1] as number) >= lsn && Number.isNaN(m.ack[m.n - 1] as number)) m.n--;
-    m.grow();
-    // Acks arrive nearly in LSN order: shift the few later marks up by one.
-    let i = m.n++;
-    while (i > 0 && (m.lsn[i - 1] as number) > lsn) {
-      m.lsn[i] = m.lsn[i - 1] as number;
-      m.id[i] = m.id[i - 1] as number;
-      m.ack[i] = m.ack[i - 1] as number;
-      i--;
-    }
-    m.lsn[i] = lsn;
-    m.id[i] = id;
-    m.ack[i] = ackUs;
+    if (index < m.base || index - m.base >= m.ack.length) m.reach(index, firstIndex);
+    const s = index - m.base;
+    m.id[s] = id;
+    m.ack[s] = ackUs;
   }
 
-  /** If the record at `lsn` (write `id`) on `region`'s node was acknowledged: its ack time, and the mark is spent; else NaN. */
-  take(region: number, lsn: number, id: number): number {
+  /** If the record at absolute `index` (write `id`) on `region`'s node was acknowledged: its ack time, and the mark is spent; else NaN. */
+  take(region: number, index: number, id: number): number {
     const m = this.nodes[region];
     if (!m) return NaN;
-    for (let i = m.lowerBound(lsn); i < m.n && (m.lsn[i] as number) === lsn; i++) {
-      const t = m.ack[i] as number;
-      if ((m.id[i] as number) === id && !Number.isNaN(t)) {
-        m.ack[i] = NaN;
-        return t;
-      }
-    }
-    return NaN;
+    const s = index - m.base;
+    if (s < 0 || s >= m.ack.length) return NaN;
+    const t = m.ack[s] as number;
+    if (Number.isNaN(t) || (m.id[s] as number) !== id) return NaN;
+    m.ack[s] = NaN;
+    return t;
   }
 
-  /** Marks held (live, spent or retired but not yet compacted), over all nodes: for memory tests. */
+  /** Marks held (acknowledged records not yet discarded or slid past), over all nodes: for tests. */
   get size(): number {
-    return this.nodes.reduce((a, m) => a + (m ? m.n : 0), 0);
+    let n = 0;
+    for (const m of this.nodes) if (m) for (const t of m.ack) if (!Number.isNaN(t)) n++;
+    return n;
+  }
+
+  /** Slots allocated, over all nodes: what the marks cost in memory (16 bytes each). */
+  get capacity(): number {
+    return this.nodes.reduce((a, m) => a + (m ? m.ack.length : 0), 0);
   }
 }

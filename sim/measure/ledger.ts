@@ -140,7 +140,7 @@ export class Ledger implements LedgerEvents {
       const idx = wal.indexAfterLsn(lsn - 1);
       const slot = idx < wal.endIndex ? wal.slotOf(idx) : -1;
       if (slot >= 0 && wal.lsnEnd[slot] === lsn && wal.writeId[slot] === version) {
-        this.marks.add(node.region, lsn, version, ackUs, wal.startLsn);
+        this.marks.add(node.region, idx, version, ackUs, wal.firstIndex);
         return;
       }
     }
@@ -219,7 +219,7 @@ export class Ledger implements LedgerEvents {
   walDiscarded(node: DbNode, index: number, tally: number): void {
     const wal = node.wal;
     const s = wal.slotOf(index);
-    const ack = this.marks.take(node.region, wal.lsnEnd[s] as number, wal.writeId[s] as number);
+    const ack = this.marks.take(node.region, index, wal.writeId[s] as number);
     if (Number.isNaN(ack)) return;
     this.countLost(tally, wal.bytes[s] as number, ack, wal.rowId[s] as number, wal.writeId[s] as number);
   }
@@ -267,6 +267,11 @@ export class Ledger implements LedgerEvents {
   /** Ack marks the ledger holds (memory tests). */
   get ackMarks(): number {
     return this.marks.size;
+  }
+
+  /** Slots the ack marks hold in memory (16 bytes each): for memory tests. */
+  get ackMarkSlots(): number {
+    return this.marks.capacity;
   }
 
   /**
