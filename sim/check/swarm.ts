@@ -6,7 +6,8 @@
 // Bounds of one draw (all from the stream `swarm/<seed>` of RngRoot(seed), so
 // the mix depends only on the seed, never on the model's own draws):
 //   count       1–4 faults, uniform
-//   kind        uniform over the allowed kinds (default SWARM_DEFAULT_KINDS)
+//   kind        uniform over the allowed kinds (default SWARM_DEFAULT_KINDS:
+//               every fault kind of the scenario schema)
 //   at          uniform over [warmup, duration), whole ms
 //   for         uniform 1–60 s, whole ms (clockJump has none: it is instant)
 //   partition   shape uniform: {isolate: r} | {groups: [A, B]} (a random split
@@ -15,16 +16,31 @@
 //   clockJump   by ±(10 ms – 10 s)
 //   slowLink    a uniform pair, factor 2–50
 //   loss        a uniform pair, probability 0.05–0.5 (two decimals)
+//   stonithFailure  probability 0.05–1 (two decimals)
+//   random      a non-empty random subset of the kinds a random fault takes,
+//               meanInterval 1–20 s, duration exponential with mean 1–10 s
 // Kinds needing two regions are left out of single-region scenarios.
 import { RngRoot, type Rng } from '../core/rng.ts';
+import { FAULT_KINDS, FaultSchema } from '../scenario/schema-faults.ts';
 
-/** Kinds swarm can draw. */
-export const SWARM_KINDS = ['partition', 'crash', 'pause', 'clockJump', 'slowLink', 'loss', 'outage', 'slowApply'] as const;
+/**
+ * Kinds swarm can draw: the scenario schema's fault kinds, so a verb added to
+ * the schema is drawn too (the switch in drawFaults does not compile until it
+ * says how to draw it).
+ */
+export const SWARM_KINDS = FAULT_KINDS;
 export type SwarmKind = (typeof SWARM_KINDS)[number];
-/** Drawn unless --fault-kinds says otherwise. */
-export const SWARM_DEFAULT_KINDS: readonly SwarmKind[] = ['partition', 'crash', 'pause', 'clockJump', 'slowLink', 'loss'];
+/** Drawn unless --fault-kinds says otherwise: every kind. */
+export const SWARM_DEFAULT_KINDS: readonly SwarmKind[] = SWARM_KINDS;
+/** The kinds a `random` fault may draw from, as the schema's enum lists them. */
+const RANDOM_KINDS: readonly string[] = FaultSchema.shape.random.unwrap().shape.kinds.element.options;
+/** Kinds that act between two regions, left out of single-region scenarios. */
+const TWO_REGION_KINDS: readonly string[] = ['partition', 'slowLink', 'loss'];
 
-export const SWARM_BOUNDS = { countMin: 1, countMax: 4, forMsMin: 1_000, forMsMax: 60_000, clockJumpMsMin: 10, clockJumpMsMax: 10_000, factorMin: 2, factorMax: 50, lossMin: 0.05, lossMax: 0.5 } as const;
+export const SWARM_BOUNDS = {
+  countMin: 1, countMax: 4, forMsMin: 1_000, forMsMax: 60_000, clockJumpMsMin: 10, clockJumpMsMax: 10_000, factorMin: 2, factorMax: 50, lossMin: 0.05, lossMax: 0.5,
+  stonithFailureMin: 0.05, stonithFailureMax: 1, randomIntervalMsMin: 1_000, randomIntervalMsMax: 20_000, randomMeanMsMin: 1_000, randomMeanMsMax: 10_000,
+} as const;
 
 /** One drawn fault, in scenario syntax (durations as "<n>ms" strings). */
 export interface SwarmFault {
@@ -47,7 +63,7 @@ export function drawFaults(o: DrawOptions): SwarmFault[] {
   const rng = new RngRoot(o.seed).stream(`swarm/${o.seed}`);
   const B = SWARM_BOUNDS;
   const multi = o.regionIds.length >= 2;
-  const kinds = o.kinds.filter((k) => multi || !['partition', 'slowLink', 'loss'].includes(k));
+  const kinds = o.kinds.filter((k) => multi || !TWO_REGION_KINDS.includes(k));
   if (kinds.length === 0) return [];
   const count = B.countMin + rng.int(B.countMax - B.countMin + 1);
   const lo = Math.min(o.warmupMs, Math.max(0, o.durationMs - 1));
@@ -93,12 +109,33 @@ export function drawFaults(o: DrawOptions): SwarmFault[] {
         f.slowLink = { between: pair(), factor: factor() };
         break;
       case 'loss':
-        f.loss = { between: pair(), probability: Math.round((B.lossMin + rng.next() * (B.lossMax - B.lossMin)) * 100) / 100 };
+        f.loss = { between: pair(), probability: hundredths(rng, B.lossMin, B.lossMax) };
         break;
+      case 'stonithFailure':
+        f.stonithFailure = { probability: hundredths(rng, B.stonithFailureMin, B.stonithFailureMax) };
+        break;
+      case 'random': {
+        const allowed = RANDOM_KINDS.filter((k) => multi || !TWO_REGION_KINDS.includes(k));
+        const chosen = allowed.filter(() => rng.next() < 0.5);
+        if (chosen.length === 0) chosen.push(pick(rng, allowed));
+        const interval = B.randomIntervalMsMin + rng.int(B.randomIntervalMsMax - B.randomIntervalMsMin + 1);
+        const mean = B.randomMeanMsMin + rng.int(B.randomMeanMsMax - B.randomMeanMsMin + 1);
+        f.random = { kinds: chosen, meanInterval: ms(interval), duration: { dist: 'exponential', mean: ms(mean) } };
+        break;
+      }
+      default: {
+        const unhandled: never = kind;
+        throw new Error(`invariant: swarm cannot draw fault kind ${String(unhandled)}`);
+      }
     }
     out.push(f);
   }
   return out;
+}
+
+/** Uniform in [lo, hi], rounded to two decimals. */
+function hundredths(rng: Rng, lo: number, hi: number): number {
+  return Math.round((lo + rng.next() * (hi - lo)) * 100) / 100;
 }
 
 function pick<T>(rng: Rng, xs: readonly T[]): T {

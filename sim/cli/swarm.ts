@@ -25,7 +25,7 @@ export const swarmCommand: Command = {
       .option('seed', seedOption("first seed (default: the scenario's seed)"))
       .option('variant', valueOption('variant', 'variant name from the scenario'))
       .option('shrink', { type: 'boolean', default: false, describe: 'minimise the first failing schedule' })
-      .option('fault-kinds', { ...valueOption('fault-kinds', `comma-separated kinds to draw from: ${SWARM_KINDS.join(', ')} (default ${SWARM_DEFAULT_KINDS.join(',')})`), coerce: (v: unknown) => parseKinds(valueCoerce('fault-kinds', v)) }) as unknown as Argv,
+      .option('fault-kinds', { ...valueOption('fault-kinds', `comma-separated kinds to draw from: ${SWARM_KINDS.join(', ')} (default: all of them)`), coerce: (v: unknown) => parseKinds(valueCoerce('fault-kinds', v)) }) as unknown as Argv,
   async run(args) {
     const file = args.scenario as string;
     const seeds = (args.seeds as number | undefined) ?? 20;

@@ -8,6 +8,7 @@ import { judgeSwarmRun, type SwarmTarget } from '../../sim/check/swarm-run.ts';
 import { shrinkFaults } from '../../sim/check/shrink.ts';
 import { runCase } from '../../sim/case.ts';
 import { cli, fixtures } from './helpers.ts';
+import { FaultSchema } from '../../sim/scenario/schema-faults.ts';
 
 const file = path.join(fixtures, 'unfenced.yaml');
 const target: SwarmTarget = { file, variant: 'base', variants: [], expect: { 'splitBrain.occurrences': 0 }, ownFaults: [] };
@@ -26,6 +27,21 @@ describe('swarm', () => {
       }
       expect(f).toEqual(drawFaults({ seed, regionIds: ['a', 'b', 'c'], durationMs: 90_000, warmupMs: 0, kinds: [...SWARM_DEFAULT_KINDS] }));
     }
+  });
+
+  it('draws every fault verb of the scenario schema by default, each a valid fault', () => {
+    // The verbs are the schema's own fields (all but when and how long), so a verb added there must join swarm's default.
+    const verbs = Object.keys(FaultSchema.shape).filter((k) => k !== 'at' && k !== 'for');
+    expect([...SWARM_DEFAULT_KINDS].sort()).toEqual([...verbs].sort());
+    const seen = new Set<string>();
+    for (let seed = 1; seed <= 200; seed++) {
+      for (const f of drawFaults({ seed, regionIds: ['a', 'b', 'c'], durationMs: 90_000, warmupMs: 0, kinds: SWARM_DEFAULT_KINDS })) {
+        const parsed = FaultSchema.safeParse(f);
+        expect(parsed.success, JSON.stringify(f)).toBe(true);
+        for (const v of verbs) if (f[v] !== undefined) seen.add(v);
+      }
+    }
+    expect([...seen].sort()).toEqual([...verbs].sort());
   });
 
   it('finds the planted split-brain and shrinks a failing seed to one fault', () => {
