@@ -114,15 +114,17 @@ export class Recorder {
   /**
    * Write unavailability of a region, µs: each second weighted by the share
    * of that second's writes that failed (a 43 s outage counts 43 s; a
-   * sporadic timeout counts its share of its second only).
+   * sporadic timeout counts its share of its second only). `endUs` is the
+   * run's end: a second the warmup or the end cuts counts only its measured
+   * part.
    */
-  writeUnavailableUs(region: number): number {
-    return unavailableUs(this.writesIssued[region], this.writesFailedBySecond[region]);
+  writeUnavailableUs(region: number, endUs: number): number {
+    return unavailableUs(this.writesIssued[region], this.writesFailedBySecond[region], this.warmupUs, endUs);
   }
 
   /** Read unavailability of a region, µs: as for writes, over the reads its clients issued. */
-  readUnavailableUs(region: number): number {
-    return unavailableUs(this.readsIssued[region], this.readsFailedBySecond[region]);
+  readUnavailableUs(region: number, endUs: number): number {
+    return unavailableUs(this.readsIssued[region], this.readsFailedBySecond[region], this.warmupUs, endUs);
   }
 
   /**
@@ -230,14 +232,20 @@ export class Recorder {
 
 export { SecondSeries };
 
-/** Each second weighted by the share of the operations issued in it that failed, µs. */
-function unavailableUs(issuedSeries: SecondSeries | undefined, failedSeries: SecondSeries | undefined): number {
+/**
+ * Each second weighted by the share of the operations issued in it that
+ * failed, µs. A second counts only its part inside [warmup, end): a run that
+ * ends (or a warmup that ends) mid-second would otherwise count a whole
+ * second, more than the measured time (found by the scenario fuzzer).
+ */
+function unavailableUs(issuedSeries: SecondSeries | undefined, failedSeries: SecondSeries | undefined, fromUs: number, endUs: number): number {
   const issued = issuedSeries?.values ?? [];
   const failed = failedSeries?.values ?? [];
   let us = 0;
   failed.forEach((f, sec) => {
     const n = issued[sec] ?? 0;
-    if (f > 0 && n > 0) us += (f / n) * 1e6;
+    const span = Math.min(endUs, (sec + 1) * 1e6) - Math.max(fromUs, sec * 1e6);
+    if (f > 0 && n > 0 && span > 0) us += (f / n) * span;
   });
   return us;
 }

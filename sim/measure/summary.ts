@@ -65,9 +65,9 @@ export function buildSummary(i: SummaryInput): Summary {
   // Split-brain as the ledger defines it (sim/measure/ledger.ts), for every topology.
   const sb = ledger.splitBrain();
   const writeUnavailableMs: Record<string, number> = {};
-  ids.forEach((id, k) => (writeUnavailableMs[id] = round3(rec.writeUnavailableUs(k) / 1000)));
+  ids.forEach((id, k) => (writeUnavailableMs[id] = round3(rec.writeUnavailableUs(k, i.endUs) / 1000)));
   const readUnavailableMs: Record<string, number> = {};
-  ids.forEach((id, k) => (readUnavailableMs[id] = round3(rec.readUnavailableUs(k) / 1000)));
+  ids.forEach((id, k) => (readUnavailableMs[id] = round3(rec.readUnavailableUs(k, i.endUs) / 1000)));
   return {
     scenario: i.scenario.name,
     variant: i.variant,
