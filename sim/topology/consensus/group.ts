@@ -82,6 +82,8 @@ export class RaftGroup implements RaftHost {
   readonly quorum: number;
   readonly invariants: ConsensusInvariants;
   listener: GroupListener | undefined;
+  /** Told of every entry a replica applies (set only by gateways that answer from the local replica: answerFrom local). */
+  appliedListener: ((n: RaftNode, index: number, id: number) => void) | undefined;
 
   elections = 0;
   preVotes = 0;
@@ -227,6 +229,7 @@ export class RaftGroup implements RaftHost {
 
   applied(n: RaftNode, index: number, id: number): void {
     this.invariants.committed(index, id, n.id);
+    this.appliedListener?.(n, index, id);
     if (this.o.onApplied && this.entries.row(id) !== NO_ROW) this.o.onApplied(n, id);
   }
 
