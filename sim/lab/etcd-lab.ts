@@ -24,7 +24,7 @@ export interface EtcdLabOptions {
   keep?: boolean;
 }
 
-/** Write latency of successful writes per client region, collected from a history (after warm-up). */
+/** Latency of successful operations per client region and kind, collected from a history (after warm-up). */
 export class RegionLatency implements HistoryWriter {
   private readonly invoked = new Map<number, number>();
   readonly byRegion = new Map<string, number[]>();
@@ -33,7 +33,7 @@ export class RegionLatency implements HistoryWriter {
 
   write(r: HistoryRecord): void {
     this.next?.write(r);
-    if (r.f !== 'write' || r.op === undefined) return;
+    if (r.op === undefined) return;
     if (r.type === 'invoke') {
       if (r.timeUs >= this.warmupUs) this.invoked.set(r.op, r.timeUs);
       return;
@@ -42,13 +42,14 @@ export class RegionLatency implements HistoryWriter {
     if (t0 === undefined) return;
     this.invoked.delete(r.op);
     if (r.type !== 'ok') return;
-    let xs = this.byRegion.get(r.region);
-    if (!xs) this.byRegion.set(r.region, (xs = []));
+    const key = `${r.f}:${r.region}`;
+    let xs = this.byRegion.get(key);
+    if (!xs) this.byRegion.set(key, (xs = []));
     xs.push((r.timeUs - t0) / 1000);
   }
 
-  p50(region: string): number {
-    const xs = (this.byRegion.get(region) ?? []).slice().sort((a, b) => a - b);
+  p50(f: 'read' | 'write', region: string): number {
+    const xs = (this.byRegion.get(`${f}:${region}`) ?? []).slice().sort((a, b) => a - b);
     return xs.length === 0 ? NaN : (xs[(xs.length - 1) >> 1] as number);
   }
 }
@@ -85,9 +86,11 @@ export async function runEtcdLab(o: EtcdLabOptions): Promise<EtcdLabResult> {
     o.log(`lab: trial ${t + 1}/${o.trials} done`);
   }
   const writers = ids.filter((id) => (sc.workload.regions[id]?.writes ?? 0) > 0);
+  const readers = ids.filter((id) => (sc.workload.regions[id]?.reads ?? 0) > 0);
   const faulty = sc.faults.length > 0;
   const extra: LabMetric[] = [
-    ...writers.map((id): LabMetric => ({ id: `writeP50:${id}`, label: `write latency p50, clients in ${id} (ms)`, get: (s) => latency.get(s)?.p50(id) ?? NaN, tolerance: { kind: 'relOrAbs', rel: 0.1, abs: 5 } })),
+    ...writers.map((id): LabMetric => ({ id: `writeP50:${id}`, label: `write latency p50, clients in ${id} (ms)`, get: (s) => latency.get(s)?.p50('write', id) ?? NaN, tolerance: { kind: 'relOrAbs', rel: 0.1, abs: 5 } })),
+    ...readers.map((id): LabMetric => ({ id: `readP50:${id}`, label: `read latency p50, clients in ${id} (ms)`, get: (s) => latency.get(s)?.p50('read', id) ?? NaN, tolerance: { kind: 'info' } })),
     { id: 'leaderChanges', label: 'leader changes', get: (s) => s.metrics.consensus?.leaderChanges ?? NaN, tolerance: { kind: 'equal' } },
   ];
   const rows = compareRuns(sim, lab, { syncCommit: true, noLag: true, extra, rtoTolerance: faulty ? 0.25 : undefined });
