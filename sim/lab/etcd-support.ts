@@ -24,6 +24,7 @@ export function etcdLabProblems(sc: Scenario, no: (path: Problem['path'], messag
   if (c.leaseDuration > 0) no(['topology', 'consensus', 'leaseDuration'], 'etcd has no leader leases for reads (set leaseDuration: 0s)');
   if (!c.checkQuorum) no(['topology', 'consensus', 'checkQuorum'], 'etcd 3.4 always runs check-quorum');
   if (c.answerFrom !== 'local') no(['topology', 'consensus', 'answerFrom'], 'an etcd member answers its own clients once it applied their write (set answerFrom: local)');
+  if (c.leaderPlacement !== 'initial') no(['topology', 'consensus', 'leaderPlacement'], 'etcd has no leader preference: the leader stays wherever an election put it (set leaderPlacement: initial; the lab places the first leader)');
   if (Object.keys(c.tables).length > 0) no(['topology', 'consensus', 'tables'], 'per-table placement needs one Raft group per table; etcd is one group');
   if (Object.values(c.nonVoters).some((k) => k > 0)) no(['topology', 'consensus', 'nonVoters'], 'learners (non-voters) are not built');
   if (c.voters && sc.regions.some((r) => (c.voters?.[r.id] ?? 0) !== 1)) no(['topology', 'consensus', 'voters'], 'the lab builds exactly one etcd member per region');

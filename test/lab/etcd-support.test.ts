@@ -15,7 +15,7 @@ network:
   rtt: {a: {b: 70ms, c: 150ms}, b: {c: 160ms}}
 topology:
   kind: consensus
-  consensus: {leader: a, heartbeatInterval: 100ms, electionTimeout: 1s, leaseDuration: 0s, reads: read-index, answerFrom: local}
+  consensus: {leader: a, leaderPlacement: initial, heartbeatInterval: 100ms, electionTimeout: 1s, leaseDuration: 0s, reads: read-index, answerFrom: local}
 workload:
   regions: {a: {writes: 10/s}}
 `;
@@ -36,6 +36,7 @@ describe('etcd lab refusals', () => {
     ['topology.consensus.leaseDuration=6s', 'topology.consensus.leaseDuration', 'no leader leases'],
     ['topology.consensus.checkQuorum=false', 'topology.consensus.checkQuorum', 'always runs check-quorum'],
     ['topology.consensus.answerFrom=leader', 'topology.consensus.answerFrom', 'answerFrom: local'],
+    ['topology.consensus.leaderPlacement=preferred', 'topology.consensus.leaderPlacement', 'no leader preference'],
     ['topology.consensus.electionTimeout=300ms', 'topology.consensus.electionTimeout', '5 × the heartbeat'],
   ])('%s is refused at %s', (set, path, words) => {
     const ps = problems([set]);

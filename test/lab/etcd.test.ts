@@ -13,7 +13,7 @@ network:
   rtt: {a: {b: 70ms, c: 150ms}, b: {c: 160ms}}
 topology:
   kind: consensus
-  consensus: {leader: a, heartbeatInterval: 100ms, electionTimeout: 1s, preVote: true, leaseDuration: 0s, reads: read-index, answerFrom: local}
+  consensus: {leader: a, leaderPlacement: initial, heartbeatInterval: 100ms, electionTimeout: 1s, preVote: true, leaseDuration: 0s, reads: read-index, answerFrom: local}
 workload:
   regions: {a: {writes: 10/s}}
 `;

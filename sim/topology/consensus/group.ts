@@ -30,6 +30,8 @@ export interface GroupOptions {
   placement: readonly Placement[];
   /** Region whose voters should lead when healthy (-1: none). */
   preferredRegion: number;
+  /** Leadership returns to preferredRegion by a transfer (default); false: the region only leads at the start (etcd). */
+  leaderReturns?: boolean | undefined;
   durability: Sampler;
   rowCount: number;
   warmupUs: number;
@@ -172,7 +174,7 @@ export class RaftGroup implements RaftHost {
   }
 
   preferredTarget(leader: RaftNode): number {
-    const p = this.o.preferredRegion;
+    const p = this.o.leaderReturns === false ? -1 : this.o.preferredRegion;
     if (p < 0 || leader.region === p) return -1;
     for (const v of this.voters) {
       const n = this.nodes[v] as RaftNode;

@@ -88,7 +88,7 @@ export const consensusModule: TopologyModule = {
           heartbeatIntervalUs: c.heartbeatInterval, electionTimeoutUs: c.electionTimeout, preVote: c.preVote, checkQuorum: c.checkQuorum,
           leaseDurationUs: c.leaseDuration, maxClockOffsetUs: c.maxClockOffset, commitNotify: c.answerFrom === 'local',
         },
-        placement: spec.placement, preferredRegion: spec.preferred, durability,
+        placement: spec.placement, preferredRegion: spec.preferred, leaderReturns: c.leaderPlacement === 'preferred', durability,
         rowCount: keys.rowCount, warmupUs: sc.warmup,
         onStateChange: (x) => regions.stateChanged(x.region),
         onApplied: (x, id) => ctx.events.applied(group.entries.region(id), x.region, group.entries.proposeUs(id), sched.now),
