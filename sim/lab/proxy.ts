@@ -127,7 +127,7 @@ interface Conn {
   server: Socket;
   forward: Pipe;
   back: Pipe;
-  /** The dialing end, once `tagOf` named it. */
+  /** The dialing end, once `tagOf` named it from one of its requests. */
   tag?: string | undefined;
 }
 
@@ -178,10 +178,14 @@ export class DelayProxy {
     this.conns.add(c);
     const tagOf = this.o.tagOf;
     client.on('data', (d: Buffer) => {
+      // Every request until one names its dialer: an idle keep-alive connection first used for an
+      // unnamed request (etcd's /version, probing) may carry a named peer stream later.
       if (tagOf && c.tag === undefined) {
-        c.tag = tagOf(d) ?? '';
-        if (this.cutTags.has(c.tag)) return this.drop(c);
-        for (const dir of this.heldTags.get(c.tag) ?? []) c[dir].hold();
+        c.tag = tagOf(d);
+        if (c.tag !== undefined) {
+          if (this.cutTags.has(c.tag)) return this.drop(c);
+          for (const dir of this.heldTags.get(c.tag) ?? []) c[dir].hold();
+        }
       }
       c.forward.push(d);
     });

@@ -87,3 +87,28 @@ describe('peer id sniffing', () => {
     expect(serverFrom(Buffer.from('GET /version HTTP/1.1\r\nHost: x\r\n\r\n'))).toBeUndefined();
   });
 });
+
+describe('proxy cut by the dialer\'s tag', () => {
+  it('a keep-alive connection is named by a later request, then cut with its dialer', async () => {
+    const { createServer, connect } = await import('node:net');
+    const { DelayProxy } = await import('../../sim/lab/proxy.ts');
+    const got: string[] = [];
+    const server = createServer((s) => s.on('data', (d: Buffer) => got.push(d.toString())));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as { port: number }).port;
+    const proxy = new DelayProxy({ targetPort: port, delayUs: () => 0, tagOf: serverFrom });
+    const pp = await proxy.start();
+    const c = connect({ host: '127.0.0.1', port: pp });
+    await new Promise<void>((r) => c.once('connect', () => r()));
+    const closed = new Promise<void>((r) => c.once('close', () => r()));
+    c.write('GET /version HTTP/1.1\r\nHost: x\r\n\r\n');
+    await new Promise((r) => setTimeout(r, 50));
+    proxy.cutTag('abc1');
+    c.write('GET /raft/stream/message/1 HTTP/1.1\r\nHost: x\r\nX-Server-From: abc1\r\n\r\n');
+    await closed;
+    expect(got.join('')).toContain('/version');
+    expect(got.join('')).not.toContain('/raft/stream');
+    await proxy.close();
+    await new Promise<void>((r) => server.close(() => r()));
+  });
+});
