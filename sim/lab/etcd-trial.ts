@@ -41,6 +41,8 @@ export interface EtcdTrialOptions {
 /** A leader the monitor saw: from when, in which term. */
 interface Reign {
   atUs: number;
+  /** The last poll that still saw it. */
+  lastSeenUs: number;
   leader: number;
   term: number;
 }
@@ -90,7 +92,9 @@ export async function runEtcdTrial(o: EtcdTrialOptions): Promise<Summary> {
         if (top && top.term > startTerm) {
           const leader = cluster.indexOf(top.leaderHex);
           const last = reigns[reigns.length - 1];
-          if (!last || last.term !== top.term || last.leader !== leader) reigns.push({ atUs: clock.nowUs(), leader, term: top.term });
+          const now = clock.nowUs();
+          if (!last || last.term !== top.term || last.leader !== leader) reigns.push({ atUs: now, lastSeenUs: now, leader, term: top.term });
+          else last.lastSeenUs = now;
         }
         await sleep(50);
       }
@@ -128,11 +132,14 @@ export async function runEtcdTrial(o: EtcdTrialOptions): Promise<Summary> {
     for (const r of reigns) if (!epochStart.has(r.term)) epochStart.set(r.term, r.atUs);
     const failovers: FailoverSummary[] = [];
     let from = startLeader;
+    let prevStartUs = 0;
+    let prevSeenUs = 0;
     for (const r of reigns) {
       if (r.atUs === epochStart.get(r.term) && faultStarts.length > 0) {
-        const fault = Math.max(...faultStarts.filter((f) => f <= r.atUs), -Infinity);
+        // As the model: from the latest fault since the previous leader was elected, else from when that leader was last seen.
+        const fault = Math.max(...faultStarts.filter((f) => f > prevStartUs && f <= r.atUs), -Infinity);
         const firstAck = [...clients.firstAckInTerm].filter(([t]) => t >= r.term).map(([, at]) => at).sort((a, b) => a - b)[0];
-        const faultAt = Number.isFinite(fault) ? fault : r.atUs;
+        const faultAt = Number.isFinite(fault) ? fault : Math.max(prevSeenUs, 0);
         failovers.push({
           from: ids[from] ?? '', to: ids[r.leader] ?? '', reason: 'election', startedAtMs: round3(faultAt / 1000), completedAtMs: round3(r.atUs / 1000),
           rtoMs: round3(((firstAck ?? r.atUs) - faultAt) / 1000), lostAckedWrites: 0, lostBytes: 0, faultAtMs: round3(faultAt / 1000), epoch: r.term,
@@ -140,6 +147,8 @@ export async function runEtcdTrial(o: EtcdTrialOptions): Promise<Summary> {
         });
       }
       from = r.leader;
+      prevStartUs = r.atUs;
+      prevSeenUs = r.lastSeenUs;
     }
     const j = judgeWrites(clients.acked, surviving, new Map(), failovers.map((f) => f.completedAtMs * 1000));
     const summary = buildSummary({
