@@ -67,3 +67,22 @@ describe('etcd lab refusals', () => {
     else expect(r.version).toMatch(/^3\./);
   });
 });
+
+describe('repsim lab on a consensus scenario it cannot build', () => {
+  it('exits 2 with located lines before anything starts', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'etcd-refuse-'));
+    const file = join(dir, 'refused.yaml');
+    writeFileSync(file, BASE.replace('reads: read-index', 'reads: leaseholder').replace('leaseDuration: 0s', 'leaseDuration: 6s'));
+    const root = new URL('../..', import.meta.url).pathname;
+    const r = spawnSync(process.execPath, [join(root, 'bin/repsim.js'), 'lab', file, '--seeds', '1'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    rmSync(dir, { recursive: true, force: true });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/refused\.yaml:\d+:\d+: topology\.consensus\.reads: the lab cannot build this: "leaseholder" reads/);
+    expect(r.stderr).toMatch(/refused\.yaml:\d+:\d+: topology\.consensus\.leaseDuration: the lab cannot build this/);
+    expect(r.stderr).not.toContain('cluster up');
+  }, 60_000);
+});
