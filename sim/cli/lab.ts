@@ -74,7 +74,7 @@ export const labCommand: Command = {
     };
     const r = 'majorVersion' in db
       ? await (await import('../lab/run-lab.ts')).runLab({ ...common, pg: db })
-      : { calibration: undefined, ...(await (await import('../lab/etcd-lab.ts')).runEtcdLab({ ...common, etcd: db })) };
+      : await (await import('../lab/etcd-lab.ts')).runEtcdLab({ ...common, etcd: db });
     const real = 'majorVersion' in db ? `PostgreSQL ${db.majorVersion}` : `etcd ${db.version}`;
     const { formatLabTable, labTableJson } = await import('../lab/compare.ts');
     if (args.json) {

@@ -11,6 +11,7 @@ import { simulate } from '../run.ts';
 import { compareRuns, type LabMetric, type LabRow } from './compare.ts';
 import { formatRtt, oneWayDelays, realisedRtt, scenarioRttUs, withRtt, type EtcdInstall } from './etcd.ts';
 import { runEtcdTrial } from './etcd-trial.ts';
+import type { Calibration } from './calibrate.ts';
 
 export interface EtcdLabOptions {
   loaded: LoadedScenario;
@@ -60,6 +61,24 @@ export interface EtcdLabResult {
   rows: LabRow[];
   agrees: boolean;
   rttUs: number[][];
+  calibration: Calibration | undefined;
+}
+
+/**
+ * What would make the simulator match a fault-free run: the median over client regions of
+ * measured − simulated write p50 is time the model does not spend (fsync, proxies, the event
+ * loop); charged to the durability time per entry, which every commit waits for once.
+ */
+export function etcdCalibration(deltasMs: readonly number[]): Calibration | undefined {
+  const xs = deltasMs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (xs.length === 0) return undefined;
+  const d = xs[(xs.length - 1) >> 1] as number;
+  const us = Math.max(0, Math.round(d * 1000));
+  return {
+    overheadPerHopMs: 0, applyMeanUs: us,
+    yaml: `topology:\n  replication:\n    applyTime: { dist: constant, value: ${us}us }`,
+    notes: [`median over client regions of measured − simulated write p50: ${d.toFixed(1)} ms (fsync, proxies and the event loop; one trial cannot split it per hop)`],
+  };
 }
 
 export async function runEtcdLab(o: EtcdLabOptions): Promise<EtcdLabResult> {
@@ -94,5 +113,7 @@ export async function runEtcdLab(o: EtcdLabOptions): Promise<EtcdLabResult> {
     { id: 'leaderChanges', label: 'leader changes', get: (s) => s.metrics.consensus?.leaderChanges ?? NaN, tolerance: { kind: 'equal' } },
   ];
   const rows = compareRuns(sim, lab, { syncCommit: true, noLag: true, extra, rtoTolerance: faulty ? 0.25 : undefined });
-  return { sim, lab, rows, agrees: rows.every((r) => !r.verdict.judged || r.verdict.ok), rttUs };
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const calibration = faulty ? undefined : etcdCalibration(writers.map((id) => mean(lab.map((x) => latency.get(x)?.p50('write', id) ?? NaN)) - mean(sim.map((x) => latency.get(x)?.p50('write', id) ?? NaN))));
+  return { sim, lab, rows, agrees: rows.every((r) => !r.verdict.judged || r.verdict.ok), rttUs, calibration };
 }

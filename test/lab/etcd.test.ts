@@ -112,3 +112,13 @@ describe('proxy cut by the dialer\'s tag', () => {
     await new Promise<void>((r) => server.close(() => r()));
   });
 });
+
+describe('etcd calibration', () => {
+  it('charges the median per-region excess to the durability time per entry', async () => {
+    const { etcdCalibration } = await import('../../sim/lab/etcd-lab.ts');
+    const c = etcdCalibration([4.5, 6, 6.2]);
+    expect(c?.applyMeanUs).toBe(6000);
+    expect(c?.yaml).toContain('applyTime: { dist: constant, value: 6000us }');
+    expect(etcdCalibration([NaN])).toBeUndefined();
+  });
+});
