@@ -1,5 +1,5 @@
 // `repsim lab <scenario.yaml>`: runs the scenario against real PostgreSQL
-// streaming replication on this machine (--trials M real runs) and the
+// streaming replication (a consensus scenario: a real etcd cluster) on this machine (--trials M real runs) and the
 // simulator beside it (--seeds N), and prints one table: metric, simulated
 // mean ± 95% interval, measured value per trial, verdict; then the
 // calibration. Exit 0 when every judged metric agrees, 1 when one does not,
@@ -56,25 +56,31 @@ export const labCommand: Command = {
     const { labProblems, locateLabProblems } = await import('../lab/support.ts');
     const problems = labProblems(loaded.scenario);
     if (problems.length > 0) throw new InputError(locateLabProblems(file, problems));
+    // A consensus scenario runs against etcd (sim/lab/etcd-lab.ts), every other against PostgreSQL.
+    const consensus = loaded.scenario.topology.kind === 'consensus';
     const { findPostgres } = await import('../lab/postgres.ts');
-    const pg = findPostgres();
-    if (typeof pg === 'string') throw new InputError(`lab: ${pg}`);
+    const { findEtcd } = await import('../lab/etcd.ts');
+    const db = consensus ? findEtcd() : findPostgres();
+    if (typeof db === 'string') throw new InputError(`lab: ${db}`);
     for (const w of loaded.warnings) process.stderr.write(`warning: ${w}\n`);
 
     const history: HistoryRecord[] | undefined = typeof args.history === 'string' ? [] : undefined;
-    const { runLab } = await import('../lab/run-lab.ts');
-    const r = await runLab({
-      loaded, pg, seeds, trials, firstSeed: (seedArg as number | undefined) ?? loaded.scenario.seed,
-      log: (s) => process.stderr.write(`${s}\n`),
-      history: history ? (h) => history.push(h) : undefined,
+    const common = {
+      loaded, seeds, trials, firstSeed: (seedArg as number | undefined) ?? loaded.scenario.seed,
+      log: (s: string) => process.stderr.write(`${s}\n`),
+      history: history ? (h: HistoryRecord) => history.push(h) : undefined,
       keep: args.keep === true,
-      onClusterUp: (dir) => process.stderr.write(`lab: cluster up in ${dir}\n`),
-    });
+      onClusterUp: (dir: string) => process.stderr.write(`lab: cluster up in ${dir}\n`),
+    };
+    const r = 'majorVersion' in db
+      ? await (await import('../lab/run-lab.ts')).runLab({ ...common, pg: db })
+      : await (await import('../lab/etcd-lab.ts')).runEtcdLab({ ...common, etcd: db });
+    const real = 'majorVersion' in db ? `PostgreSQL ${db.majorVersion}` : `etcd ${db.version}`;
     const { formatLabTable, labTableJson } = await import('../lab/compare.ts');
     if (args.json) {
       process.stdout.write(JSON.stringify({ scenario: loaded.scenario.name, variant: loaded.variant, seeds, trials, agrees: r.agrees, rows: labTableJson(r.rows), calibration: r.calibration ?? null }, null, 2) + '\n');
     } else {
-      const lines = [`${loaded.scenario.name} (${loaded.variant}): simulated vs real PostgreSQL ${pg.majorVersion}`, formatLabTable(r.rows, seeds)];
+      const lines = [`${loaded.scenario.name} (${loaded.variant}): simulated vs real ${real}`, formatLabTable(r.rows, seeds)];
       if (r.calibration) {
         lines.push('', `calibration: one-way overhead ${r.calibration.overheadPerHopMs} ms per hop, apply time ${r.calibration.applyMeanUs} µs; to make the simulator match this machine, set:`);
         lines.push(...r.calibration.yaml.split('\n').map((l) => `  ${l}`));

@@ -3,7 +3,8 @@
 // process — even when the lab itself is killed with SIGKILL. The watchdog
 // polls the lab's pid; when it is gone it kills every postmaster whose data
 // directory is under the lab's root (children first, by parent pid) and
-// removes the root.
+// every etcd member whose `etcd.pid` is there (etcd.ts), and removes the
+// root.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,13 @@ for f in "$root"/*/postmaster.pid; do
   pid=$(head -n 1 "$f")
   case "$pid" in ''|*[!0-9]*) continue;; esac
   pkill -KILL -P "$pid" 2>/dev/null
+  kill -KILL "$pid" 2>/dev/null
+done
+for f in "$root"/*/etcd.pid; do
+  [ -f "$f" ] || continue
+  pid=$(head -n 1 "$f")
+  case "$pid" in ''|*[!0-9]*) continue;; esac
+  kill -CONT "$pid" 2>/dev/null
   kill -KILL "$pid" 2>/dev/null
 done
 sleep 0.5
@@ -54,7 +62,7 @@ export function createLabRoot(opts: { keep?: boolean } = {}): LabRoot {
     return done;
   };
   const onSignal = (sig: NodeJS.Signals) => {
-    process.stderr.write(`\nlab: ${sig}: stopping PostgreSQL and removing ${dir}\n`);
+    process.stderr.write(`\nlab: ${sig}: stopping the lab's processes and removing ${dir}\n`);
     void cleanup().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
   };
   process.once('SIGINT', onSignal);

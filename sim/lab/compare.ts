@@ -11,6 +11,7 @@ import { meanCi95, type MeanCi } from '../report/stats.ts';
 export type Tolerance =
   | { kind: 'abs'; value: number }
   | { kind: 'rel'; value: number }
+  | { kind: 'relOrAbs'; rel: number; abs: number }
   | { kind: 'loss' }
   | { kind: 'equal' }
   | { kind: 'info' };
@@ -89,6 +90,11 @@ export function judge(t: Tolerance, sim: MeanCi, measured: number): Verdict {
       const ok = Math.abs(d) <= t.value;
       return { judged: true, ok, text: ok ? `ok (within ${t.value * 100}%)` : `OFF by ${d > 0 ? '+' : ''}${Number.isFinite(d) ? (d * 100).toFixed(0) : '∞'}% (tolerance ±${t.value * 100}%)` };
     }
+    case 'relOrAbs': {
+      const d = measured - m;
+      const ok = Math.abs(d) <= t.abs || (m !== 0 && Math.abs(d / m) <= t.rel);
+      return { judged: true, ok, text: ok ? `ok (within ${t.rel * 100}% or ${t.abs})` : `OFF by ${d > 0 ? '+' : ''}${fmt(d)} (${m === 0 ? '∞' : ((d / m) * 100).toFixed(0)}%; tolerance ±${t.rel * 100}% or ±${t.abs})` };
+    }
     case 'loss': {
       if (m <= 1.5) {
         const ok = measured <= 3;
@@ -141,13 +147,21 @@ export interface CompareOptions {
    * is mostly this machine's client and scheduling overhead, shown only.
    */
   syncCommit: boolean;
+  /** Rows of the caller's own (the etcd lab's per-region latency and leader changes), first. */
+  extra?: LabMetric[] | undefined;
+  /** The real run does not measure replication lag (the etcd lab): no lag rows. */
+  noLag?: boolean | undefined;
+  /** RTO tolerance instead of 20% (the etcd lab: 25%). */
+  rtoTolerance?: number | undefined;
 }
 
 /** One row per metric that applies to this scenario. */
 export function compareRuns(sim: readonly Summary[], lab: readonly Summary[], o: CompareOptions): LabRow[] {
   const rows: LabRow[] = [];
-  for (const m of [...channelMetrics(sim), ...LAB_METRICS]) {
-    const metric: LabMetric = m.id === 'writeLatencyP50' && !o.syncCommit ? { ...m, tolerance: { kind: 'info' } } : m;
+  const common = o.noLag ? LAB_METRICS.filter((m) => m.id !== 'lagP99') : [...channelMetrics(sim), ...LAB_METRICS];
+  for (const m of [...(o.extra ?? []), ...common]) {
+    const metric: LabMetric = m.id === 'writeLatencyP50' && !o.syncCommit ? { ...m, tolerance: { kind: 'info' } }
+      : m.id === 'rtoMax' && o.rtoTolerance !== undefined ? { ...m, tolerance: { kind: 'rel', value: o.rtoTolerance } } : m;
     if (metric.applies && !metric.applies(sim)) continue;
     const ci = meanCi95(sim.map(metric.get));
     const measured = lab.map(metric.get);

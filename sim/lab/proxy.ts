@@ -24,6 +24,11 @@ export interface ProxyOptions {
   delayUs: (dir: Direction) => number;
   /** Real time, milliseconds (injected so tests can read the same clock). */
   nowMs?: () => number;
+  /**
+   * Names the dialing end of a connection from its first bytes (the etcd lab: an etcd peer's
+   * X-Server-From header), so that `cutTag` / `blockTag` act on the links to one peer only.
+   */
+  tagOf?: (first: Buffer) => string | undefined;
 }
 
 interface Pending {
@@ -122,6 +127,8 @@ interface Conn {
   server: Socket;
   forward: Pipe;
   back: Pipe;
+  /** The dialing end, once `tagOf` named it from one of its requests. */
+  tag?: string | undefined;
 }
 
 export class DelayProxy {
@@ -129,6 +136,9 @@ export class DelayProxy {
   private readonly conns = new Set<Conn>();
   private isCut = false;
   private readonly heldDirs = new Set<Direction>();
+  /** Dialing ends whose connections are cut, and those held one way. */
+  private readonly cutTags = new Set<string>();
+  private readonly heldTags = new Map<string, Set<Direction>>();
   /** Delay multiplier (slow link). */
   factor = 1;
   /** Connections accepted so far (for tests and diagnostics). */
@@ -166,7 +176,19 @@ export class DelayProxy {
     if (this.heldDirs.has('forward')) c.forward.hold();
     if (this.heldDirs.has('back')) c.back.hold();
     this.conns.add(c);
-    client.on('data', (d: Buffer) => c.forward.push(d));
+    const tagOf = this.o.tagOf;
+    client.on('data', (d: Buffer) => {
+      // Every request until one names its dialer: an idle keep-alive connection first used for an
+      // unnamed request (etcd's /version, probing) may carry a named peer stream later.
+      if (tagOf && c.tag === undefined) {
+        c.tag = tagOf(d);
+        if (c.tag !== undefined) {
+          if (this.cutTags.has(c.tag)) return this.drop(c);
+          for (const dir of this.heldTags.get(c.tag) ?? []) c[dir].hold();
+        }
+      }
+      c.forward.push(d);
+    });
     server.on('data', (d: Buffer) => c.back.push(d));
     // One side closed (or died): the bytes it sent are still on the wire and arrive after their delay;
     // then the other side sees the end. Nothing flows the other way any more.
@@ -207,6 +229,33 @@ export class DelayProxy {
   heal(): void {
     this.isCut = false;
     for (const d of [...this.heldDirs]) this.unblock(d);
+    for (const t of [...this.cutTags]) this.healTag(t);
+    for (const [t, dirs] of [...this.heldTags]) for (const d of [...dirs]) this.unblockTag(t, d);
+  }
+
+  /** Cuts the connections the end named `tag` dials (open ones die, new ones are dropped at their first bytes). */
+  cutTag(tag: string): void {
+    this.cutTags.add(tag);
+    for (const c of [...this.conns]) if (c.tag === tag) this.drop(c);
+  }
+
+  healTag(tag: string): void {
+    this.cutTags.delete(tag);
+  }
+
+  /** Holds what travels in `dir` on the connections `tag` dials, until `unblockTag`. */
+  blockTag(tag: string, dir: Direction): void {
+    let dirs = this.heldTags.get(tag);
+    if (!dirs) this.heldTags.set(tag, (dirs = new Set()));
+    dirs.add(dir);
+    for (const c of this.conns) if (c.tag === tag) c[dir].hold();
+  }
+
+  unblockTag(tag: string, dir: Direction): void {
+    const dirs = this.heldTags.get(tag);
+    dirs?.delete(dir);
+    if (dirs?.size === 0) this.heldTags.delete(tag);
+    for (const c of this.conns) if (c.tag === tag && !this.heldDirs.has(dir)) c[dir].release();
   }
 
   /** One-way partition: chunks travelling in `dir` are held until `unblock`. */

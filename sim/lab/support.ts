@@ -1,4 +1,5 @@
-// What the lab can build out of real PostgreSQL processes on one machine, and
+// What the lab can build out of real PostgreSQL processes on one machine (or,
+// for a consensus topology, etcd: etcd-support.ts), and
 // a located message (file:line:col: field: why) for everything else: a
 // single-primary WAL topology of at most MAX_LAB_REGIONS regions, the rates
 // two cores sustain, the failover and fault kinds that have a real
@@ -8,6 +9,7 @@ import type { Scenario } from '../scenario/schema.ts';
 import { parseYaml } from '../scenario/source.ts';
 import { Locator } from '../scenario/locator.ts';
 import type { Problem } from '../scenario/problems.ts';
+import { etcdLabProblems } from './etcd-support.ts';
 
 /** Most regions (PostgreSQL nodes) the lab starts at once. */
 export const MAX_LAB_REGIONS = 5;
@@ -20,13 +22,15 @@ export const MAX_LAB_DURATION_US = 30 * 60e6;
 export function labProblems(sc: Scenario): Problem[] {
   const out: Problem[] = [];
   const no = (path: Problem['path'], message: string) => out.push({ path, message: `the lab cannot build this: ${message}` });
-  if (sc.topology.kind !== 'single-primary') no(['topology', 'kind'], `PostgreSQL streaming replication is single-primary; "${sc.topology.kind}" has no real counterpart here`);
+  const consensus = sc.topology.kind === 'consensus';
+  if (sc.topology.kind !== 'single-primary' && !consensus) no(['topology', 'kind'], `PostgreSQL streaming replication is single-primary and etcd is consensus; "${sc.topology.kind}" has no real counterpart here`);
+  if (consensus) etcdLabProblems(sc, no);
   const repl = sc.topology.replication;
-  if (repl.channel !== 'wal') no(['topology', 'replication', 'channel'], 'only the WAL channel (physical streaming replication) is built; CDC needs a log broker');
-  if (repl.filters.length > 0) no(['topology', 'replication', 'filters'], 'physical replication ships every table; filters need logical replication');
-  if (repl.semiSyncTimeout !== undefined) no(['topology', 'replication', 'semiSyncTimeout'], 'PostgreSQL synchronous replication never falls back to async');
-  if (sc.topology.reads.readYourWrites.strategy === 'session-lsn') no(['topology', 'reads', 'readYourWrites', 'strategy'], 'session-lsn reads are not built (use none, wrote-recently or primary)');
-  if (sc.regions.length > MAX_LAB_REGIONS) no(['regions'], `${sc.regions.length} regions; the lab starts at most ${MAX_LAB_REGIONS} PostgreSQL nodes`);
+  if (!consensus && repl.channel !== 'wal') no(['topology', 'replication', 'channel'], 'only the WAL channel (physical streaming replication) is built; CDC needs a log broker');
+  if (!consensus && repl.filters.length > 0) no(['topology', 'replication', 'filters'], 'physical replication ships every table; filters need logical replication');
+  if (!consensus && repl.semiSyncTimeout !== undefined) no(['topology', 'replication', 'semiSyncTimeout'], 'PostgreSQL synchronous replication never falls back to async');
+  if (!consensus && sc.topology.reads.readYourWrites.strategy === 'session-lsn') no(['topology', 'reads', 'readYourWrites', 'strategy'], 'session-lsn reads are not built (use none, wrote-recently or primary)');
+  if (!consensus && sc.regions.length > MAX_LAB_REGIONS) no(['regions'], `${sc.regions.length} regions; the lab starts at most ${MAX_LAB_REGIONS} PostgreSQL nodes`);
   if (sc.regions.length < 2) no(['regions'], 'one region has nothing to replicate to');
   if (sc.network.loss > 0) no(['network', 'loss'], 'datagram loss has no counterpart on TCP links');
   if (sc.failover.fencing === 'lease') no(['failover', 'fencing'], 'lease fencing is not built (use stonith or none)');

@@ -23,13 +23,17 @@
 // steps down; writes it had proposed then get no answer (the client times
 // out: the outcome is ambiguous to it).
 //
+// answerFrom local (etcd): a write goes to the client's nearest voter; a
+// follower forwards it to the leader it knows (refusing when it knows none)
+// and answers once it applied the entry itself, which is when the commit
+// index the leader sends after committing has reached it.
+//
 // Cost: a request to a replica in the gateway's own region is served the
 // moment it is issued, and a successful answer reaches the client half an
 // intra-region round trip later (as for the other topologies); client
-// timeouts are found by one sweep per gateway every TIMEOUT_SWEEP_US, not
-// one event per operation (a timed-out client is told at most that late).
+// timeouts are found by one sweep per gateway (timeout-sweep.ts).
 import type { Scheduler } from '../../core/scheduler.ts';
-import { Fifo } from '../../core/fifo.ts';
+import { TimeoutSweep } from './timeout-sweep.ts';
 import type { Network } from '../../world/network.ts';
 import type { WallClock } from '../../world/clock.ts';
 import type { Op, Topology } from '../../db/op.ts';
@@ -45,8 +49,7 @@ export const RETRY_BACKOFF_US = 50_000;
 export const RETRY_BACKOFF_MAX_US = 1_000_000;
 /** Redirects a request follows at once before the gateway backs off (two replicas naming each other). */
 export const MAX_HOPS = 3;
-/** Granularity of the client-timeout sweep, µs. */
-export const TIMEOUT_SWEEP_US = 100_000;
+export { TIMEOUT_SWEEP_US } from './timeout-sweep.ts';
 
 export interface ConsensusOptions {
   sched: Scheduler;
@@ -62,6 +65,8 @@ export interface ConsensusOptions {
   groupIndex?: number | undefined;
   /** The client received the ack of entry `id` at log index `index`. */
   onAcked?: ((id: number, index: number, term: number, region: number, ackUs: number) => void) | undefined;
+  /** leader (default): the leader's reply acknowledges a write; local: the voter the client sent it to answers once it applied it. */
+  answerFrom?: 'leader' | 'local' | undefined;
   /** A successful answer to `op` reached its client within the client timeout at `atUs` (for the local / remote latency split). */
   onServed?: ((op: Op, atUs: number) => void) | undefined;
 }
@@ -78,6 +83,8 @@ interface Req {
   attempts: number;
   /** Redirects followed at once since the last backoff. */
   hops: number;
+  /** answerFrom local: the follower that forwarded the write and answers it (−1: none). */
+  via: number;
 }
 
 type ReplyKind = 'ok' | 'redirect' | 'refused' | 'fallback';
@@ -104,6 +111,10 @@ export class ConsensusTopology implements Topology, GroupListener {
   /** Committed writes by timestamp, kept only when some region reads `follower` (nothing else asks it). */
   private readonly history: CommittedHistory | undefined;
   private readonly pending = new Map<number, { req: Req; node: number }>();
+  /** answerFrom local: forwarded writes by entry id, answered when their follower applies them. */
+  private readonly awaitApply = new Map<number, { req: Req; node: number }>();
+  private readonly local: boolean;
+  private readonly timeouts: TimeoutSweep;
   private readonly waiting: Req[][];
   private readonly leaseOn: boolean;
   private readonly arriveBound = (r: Req) => this.arrive(r);
@@ -128,6 +139,9 @@ export class ConsensusTopology implements Topology, GroupListener {
     this.leaseOn = g.cfg.leaseDurationUs > 0;
     this.history = o.reads.includes('follower') ? new CommittedHistory(o.followerReadLagUs + 2 * g.cfg.maxClockOffsetUs + 1_000_000) : undefined;
     g.listener = this;
+    this.timeouts = new TimeoutSweep(o.sched, o.workload, o.clientTimeoutUs);
+    this.local = o.answerFrom === 'local';
+    if (this.local) g.appliedListener = (n, index, id) => this.appliedAt(n, index, id);
   }
 
   /** Points every gateway at the current leader (after bootstrap). */
@@ -139,52 +153,23 @@ export class ConsensusTopology implements Topology, GroupListener {
   // --- Topology ------------------------------------------------------------------
 
   write(op: Op): void {
-    this.watch(op);
-    this.send({ op, target: this.leaderCache[op.region] as number, mode: 'write', readTs: 0, attempts: 0, hops: 0 });
+    this.timeouts.watch(op);
+    const target = this.local ? ((this.votersByDistance[op.region] as number[])[0] as number) : (this.leaderCache[op.region] as number);
+    this.send({ op, target, mode: 'write', readTs: 0, attempts: 0, hops: 0, via: -1 });
   }
 
   read(op: Op): void {
     const mode = this.o.reads[op.region] ?? 'leaseholder';
-    this.watch(op);
+    this.timeouts.watch(op);
     if (mode === 'follower' || mode === 'local-unsafe') {
       const readTs = mode === 'follower' ? (this.o.clocks[op.region] as WallClock).readUs(this.o.sched.now) - this.o.followerReadLagUs : 0;
-      this.send({ op, target: (this.replicasByDistance[op.region] as number[])[0] as number, mode, readTs, attempts: 0, hops: 0 });
+      this.send({ op, target: (this.replicasByDistance[op.region] as number[])[0] as number, mode, readTs, attempts: 0, hops: 0, via: -1 });
     } else {
-      this.send({ op, target: this.leaderCache[op.region] as number, mode, readTs: 0, attempts: 0, hops: 0 });
+      this.send({ op, target: this.leaderCache[op.region] as number, mode, readTs: 0, attempts: 0, hops: 0, via: -1 });
     }
   }
 
   // --- gateway ---------------------------------------------------------------------
-
-  /** Operations by issue time (= deadline order), for the timeout sweep. */
-  private readonly deadlines = new Fifo<Op>();
-  private sweepAtUs = Infinity;
-  private readonly sweepBound = () => this.sweep();
-
-  private watch(op: Op): void {
-    this.deadlines.push(op);
-    if (this.sweepAtUs === Infinity) this.armSweep(op.invokeUs + this.o.clientTimeoutUs);
-  }
-
-  private armSweep(atUs: number): void {
-    this.sweepAtUs = Math.max(atUs, this.o.sched.now + TIMEOUT_SWEEP_US);
-    this.o.sched.at(this.sweepAtUs, this.sweepBound, undefined);
-  }
-
-  /** Hands every operation past its client timeout and still unanswered to the workload's timeout. */
-  private sweep(): void {
-    this.sweepAtUs = Infinity;
-    const now = this.o.sched.now;
-    const q = this.deadlines;
-    for (let op = q.peek(); op !== undefined; op = q.peek()) {
-      if (op.invokeUs + this.o.clientTimeoutUs > now) break;
-      q.drop(1);
-      if (op.done) continue;
-      this.o.workload.armTimeout(op);
-    }
-    const next = q.peek();
-    if (next) this.armSweep(next.invokeUs + this.o.clientTimeoutUs);
-  }
 
   private send(req: Req): void {
     if (req.op.done) return;
@@ -199,6 +184,13 @@ export class ConsensusTopology implements Topology, GroupListener {
     if (op.done || this.o.sched.now - op.invokeUs >= this.o.clientTimeoutUs) return;
     const g = op.region;
     if (req.mode === 'follower') return this.fallback(req);
+    if (this.local && req.mode === 'write') {
+      // The client stays with its member (or, when that member refused, tries the next voter).
+      req.target = req.via >= 0 ? req.via : hint >= 0 ? req.target : next(this.votersByDistance[g] as number[], req.target);
+      req.via = -1;
+      this.backoff(req);
+      return;
+    }
     if (req.mode === 'local-unsafe') {
       req.target = next(this.replicasByDistance[g] as number[], req.target);
       this.backoff(req);
@@ -277,10 +269,16 @@ export class ConsensusTopology implements Topology, GroupListener {
     const op = req.op;
     switch (req.mode) {
       case 'write': {
-        if (n.role !== 'leader') return this.reply(req, n, 'redirect', 0, 0);
+        if (n.role !== 'leader') {
+          if (this.local && req.via < 0 && n.leader >= 0) return this.forward(req, n);
+          return this.reply(req, n, this.local && n.leader < 0 ? 'refused' : 'redirect', 0, 0);
+        }
         if (!n.canWrite()) return void (this.waiting[n.id] as Req[]).push(req);
         const p = n.propose(op.row, op.bytes);
-        if (p) this.pending.set(p.id, { req, node: n.id });
+        if (p) {
+          if (req.via >= 0) this.awaitApply.set(p.id, { req, node: req.via });
+          else this.pending.set(p.id, { req, node: n.id });
+        }
         return;
       }
       case 'leaseholder':
@@ -299,6 +297,24 @@ export class ConsensusTopology implements Topology, GroupListener {
       case 'local-unsafe':
         return this.reply(req, n, 'ok', n.rowVersion[op.row] as number, 0);
     }
+  }
+
+  /** answerFrom local: follower `n` forwards the write to the leader it knows. */
+  private forward(req: Req, n: RaftNode): void {
+    req.via = n.id;
+    req.target = n.leader;
+    const l = this.o.group.nodes[n.leader] as RaftNode;
+    if (l.region === n.region) return this.arrive(req);
+    this.o.net.datagram(n.region, l.region, this.arriveBound, req, this.droppedBound);
+  }
+
+  /** answerFrom local: replica `n` applied entry `id` at `index`; a forwarded write waiting for it there is answered. */
+  private appliedAt(n: RaftNode, index: number, id: number): void {
+    const p = this.awaitApply.get(id);
+    if (!p || p.node !== n.id) return;
+    this.awaitApply.delete(id);
+    this.o.group.invariants.acknowledging(index, id);
+    this.reply(p.req, n, 'ok', id, index);
   }
 
   private readIndex(req: Req, n: RaftNode): void {
@@ -357,6 +373,10 @@ export class ConsensusTopology implements Topology, GroupListener {
     }
     if (this.pending.size > 0) {
       for (const [id, p] of this.pending) if (p.node === n.id) this.pending.delete(id);
+    }
+    // A crashed follower answers none of the writes it forwarded (the client's connection broke).
+    if (n.status === 'crashed' && this.awaitApply.size > 0) {
+      for (const [id, p] of this.awaitApply) if (p.node === n.id) this.awaitApply.delete(id);
     }
   }
 }

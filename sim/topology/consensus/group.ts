@@ -30,6 +30,8 @@ export interface GroupOptions {
   placement: readonly Placement[];
   /** Region whose voters should lead when healthy (-1: none). */
   preferredRegion: number;
+  /** Leadership returns to preferredRegion by a transfer (default); false: the region only leads at the start (etcd). */
+  leaderReturns?: boolean | undefined;
   durability: Sampler;
   rowCount: number;
   warmupUs: number;
@@ -82,6 +84,8 @@ export class RaftGroup implements RaftHost {
   readonly quorum: number;
   readonly invariants: ConsensusInvariants;
   listener: GroupListener | undefined;
+  /** Told of every entry a replica applies (set only by gateways that answer from the local replica: answerFrom local). */
+  appliedListener: ((n: RaftNode, index: number, id: number) => void) | undefined;
 
   elections = 0;
   preVotes = 0;
@@ -170,7 +174,7 @@ export class RaftGroup implements RaftHost {
   }
 
   preferredTarget(leader: RaftNode): number {
-    const p = this.o.preferredRegion;
+    const p = this.o.leaderReturns === false ? -1 : this.o.preferredRegion;
     if (p < 0 || leader.region === p) return -1;
     for (const v of this.voters) {
       const n = this.nodes[v] as RaftNode;
@@ -227,6 +231,7 @@ export class RaftGroup implements RaftHost {
 
   applied(n: RaftNode, index: number, id: number): void {
     this.invariants.committed(index, id, n.id);
+    this.appliedListener?.(n, index, id);
     if (this.o.onApplied && this.entries.row(id) !== NO_ROW) this.o.onApplied(n, id);
   }
 

@@ -86,9 +86,9 @@ export const consensusModule: TopologyModule = {
         sched, rng, net, regionIds: ids, clocks,
         cfg: {
           heartbeatIntervalUs: c.heartbeatInterval, electionTimeoutUs: c.electionTimeout, preVote: c.preVote, checkQuorum: c.checkQuorum,
-          leaseDurationUs: c.leaseDuration, maxClockOffsetUs: c.maxClockOffset,
+          leaseDurationUs: c.leaseDuration, maxClockOffsetUs: c.maxClockOffset, commitNotify: c.answerFrom === 'local',
         },
-        placement: spec.placement, preferredRegion: spec.preferred, durability,
+        placement: spec.placement, preferredRegion: spec.preferred, leaderReturns: c.leaderPlacement === 'preferred', durability,
         rowCount: keys.rowCount, warmupUs: sc.warmup,
         onStateChange: (x) => regions.stateChanged(x.region),
         onApplied: (x, id) => ctx.events.applied(group.entries.region(id), x.region, group.entries.proposeUs(id), sched.now),
@@ -110,7 +110,7 @@ export const consensusModule: TopologyModule = {
       let settleAt = ACKED_SETTLE_EVERY;
       const gateways = new ConsensusTopology({
         sched, net, group, workload: ctx.workload, clocks, reads, followerReadLagUs: c.followerReadLag,
-        clientTimeoutUs: sc.workload.clientTimeout, groupIndex: k,
+        clientTimeoutUs: sc.workload.clientTimeout, groupIndex: k, answerFrom: c.answerFrom,
         onAcked: (id, index, _term, _region, ackUs) => {
           acked.add(id, index, ackUs);
           if (acked.count >= settleAt) {

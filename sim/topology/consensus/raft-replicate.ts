@@ -149,6 +149,10 @@ function maybeCommit(n: RaftCore): void {
     n.host.leaderCommitted(n, from, q);
     // The term's no-op is committed: its state machine holds every committed entry; reads may start.
     if (from <= n.termStartIndex && q >= n.termStartIndex) n.host.servable(n);
+    // etcd's raft broadcasts an append after every commit (an empty one carries the new commit index).
+    if (n.host.cfg.commitNotify && n.role === 'leader') {
+      for (let i = 0; i < n.host.nodeCount; i++) if (i !== n.id && !(n.progress[i] as Progress).probe) sendAppend(n, i);
+    }
   }
   wakeForDisk(n);
 }

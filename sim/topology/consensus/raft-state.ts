@@ -23,6 +23,8 @@ export interface RaftConfig {
   /** 0: no leases. */
   leaseDurationUs: number;
   maxClockOffsetUs: number;
+  /** The leader sends a raised commit index to its followers at once (etcd's raft does, for answerFrom: local); otherwise it rides the next append or heartbeat. */
+  commitNotify?: boolean | undefined;
 }
 
 export type Role = 'follower' | 'precandidate' | 'candidate' | 'leader';

@@ -1,0 +1,88 @@
+// What the etcd lab refuses, each with a located message, before anything
+// starts (the CLI exits 2): reads etcd has no counterpart for, leases,
+// check-quorum off, per-table placement, learners, more members than the lab
+// starts, election timeouts etcd itself refuses, slow links.
+import { describe, expect, it } from 'vitest';
+import { loadScenarioFromText } from '../../sim/scenario/loader.ts';
+import { labProblems } from '../../sim/lab/support.ts';
+import { findEtcd } from '../../sim/lab/etcd.ts';
+
+const BASE = `
+name: etcd-refusals
+duration: 30s
+regions: [{id: a}, {id: b}, {id: c}]
+network:
+  rtt: {a: {b: 70ms, c: 150ms}, b: {c: 160ms}}
+topology:
+  kind: consensus
+  consensus: {leader: a, leaderPlacement: initial, heartbeatInterval: 100ms, electionTimeout: 1s, leaseDuration: 0s, reads: read-index, answerFrom: local}
+workload:
+  regions: {a: {writes: 10/s}}
+`;
+
+function problems(sets: string[] = []): string[] {
+  const sc = loadScenarioFromText(BASE, 'etcd-refusals.yaml', { sets }).scenario;
+  return labProblems(sc).map((p) => `${p.path.join('.')}: ${p.message}`);
+}
+
+describe('etcd lab refusals', () => {
+  it('the reference shape is buildable', () => {
+    expect(problems()).toEqual([]);
+  });
+
+  it.each([
+    ['topology.consensus.reads=leaseholder', 'topology.consensus.reads', 'ReadIndex'],
+    ['topology.consensus.reads=follower', 'topology.consensus.reads', 'ReadIndex'],
+    ['topology.consensus.leaseDuration=6s', 'topology.consensus.leaseDuration', 'no leader leases'],
+    ['topology.consensus.checkQuorum=false', 'topology.consensus.checkQuorum', 'always runs check-quorum'],
+    ['topology.consensus.answerFrom=leader', 'topology.consensus.answerFrom', 'answerFrom: local'],
+    ['topology.consensus.leaderPlacement=preferred', 'topology.consensus.leaderPlacement', 'no leader preference'],
+    ['topology.consensus.electionTimeout=300ms', 'topology.consensus.electionTimeout', '5 × the heartbeat'],
+  ])('%s is refused at %s', (set, path, words) => {
+    const ps = problems([set]);
+    expect(ps.length).toBe(1);
+    expect(ps[0]).toContain(`${path}: the lab cannot build this`);
+    expect(ps[0]).toContain(words);
+  });
+
+  it('per-table placement, learners and extra voters are refused', () => {
+    expect(problems(['topology.consensus.nonVoters.b=1']).join('\n')).toContain('learners');
+    expect(problems(['topology.consensus.voters.a=2', 'topology.consensus.voters.b=1', 'topology.consensus.voters.c=1']).join('\n')).toContain('exactly one etcd member per region');
+    const sc = loadScenarioFromText(BASE.replace('answerFrom: local}', 'answerFrom: local, tables: {data: {locality: regional-by-table}}}').replace('workload:\n', 'workload:\n  tables: [{name: data, share: 1}]\n'), 'x.yaml').scenario;
+    expect(labProblems(sc).map((p) => p.path.join('.'))).toContain('topology.consensus.tables');
+  });
+
+  it('more members than the lab starts', () => {
+    const ids = Array.from({ length: 8 }, (_, i) => `r${i}`);
+    const rtt = ids.map((a, i) => `${a}: {${ids.slice(i + 1).map((b) => `${b}: 10ms`).join(', ')}}`).join(', ');
+    const text = BASE.replace('regions: [{id: a}, {id: b}, {id: c}]', `regions: [${ids.map((x) => `{id: ${x}}`).join(', ')}]`)
+      .replace('rtt: {a: {b: 70ms, c: 150ms}, b: {c: 160ms}}', `rtt: {${rtt}}`).replace('leader: a, ', '').replace('{a: {writes: 10/s}}', '{r0: {writes: 10/s}}');
+    const ps = labProblems(loadScenarioFromText(text, 'x.yaml').scenario);
+    expect(ps.map((p) => p.message).join('\n')).toContain('at most 7 etcd members');
+  });
+
+  it('a missing etcd names the Debian package', () => {
+    const r = findEtcd();
+    if (typeof r === 'string') expect(r).toContain('etcd-server');
+    else expect(r.version).toMatch(/^3\./);
+  });
+});
+
+describe('repsim lab on a consensus scenario it cannot build', () => {
+  it('exits 2 with located lines before anything starts', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'etcd-refuse-'));
+    const file = join(dir, 'refused.yaml');
+    writeFileSync(file, BASE.replace('reads: read-index', 'reads: leaseholder').replace('leaseDuration: 0s', 'leaseDuration: 6s'));
+    const root = new URL('../..', import.meta.url).pathname;
+    const r = spawnSync(process.execPath, [join(root, 'bin/repsim.js'), 'lab', file, '--seeds', '1'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    rmSync(dir, { recursive: true, force: true });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/refused\.yaml:\d+:\d+: topology\.consensus\.reads: the lab cannot build this: "leaseholder" reads/);
+    expect(r.stderr).toMatch(/refused\.yaml:\d+:\d+: topology\.consensus\.leaseDuration: the lab cannot build this/);
+    expect(r.stderr).not.toContain('cluster up');
+  }, 60_000);
+});
