@@ -39,7 +39,8 @@ let shrinkCases = 0;
 let refused = 0;
 let known = 0;
 let slowestMs = 0;
-const failures: { file: string; symptom: string }[] = [];
+const failures: { file: string; symptom: string; count: number }[] = [];
+const found = new Map<string, { count: number }>();
 
 try {
   while (cases < total) {
@@ -70,6 +71,12 @@ try {
           if (cases % 100 === 0) process.stderr.write(`fuzz: ${cases}/${total} cases, ${failures.length} failed, ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
           return true;
         }
+        // A symptom already found and shrunk in this search is counted, not shrunk again.
+        const again = found.get(shape(v.symptom));
+        if (again) {
+          again.count++;
+          return true;
+        }
         target = shape(v.symptom);
         last = v;
         process.stderr.write(`fuzz: case ${cases} failed: ${v.symptom}; shrinking…\n`);
@@ -88,7 +95,9 @@ try {
       ...last.detail.split('\n').slice(0, 12).map((l) => `#   ${l}`),
     ].join('\n');
     writeFileSync(file, `${header}\n${scenarioYaml(spec)}`);
-    failures.push({ file, symptom: last.symptom });
+    const failure = { file, symptom: last.symptom, count: 1 };
+    failures.push(failure);
+    if (target !== undefined) found.set(target, failure);
     process.stdout.write(`FAIL ${file}\n  ${last.symptom}\n`);
     seed = (seed + 1) % 2 ** 31;
   }
@@ -99,7 +108,7 @@ try {
 const secs = (performance.now() - t0) / 1000;
 process.stdout.write(
   `fuzz: ${cases} cases (${refused} refused as bad input, ${known} showing a known defect, ${shrinkCases} more while shrinking) from seed ${firstSeed}, ` +
-    `${failures.length} failed, ${secs.toFixed(1)} s (slowest case ${(slowestMs / 1000).toFixed(2)} s for its two runs)\n`,
+    `${failures.reduce((a, f) => a + f.count, 0)} failed with ${failures.length} distinct symptoms, ${secs.toFixed(1)} s (slowest case ${(slowestMs / 1000).toFixed(2)} s for its two runs)\n`,
 );
-for (const f of failures) process.stdout.write(`  ${f.file}: ${f.symptom}\n`);
+for (const f of failures) process.stdout.write(`  ${f.file} (${f.count} case${f.count === 1 ? '' : 's'}): ${f.symptom}\n`);
 process.exitCode = failures.length > 0 ? 1 : 0;

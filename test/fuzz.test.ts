@@ -48,6 +48,20 @@ describe('scenario fuzzer, fixed seeds', () => {
   }, 120_000);
 });
 
+describe('the wall-clock limit', () => {
+  it('a case that does not answer in time fails as a hang, and the next case gets a fresh worker', async () => {
+    const impatient = new FuzzRunner(1);
+    try {
+      const file = join(FIXTURES, 'partial-second-unavailability.yaml');
+      const v = await impatient.judgeFile(file);
+      expect(v.ok ? 'ok' : v.symptom).toMatch(/^no answer within 0.001 s of wall time/);
+      expect((await runner.judgeFile(file)).ok).toBe(true);
+    } finally {
+      await impatient.close();
+    }
+  });
+});
+
 describe('scenarios the fuzzer once failed on', () => {
   const known = new Set(KNOWN_DEFECTS.map((k) => k.fixture));
   const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.yaml')).sort();

@@ -150,9 +150,21 @@ export class DbNode {
     return idx;
   }
 
+  /**
+   * One apply's service time, µs, never negative: a distribution that can
+   * draw below 0 (a normal with a small mean) would finish a record before it
+   * started and before the one ahead of it, and a sync or session-LSN wait for
+   * the last record then rescheduled itself in the past forever (found by the
+   * scenario fuzzer). The network clamps its jitter the same way.
+   */
+  private drawService(): number {
+    const s = this.applyTime(this.applyRng);
+    return s > 0 ? s : 0;
+  }
+
   /** A replica receives a record at `nowUs`; its apply completion is scheduled behind the queue. */
   receive(r: WalRecord, nowUs: number): void {
-    const service = this.applyTime(this.applyRng);
+    const service = this.drawService();
     const start = nowUs > this.lastDoneUs ? nowUs : this.lastDoneUs;
     const done = Math.round(start + service * this.applyFactor);
     this.wal.append(r, done, service, start);
@@ -164,7 +176,7 @@ export class DbNode {
    * writes its times into `into`; the CDC receiver's way in.
    */
   queueApply(nowUs: number, into: ApplyTimes): void {
-    const service = this.applyTime(this.applyRng);
+    const service = this.drawService();
     const start = nowUs > this.lastDoneUs ? nowUs : this.lastDoneUs;
     into.startUs = start;
     into.serviceUs = service;

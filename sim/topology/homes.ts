@@ -23,6 +23,8 @@ export function homedKey(keys: KeySpace, regionCount: number, remoteShare: numbe
   if (n > 1 && rng.next() < remoteShare) home = (region + 1 + rng.int(n - 1)) % n;
   let k = key - (key % n) + home;
   if (k >= keys.keyCount) k -= n;
-  if (k < 0) k = home; // fewer keys than regions: this region homes none of them
+  // Fewer keys than regions and none homed in `home`: the drawn key, homed elsewhere (`home` itself would be
+  // past the last key, a row of the next table or of none; found by the scenario fuzzer).
+  if (k < 0) k = key;
   return k;
 }
