@@ -110,6 +110,7 @@ export async function runEtcdLab(o: EtcdLabOptions): Promise<EtcdLabResult> {
   const extra: LabMetric[] = [
     ...writers.map((id): LabMetric => ({ id: `writeP50:${id}`, label: `write latency p50, clients in ${id} (ms)`, get: (s) => latency.get(s)?.p50('write', id) ?? NaN, tolerance: { kind: 'relOrAbs', rel: 0.1, abs: 5 } })),
     ...readers.map((id): LabMetric => ({ id: `readP50:${id}`, label: `read latency p50, clients in ${id} (ms)`, get: (s) => latency.get(s)?.p50('read', id) ?? NaN, tolerance: { kind: 'info' } })),
+    ...(faulty ? writers.map((id): LabMetric => ({ id: `writeUnavailable:${id}`, label: `write unavailability, clients in ${id} (ms)`, get: (s) => s.metrics.rto.writeUnavailableMs[id] ?? NaN, tolerance: { kind: 'info' } })) : []),
     { id: 'leaderChanges', label: 'leader changes', get: (s) => s.metrics.consensus?.leaderChanges ?? NaN, tolerance: { kind: 'equal' } },
   ];
   const rows = compareRuns(sim, lab, { syncCommit: true, noLag: true, extra, rtoTolerance: faulty ? 0.25 : undefined });
