@@ -8,10 +8,13 @@
 // reorder. A message that has left its sender is delivered even if the
 // sender then crashes; whether the receiver is up is the receiver's business.
 // Faults change links only through the verbs cut/heal, slow, lossy.
+// Every message is counted in `traffic` (sim/world/traffic.ts) by purpose
+// when it leaves its sender on a link that is up.
 // Knows nothing of replication.
 import type { Scheduler } from '../core/scheduler.ts';
 import type { Rng, RngRoot } from '../core/rng.ts';
 import type { Sampler } from '../core/distributions.ts';
+import { CLIENT, type Purpose, Traffic } from './traffic.ts';
 
 export interface NetworkOptions {
   regionIds: readonly string[];
@@ -31,6 +34,8 @@ export interface NetworkOptions {
 export interface Stream {
   readonly from: number;
   readonly to: number;
+  /** What its bytes are counted as. */
+  readonly purpose: Purpose;
   /** Arrival time of the last message sent on it, µs: later ones never overtake it. */
   lastArrivalUs: number;
 }
@@ -61,6 +66,8 @@ export class Network {
   private readonly n: number;
   /** Messages dropped by cuts or loss (for traces and tests). */
   dropped = 0;
+  /** Bytes sent, per directed region pair and purpose. */
+  readonly traffic: Traffic;
   private readonly deliverBound = (m: InFlight<unknown>) => this.deliver(m);
 
   constructor(
@@ -69,6 +76,7 @@ export class Network {
     private readonly opts: NetworkOptions,
   ) {
     this.n = opts.regionIds.length;
+    this.traffic = new Traffic(this.n);
     this.links = [];
     for (let a = 0; a < this.n; a++) {
       const row: Link[] = [];
@@ -99,9 +107,11 @@ export class Network {
    * When a same-region answer to a request issued at `invokeUs`, served now,
    * reaches its client, µs: the request's half of the intra-region round
    * trip is folded into the serve time (served at invoke), so the client
-   * sees at least the full intra-region RTT.
+   * sees at least the full intra-region RTT. `bytes` (the request and its
+   * answer) are counted as client traffic inside `region`.
    */
-  localAnswerUs(invokeUs: number): number {
+  localAnswerUs(invokeUs: number, region: number, bytes: number): number {
+    this.traffic.add(region, region, CLIENT, bytes);
     const half = this.opts.intraRegionRttUs / 2;
     return Math.max(this.sched.now, invokeUs + half) + half;
   }
@@ -178,24 +188,35 @@ export class Network {
 
   // --- sending ------------------------------------------------------------
 
-  /** Opens a FIFO stream from → to. */
-  openStream(from: number, to: number): Stream {
-    return { from, to, lastArrivalUs: 0 };
+  /** Opens a FIFO stream from → to whose bytes count as `purpose`. */
+  openStream(from: number, to: number, purpose: Purpose): Stream {
+    return { from, to, purpose, lastArrivalUs: 0 };
+  }
+
+  /**
+   * Counts a message that a topology times and delivers itself (leaderless
+   * legs, anti-entropy) and that left on an up link: the same rule as `datagram`.
+   */
+  count(from: number, to: number, purpose: Purpose, bytes: number): void {
+    this.traffic.add(from, to, purpose, bytes);
   }
 
   /**
    * Sends a datagram: it may be lost, and is dropped if the link is or gets
    * cut before it arrives. `onDrop` (if given) runs when the drop is decided.
+   * Its `bytes` count as `purpose` unless its link is cut now.
    * Returns the arrival time, or -1 when dropped at once.
    */
-  datagram<T>(from: number, to: number, fn: (arg: T) => void, arg: T, onDrop?: (arg: T) => void): number {
+  datagram<T>(from: number, to: number, purpose: Purpose, bytes: number, fn: (arg: T) => void, arg: T, onDrop?: (arg: T) => void): number {
     if (from === to) {
+      this.traffic.add(from, to, purpose, bytes);
       const at = this.sched.now + this.opts.intraRegionRttUs / 2;
       this.sched.at(at, fn, arg);
       return at;
     }
     const l = this.link(from, to);
     if (l.cuts > 0) return this.dropNow(arg, onDrop);
+    this.traffic.add(from, to, purpose, bytes);
     const p = l.loss > this.opts.loss ? l.loss : this.opts.loss;
     if (p > 0 && l.lossRng.next() < p) return this.dropNow(arg, onDrop);
     const at = this.sched.now + this.sampleDelayUs(from, to);
@@ -206,17 +227,22 @@ export class Network {
   /**
    * Sends `bytes` on a stream: serialised on the link's bandwidth behind
    * earlier stream traffic, FIFO within the stream, never lost, dropped if
-   * the link is cut. Returns the arrival time, or -1 when dropped at once.
+   * the link is cut. It counts as `bytes + headerBytes` of the stream's
+   * purpose unless the link is cut now; the header is counted but not
+   * charged to the bandwidth (see its sender).
+   * Returns the arrival time, or -1 when dropped at once.
    */
-  send<T>(stream: Stream, bytes: number, fn: (arg: T) => void, arg: T, onDrop?: (arg: T) => void): number {
+  send<T>(stream: Stream, bytes: number, fn: (arg: T) => void, arg: T, onDrop?: (arg: T) => void, headerBytes = 0): number {
     const { from, to } = stream;
     const now = this.sched.now;
     let at: number;
     if (from === to) {
+      this.traffic.add(from, to, stream.purpose, bytes + headerBytes);
       at = now + this.opts.intraRegionRttUs / 2;
     } else {
       const l = this.link(from, to);
       if (l.cuts > 0) return this.dropNow(arg, onDrop);
+      this.traffic.add(from, to, stream.purpose, bytes + headerBytes);
       const start = l.busyUntilUs > now ? l.busyUntilUs : now;
       const doneSending = start + (bytes * 1e6) / this.opts.bandwidthBytesPerS;
       l.busyUntilUs = doneSending;

@@ -40,6 +40,7 @@ import type { ConflictPolicy } from '../../db/conflict.ts';
 import { WriteRetirement } from './write-retirement.ts';
 import type { Op, Topology, Workload } from '../../workload/workload.ts';
 import type { CommitRef, RunEvents } from '../../measure/events.ts';
+import { answerBytes, requestBytes } from '../../db/op.ts';
 
 export interface ActiveActiveOptions {
   sched: Scheduler;
@@ -213,7 +214,7 @@ export class ActiveActive implements Topology {
     if (this.o.shipIntervalUs === 0) for (const ch of this.channels) if (ch.source === node) ch.ship();
     const ack: Ack = { op, node, version: id, lsn, epoch: 0, commitUs: now };
     this.inFlight.add(ack);
-    this.o.sched.at(this.o.net.localAnswerUs(op.invokeUs), this.ackBound, ack);
+    this.o.sched.at(this.o.net.localAnswerUs(op.invokeUs, r, requestBytes(op) + answerBytes(op, true)), this.ackBound, ack);
   }
 
   private ackArrived(a: Ack): void {
@@ -314,7 +315,7 @@ export class ActiveActive implements Topology {
     const r = op.region;
     this.catchUp(r, this.o.sched.now);
     const version = (this.rows[r] as Float64Array)[op.row] as number;
-    this.o.workload.readServed(op, version, this.o.net.localAnswerUs(op.invokeUs));
+    this.o.workload.readServed(op, version, this.o.net.localAnswerUs(op.invokeUs, r, requestBytes(op) + answerBytes(op, true)));
   }
 
   // --- final state (tests) ------------------------------------------------------

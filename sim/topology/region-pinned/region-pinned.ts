@@ -11,6 +11,8 @@
 import type { Scheduler } from '../../core/scheduler.ts';
 import type { Rng } from '../../core/rng.ts';
 import type { Network } from '../../world/network.ts';
+import { CLIENT } from '../../world/traffic.ts';
+import { answerBytes, requestBytes } from '../../db/op.ts';
 import type { DbNode } from '../../db/node.ts';
 import type { KeySpace } from '../../world/keys.ts';
 import type { Op, Topology, Workload } from '../../workload/workload.ts';
@@ -68,7 +70,7 @@ export class RegionPinned implements Topology {
   private route(op: Op): void {
     const h = this.home(op.row);
     if (h === op.region) this.arrived(op);
-    else this.o.net.datagram(op.region, h, this.requestBound, op, this.lostBound);
+    else this.o.net.datagram(op.region, h, CLIENT, requestBytes(op), this.requestBound, op, this.lostBound);
   }
 
   private arrived(op: Op): void {
@@ -84,7 +86,7 @@ export class RegionPinned implements Topology {
       const version = node.rowVersion[op.row] as number;
       if (node.region === op.region) {
         // A local read's answer goes straight to the client (as `reply` would send it, without the record).
-        this.o.workload.readServed(op, version, this.o.net.localAnswerUs(op.invokeUs));
+        this.o.workload.readServed(op, version, this.o.net.localAnswerUs(op.invokeUs, op.region, requestBytes(op) + answerBytes(op, true)));
         return;
       }
       this.reply({ op, ok: true, version, lsn: 0, home: node.region, node, epoch: 0, commitUs: now });
@@ -102,9 +104,9 @@ export class RegionPinned implements Topology {
   private reply(r: Reply): void {
     const { op } = r;
     if (r.home === op.region) {
-      this.replyArrived(r, this.o.net.localAnswerUs(op.invokeUs));
+      this.replyArrived(r, this.o.net.localAnswerUs(op.invokeUs, op.region, requestBytes(op) + answerBytes(op, r.ok)));
     } else {
-      this.o.net.datagram(r.home, op.region, this.replyBound, r, this.lostBound);
+      this.o.net.datagram(r.home, op.region, CLIENT, answerBytes(op, r.ok), this.replyBound, r, this.lostBound);
     }
   }
 

@@ -10,6 +10,8 @@ import type { DbNode } from '../../db/node.ts';
 import type { Op, Workload } from '../../workload/workload.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import type { PrimaryDns } from './dns.ts';
+import { CLIENT } from '../../world/traffic.ts';
+import { answerBytes, requestBytes } from '../../db/op.ts';
 
 export interface RoutingOptions {
   sched: Scheduler;
@@ -137,7 +139,7 @@ export class Routing {
       this.armTimeout(op, node);
       node.whenRunning(() => this.serveRead(op, node));
     } else {
-      this.o.net.datagram(op.region, node.region, this.readRequestBound, { op, node }, this.lostBound);
+      this.o.net.datagram(op.region, node.region, CLIENT, requestBytes(op), this.readRequestBound, { op, node }, this.lostBound);
     }
   }
 
@@ -157,9 +159,9 @@ export class Routing {
     node.advance(now);
     const version = node.rowVersion[op.row] as number;
     if (node.region === op.region) {
-      this.o.workload.readServed(op, version, this.o.net.localAnswerUs(op.invokeUs));
+      this.o.workload.readServed(op, version, this.o.net.localAnswerUs(op.invokeUs, op.region, requestBytes(op) + answerBytes(op, true)));
     } else {
-      this.o.net.datagram(node.region, op.region, this.readReplyBound, { op, node, version }, this.lostBound);
+      this.o.net.datagram(node.region, op.region, CLIENT, answerBytes(op, true), this.readReplyBound, { op, node, version }, this.lostBound);
     }
   }
 }
