@@ -1,7 +1,9 @@
 // The network: a directed link between every pair of regions.
 //
 // One-way delay = RTT/2 × slow factor + a jitter sample (each link has its
-// own RNG stream). Stream traffic (WAL, CDC) is FIFO per stream and pays
+// own RNG stream), plus the receiving process's hop overhead. Inside a region
+// the same rule holds with half the intra-region RTT and the intra-region
+// jitter: every same-region request and answer travels it (sampleDelayUs). Stream traffic (WAL, CDC) is FIFO per stream and pays
 // serialisation on the link's bandwidth, so bursts build a backlog; it is not
 // lost (TCP retransmits) but is dropped when the link is cut while in flight.
 // Datagrams (heartbeats, client requests and replies) may be lost and may
@@ -24,8 +26,12 @@ export interface NetworkOptions {
   jitter: Sampler;
   /** Link bandwidth for stream traffic, bytes per second. */
   bandwidthBytesPerS: number;
-  /** Client ↔ database round trip inside a region, µs. */
+  /** Round trip between two processes of one region, µs. */
   intraRegionRttUs: number;
+  /** Extra one-way delay per message inside a region, µs (absent: none). */
+  intraRegionJitter?: Sampler | undefined;
+  /** Added at each receiving process, µs (absent: none). */
+  hopOverhead?: Sampler | undefined;
   /** Baseline datagram loss probability on inter-region links. */
   loss: number;
 }
@@ -66,6 +72,7 @@ export class Network {
   private readonly n: number;
   /** Messages dropped by cuts or loss (for traces and tests). */
   dropped = 0;
+  private readonly hopRng: Rng[];
   /** Bytes sent, per directed region pair and purpose. */
   readonly traffic: Traffic;
   private readonly deliverBound = (m: InFlight<unknown>) => this.deliver(m);
@@ -77,6 +84,7 @@ export class Network {
   ) {
     this.n = opts.regionIds.length;
     this.traffic = new Traffic(this.n);
+    this.hopRng = opts.regionIds.map((id) => rng.stream(`net/hop/${id}`));
     this.links = [];
     for (let a = 0; a < this.n; a++) {
       const row: Link[] = [];
@@ -104,23 +112,34 @@ export class Network {
   }
 
   /**
-   * When a same-region answer to a request issued at `invokeUs`, served now,
-   * reaches its client, µs: the request's half of the intra-region round
-   * trip is folded into the serve time (served at invoke), so the client
-   * sees at least the full intra-region RTT. `bytes` (the request and its
-   * answer) are counted as client traffic inside `region`.
+   * When an answer sent now inside `region` reaches its client, µs: the same
+   * rule as any message (sampleDelayUs), its bytes counted as client
+   * traffic of the region. No event is scheduled: the client only books the
+   * answer, and nothing inside a region can stop it on the way (a region's
+   * own link is never cut).
    */
-  localAnswerUs(invokeUs: number, region: number, bytes: number): number {
+  answerAtUs(region: number, bytes: number): number {
     this.traffic.add(region, region, CLIENT, bytes);
-    const half = this.opts.intraRegionRttUs / 2;
-    return Math.max(this.sched.now, invokeUs + half) + half;
+    return this.sched.now + this.sampleDelayUs(region, region);
   }
 
-  /** Samples a one-way delay on a link now, µs (propagation × slow factor + jitter). */
+  /**
+   * Samples a one-way delay on a link now, µs: propagation × slow factor +
+   * jitter, or inside a region half the intra-region RTT + the intra-region
+   * jitter; plus the receiving process's hop overhead. The one rule every
+   * message follows, across regions and inside one.
+   */
   sampleDelayUs(from: number, to: number): number {
-    if (from === to) return this.opts.intraRegionRttUs / 2;
     const l = this.link(from, to);
-    return (this.rttUs(from, to) / 2) * l.slowFactor + Math.max(0, this.opts.jitter(l.jitterRng));
+    let us: number;
+    if (from === to) {
+      const j = this.opts.intraRegionJitter;
+      us = this.opts.intraRegionRttUs / 2 + (j ? Math.max(0, j(l.jitterRng)) : 0);
+    } else {
+      us = (this.rttUs(from, to) / 2) * l.slowFactor + Math.max(0, this.opts.jitter(l.jitterRng));
+    }
+    const hop = this.opts.hopOverhead;
+    return hop ? us + Math.max(0, hop(this.hopRng[to] as Rng)) : us;
   }
 
   /** The slow factor of the link from → to now (1 within a region). */
@@ -210,7 +229,7 @@ export class Network {
   datagram<T>(from: number, to: number, purpose: Purpose, bytes: number, fn: (arg: T) => void, arg: T, onDrop?: (arg: T) => void): number {
     if (from === to) {
       this.traffic.add(from, to, purpose, bytes);
-      const at = this.sched.now + this.opts.intraRegionRttUs / 2;
+      const at = this.sched.now + this.sampleDelayUs(from, to);
       this.sched.at(at, fn, arg);
       return at;
     }
@@ -238,7 +257,7 @@ export class Network {
     let at: number;
     if (from === to) {
       this.traffic.add(from, to, stream.purpose, bytes + headerBytes);
-      at = now + this.opts.intraRegionRttUs / 2;
+      at = now + this.sampleDelayUs(from, to);
     } else {
       const l = this.link(from, to);
       if (l.cuts > 0) return this.dropNow(arg, onDrop);

@@ -59,9 +59,12 @@ describe('traffic counts', () => {
     expect(n.traffic.bytesOf(0, 1, 'client')).toBe(1000);
   });
 
-  it('inside a region: a local answer counts the exchange as client bytes of that region', () => {
-    const { n } = net();
-    n.localAnswerUs(0, 1, 420);
+  it('inside a region: a message takes half the intra-region round trip and counts as that region\'s own traffic', () => {
+    const { sched, n } = net();
+    let at = -1;
+    expect(n.datagram(1, 1, CLIENT, 420, () => (at = sched.now), 0)).toBe(500);
+    sched.run(1e6);
+    expect(at).toBe(500);
     expect(n.traffic.bytesOf(1, 1, 'client')).toBe(420);
     expect(n.traffic.bytesOf(0, 1, 'all') + n.traffic.bytesOf(1, 0, 'all')).toBe(0);
   });

@@ -175,11 +175,6 @@ export class ConsensusTopology implements Topology, GroupListener {
   private send(req: Req): void {
     if (req.op.done) return;
     const t = this.o.group.nodes[req.target] as RaftNode;
-    // Same region: served the moment it is issued (the answer pays the round trip).
-    if (t.region === req.op.region) {
-      this.o.net.count(t.region, t.region, CLIENT, requestBytes(req.op));
-      return this.arrive(req);
-    }
     this.o.net.datagram(req.op.region, t.region, CLIENT, requestBytes(req.op), this.arriveBound, req, this.droppedBound);
   }
 
@@ -308,10 +303,6 @@ export class ConsensusTopology implements Topology, GroupListener {
     req.via = n.id;
     req.target = n.leader;
     const l = this.o.group.nodes[n.leader] as RaftNode;
-    if (l.region === n.region) {
-      this.o.net.count(n.region, n.region, CLIENT, requestBytes(req.op));
-      return this.arrive(req);
-    }
     this.o.net.datagram(n.region, l.region, CLIENT, requestBytes(req.op), this.arriveBound, req, this.droppedBound);
   }
 
@@ -335,11 +326,8 @@ export class ConsensusTopology implements Topology, GroupListener {
 
   private reply(req: Req, n: RaftNode, kind: ReplyKind, version: number, index: number): void {
     const r: Reply = { req, kind, version, index, commitUs: this.o.sched.now, term: n.term, region: n.region, hint: kind === 'redirect' ? n.leader : -1 };
-    if (kind === 'ok' && n.region === req.op.region) {
-      // Same region: the answer reaches the client half an intra-region round trip later.
-      this.replyArrived(r, this.o.net.localAnswerUs(req.op.invokeUs, n.region, answerBytes(r.req.op, r.kind === 'ok')));
-      return;
-    }
+    // An answer inside the client's region is booked (Network.answerAtUs); a redirect or refusal there still travels, as the client acts on it.
+    if (kind === 'ok' && n.region === req.op.region) return this.replyArrived(r, this.o.net.answerAtUs(n.region, answerBytes(req.op, true)));
     this.o.net.datagram(n.region, req.op.region, CLIENT, answerBytes(r.req.op, r.kind === 'ok'), this.replyBound, r);
   }
 

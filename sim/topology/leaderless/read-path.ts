@@ -12,8 +12,8 @@ import { satisfied, type Requirement } from '../../scenario/consistency-levels.t
 import { compareVersion, type ReplicaStore } from './store.ts';
 import type { LeaderlessState } from './state.ts';
 import type { Membership, ReadState, ToCoordinator, ToReplica } from './types.ts';
-import { CLIENT, MESSAGE_OVERHEAD_BYTES } from '../../world/traffic.ts';
-import { answerBytes, requestBytes } from '../../db/op.ts';
+import { MESSAGE_OVERHEAD_BYTES } from '../../world/traffic.ts';
+import { answerBytes } from '../../db/op.ts';
 
 /** The union of replicas' set-row snapshots: flat [replica, length, replica, length, ...]. */
 class Snapshots implements Membership {
@@ -102,8 +102,7 @@ export function readAnswerArrived(st: LeaderlessState, s: ReadState, m: ToCoordi
   if (!s.done && satisfied(st.readReq[s.coord] as Requirement, s.answers, s.byRegion ?? st.scratch)) {
     s.done = true;
     s.answer = { id: s.best.id, hi: s.best.hi, lo: s.best.lo, members: s.snaps ? new Snapshots(st.stores, s.snaps.slice()) : undefined };
-    st.o.net.count(s.coord, s.coord, CLIENT, requestBytes(s.op) + answerBytes(s.op, true));
-    st.o.sink.readServed(s.op, s.answer, st.o.sched.now + st.halfIntraUs(s.coord));
+    st.o.sink.readServed(s.op, s.answer, st.answerAtUs(s.coord, answerBytes(s.op, true)));
   }
   if (s.done && s.heard) repairStale(st, s);
 }

@@ -10,8 +10,8 @@ import { satisfied, type Requirement } from '../../scenario/consistency-levels.t
 import type { LeaderlessState } from './state.ts';
 import type { ToReplica, WriteState } from './types.ts';
 import { storeHint } from './hints.ts';
-import { CLIENT, MESSAGE_OVERHEAD_BYTES } from '../../world/traffic.ts';
-import { answerBytes, requestBytes } from '../../db/op.ts';
+import { MESSAGE_OVERHEAD_BYTES } from '../../world/traffic.ts';
+import { answerBytes } from '../../db/op.ts';
 
 export function write(st: LeaderlessState, op: Op): void {
   const c = op.region;
@@ -75,16 +75,15 @@ export function writeAckArrived(st: LeaderlessState, s: WriteState, i: number): 
   if (s.byRegion) s.byRegion[st.replicaRegion[i] as number]!++;
   if (s.done || !satisfied(st.writeReq[s.coord] as Requirement, s.acks, s.byRegion ?? st.scratch)) return;
   s.done = true;
-  // The client has the ack after the coordinator → client half of the intra-region round trip.
-  clientAck(st, s, st.o.sched.now + st.halfIntraUs(s.coord));
+  // The client has the ack after the coordinator → client leg inside the region.
+  clientAck(st, s, st.answerAtUs(s.coord, answerBytes(s.op, true)));
 }
 
-/** The client has the ack at `atUs` (now, or half an intra-region round trip from now). */
+/** The client has the ack at `atUs`. */
 function clientAck(st: LeaderlessState, s: WriteState, atUs: number): void {
   const { op, id } = s;
   if (atUs - op.invokeUs > st.o.clientTimeoutUs) return st.o.sink.writeFailed(op); // too late: the client gave up
   st.facts.ackUs[id] = atUs;
-  st.o.net.count(s.coord, s.coord, CLIENT, requestBytes(op) + answerBytes(op, true));
   st.o.sink.writeAcked(op, id, atUs);
 }
 
