@@ -78,13 +78,16 @@ export const labCommand: Command = {
     const real = 'majorVersion' in db ? `PostgreSQL ${db.majorVersion}` : `etcd ${db.version}`;
     const { formatLabTable, labTableJson } = await import('../lab/compare.ts');
     if (args.json) {
-      process.stdout.write(JSON.stringify({ scenario: loaded.scenario.name, variant: loaded.variant, seeds, trials, agrees: r.agrees, rows: labTableJson(r.rows), calibration: r.calibration ?? null }, null, 2) + '\n');
+      process.stdout.write(JSON.stringify({ scenario: loaded.scenario.name, variant: loaded.variant, seeds, trials, agrees: r.agrees, rows: labTableJson(r.rows), calibration: r.calibration ?? null, calibratedRows: 'calibratedRows' in r && r.calibratedRows ? labTableJson(r.calibratedRows) : null }, null, 2) + '\n');
     } else {
       const lines = [`${loaded.scenario.name} (${loaded.variant}): simulated vs real ${real}`, formatLabTable(r.rows, seeds)];
       if (r.calibration) {
         lines.push('', `calibration (fitted together): hop overhead ${r.calibration.overheadPerHopMs} ms, apply time ${r.calibration.applyMeanUs} µs; to make the simulator match this machine, set:`);
         lines.push(...r.calibration.yaml.split('\n').map((l) => `  ${l}`));
         for (const n of r.calibration.notes) lines.push(`  (${n})`);
+      }
+      if ('calibratedRows' in r && r.calibratedRows) {
+        lines.push('', 'the same measured runs against the simulator with those settings:', formatLabTable(r.calibratedRows, seeds));
       }
       lines.push('', r.agrees ? 'every judged metric agrees' : 'some judged metric does not agree (OFF above)');
       process.stdout.write(lines.join('\n') + '\n');

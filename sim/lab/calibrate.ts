@@ -56,6 +56,13 @@ function distMeanUs(d: Scenario['topology']['replication']['applyTime']): number
   return sum / 10_000;
 }
 
+/** The scenario with a calibration's settings applied (what pasting its YAML gives); unchanged when it has none. */
+export function calibrated(sc: Scenario, c: Calibration): Scenario {
+  const hop = c.overheadPerHopMs >= 0 ? { dist: 'constant' as const, value: Math.round(c.overheadPerHopMs * 1000) } : sc.network.hopOverhead;
+  const apply = c.applyMeanUs >= 0 ? { dist: 'exponential' as const, mean: c.applyMeanUs } : sc.topology.replication.applyTime;
+  return { ...sc, network: { ...sc.network, hopOverhead: hop }, topology: { ...sc.topology, replication: { ...sc.topology.replication, applyTime: apply } } };
+}
+
 export function calibrate(sc: Scenario, sim: readonly Summary[], lab: readonly Summary[]): Calibration | undefined {
   const notes: string[] = [];
   const hasLag = lab.some((s) => s.metrics.replication.lagMs.p50 > 0) && sim.some((s) => s.metrics.replication.lagMs.p50 > 0);

@@ -7,7 +7,7 @@ import type { Summary } from '../scenario/summary-types.ts';
 import type { HistoryRecord } from '../measure/history.ts';
 import { simulate } from '../run.ts';
 import { compareRuns, type LabRow } from './compare.ts';
-import { calibrate, type Calibration } from './calibrate.ts';
+import { calibrate, calibrated, type Calibration } from './calibrate.ts';
 import { runTrial } from './trial.ts';
 import type { PgInstall } from './postgres.ts';
 
@@ -29,6 +29,8 @@ export interface LabResult {
   lab: Summary[];
   rows: LabRow[];
   calibration: Calibration | undefined;
+  /** The same rows with the calibration's settings applied to the simulated side (same seeds, same measured runs). */
+  calibratedRows?: LabRow[] | undefined;
   /** Every judged row agreed. */
   agrees: boolean;
 }
@@ -47,6 +49,15 @@ export async function runLab(o: LabOptions): Promise<LabResult> {
     o.log(`lab: trial ${t + 1}/${o.trials} done (setup ${Math.round(r.setupMs)} ms)`);
     lab.push(r.summary);
   }
-  const rows = compareRuns(sim, lab, { syncCommit: sc.topology.replication.mode !== 'async' });
-  return { sim, lab, rows, calibration: calibrate(sc, sim, lab), agrees: rows.every((r) => !r.verdict.judged || r.verdict.ok) };
+  const syncCommit = sc.topology.replication.mode !== 'async';
+  const rows = compareRuns(sim, lab, { syncCommit });
+  const calibration = calibrate(sc, sim, lab);
+  let calibratedRows: LabRow[] | undefined;
+  if (calibration && calibration.yaml !== '') {
+    const cal = calibrated(sc, calibration);
+    const again: Summary[] = [];
+    for (let s = o.firstSeed; s < o.firstSeed + o.seeds; s++) again.push(simulate(cal, { seed: s, variant, contentHash }));
+    calibratedRows = compareRuns(again, lab, { syncCommit });
+  }
+  return { sim, lab, rows, calibration, calibratedRows, agrees: rows.every((r) => !r.verdict.judged || r.verdict.ok) };
 }

@@ -5,7 +5,7 @@
 // 4 = h + a → h = 2 ms, a = 2 ms.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { calibrate, applyMeanUs } from '../../sim/lab/calibrate.ts';
+import { calibrate, calibrated, applyMeanUs } from '../../sim/lab/calibrate.ts';
 import { loadScenarioFromText } from '../../sim/scenario/loader.ts';
 import type { Summary } from '../../sim/scenario/summary-types.ts';
 
@@ -55,6 +55,14 @@ describe('lab calibration', () => {
     expect(c?.applyMeanUs).toBe(-4900);
     expect(c?.yaml).toBe('network:\n  hopOverhead: 5ms');
     expect(c?.notes.join(' ')).toMatch(/fitted apply time is -4900 µs.*not a setting/);
+  });
+
+  it('applies its settings to the scenario as pasting them would; a negative fit leaves that field alone', () => {
+    const c = calibrate(sc, [summary(35.1, 1)], [summary(35.1, 11)])!;
+    const s = calibrated(sc, c);
+    expect(s.network.hopOverhead).toEqual({ dist: 'constant', value: 5000 });
+    expect(s.topology.replication.applyTime).toEqual(sc.topology.replication.applyTime);
+    expect(calibrated(sc, calibrate(sc, [summary(35.1, 1)], [summary(38.1, 3)])!).topology.replication.applyTime).toEqual({ dist: 'exponential', mean: 2100 });
   });
 
   it('reads the apply mean of the scenario', () => {
