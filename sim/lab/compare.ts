@@ -23,6 +23,8 @@ export interface LabMetric {
   tolerance: Tolerance;
   /** Judged only when this holds for the simulated runs (e.g. RTO when a failover happens). */
   applies?: (sim: readonly Summary[]) => boolean;
+  /** Some seeds may not have it (the RTO of a k-th leader loss): the simulated mean is over the seeds that do. */
+  optional?: boolean;
 }
 
 const anyChannel = (s: readonly Summary[]) => s.some((x) => x.metrics.replication.channels.some((c) => c.applied > 0));
@@ -163,7 +165,8 @@ export function compareRuns(sim: readonly Summary[], lab: readonly Summary[], o:
     const metric: LabMetric = m.id === 'writeLatencyP50' && !o.syncCommit ? { ...m, tolerance: { kind: 'info' } }
       : m.id === 'rtoMax' && o.rtoTolerance !== undefined ? { ...m, tolerance: { kind: 'rel', value: o.rtoTolerance } } : m;
     if (metric.applies && !metric.applies(sim)) continue;
-    const ci = meanCi95(sim.map(metric.get));
+    const simValues = sim.map(metric.get);
+    const ci = meanCi95(metric.optional ? simValues.filter((x) => Number.isFinite(x)) : simValues);
     const measured = lab.map(metric.get);
     const notMeasured = measured.length === 0 || measured.some((x) => !Number.isFinite(x));
     rows.push({ metric, sim: ci, measured, verdict: notMeasured ? { judged: false, ok: true, text: 'not measured' } : judge(metric.tolerance, ci, median(measured)) });
