@@ -197,12 +197,43 @@ describe('proxy cut by the dialer\'s tag', () => {
 });
 
 describe('etcd calibration', () => {
-  it('charges the median per-region excess to the durability time per entry', async () => {
+  it('counts the hops of a write from each region: 2 at the leader\'s, 4 at a follower\'s, 2 more from a learner\'s region to its nearest voter', async () => {
+    const { writeHops } = await import('../../sim/lab/etcd-lab.ts');
+    const s = sc();
+    expect(writeHops(s, realisedRtt(oneWayDelays([[0, 70, 150], [70, 0, 160], [150, 160, 0]])))).toEqual([2, 4, 4]);
+    const four = loadScenarioFromText(YAML.replace('regions: [{id: a}, {id: b}, {id: c}]', 'regions: [{id: a}, {id: b}, {id: c}, {id: d}]')
+      .replace('rtt: {a: {b: 70ms, c: 150ms}, b: {c: 160ms}}', 'rtt: {a: {b: 70ms, c: 150ms, d: 120ms}, b: {c: 160ms, d: 100ms}, c: {d: 190ms}}')
+      .replace('answerFrom: local}', 'answerFrom: local, voters: {a: 1, b: 1, c: 1}, nonVoters: {d: 1}}'), 'x.yaml').scenario;
+    const rtt = [[0, 70, 150, 120], [70, 0, 160, 100], [150, 160, 0, 190], [120, 100, 190, 0]];
+    // d's nearest voter is b (100 ms), a follower: 2 + 4.
+    expect(writeHops(four, rtt)).toEqual([2, 4, 4, 6]);
+  });
+
+  it('fits the excess per region as F + hops × h: excess 6.9 ms over 2 hops and 10.3 / 10.5 ms over 4 give h = (10.4 − 6.9) / 2 = 1.75 ms, F = 6.9 − 2 × 1.75 = 3.4 ms', async () => {
     const { etcdCalibration } = await import('../../sim/lab/etcd-lab.ts');
-    const c = etcdCalibration([4.5, 6, 6.2]);
-    expect(c?.applyMeanUs).toBe(6000);
-    expect(c?.yaml).toContain('applyTime: { dist: constant, value: 6000us }');
-    expect(etcdCalibration([NaN])).toBeUndefined();
+    const c = etcdCalibration(sc(), [{ deltaMs: 6.9, hops: 2 }, { deltaMs: 10.3, hops: 4 }, { deltaMs: 10.5, hops: 4 }]);
+    expect(c?.overheadPerHopMs).toBeCloseTo(1.75, 9);
+    // The scenario's default apply time (exponential, mean 50 µs) + 3.4 ms; every RTT + 2h.
+    expect(c?.applyMeanUs).toBe(3450);
+    expect(c?.yaml).toContain('a: { b: 73.5ms, c: 153.5ms }');
+    expect(c?.yaml).toContain('applyTime: { dist: constant, value: 3450us }');
+  });
+
+  it('one hop count among the regions: all of the median excess goes to the durability time', async () => {
+    const { etcdCalibration } = await import('../../sim/lab/etcd-lab.ts');
+    const c = etcdCalibration(sc(), [{ deltaMs: 4.5, hops: 4 }, { deltaMs: 6, hops: 4 }, { deltaMs: 6.2, hops: 4 }]);
+    expect(c?.overheadPerHopMs).toBe(0);
+    expect(c?.applyMeanUs).toBe(6050);
+    expect(c?.yaml).not.toContain('rtt');
+    expect(etcdCalibration(sc(), [{ deltaMs: NaN, hops: 2 }])).toBeUndefined();
+  });
+
+  it('regions with more hops not slower: the overhead is clamped to 0 and said so', async () => {
+    const { etcdCalibration } = await import('../../sim/lab/etcd-lab.ts');
+    const c = etcdCalibration(sc(), [{ deltaMs: 8, hops: 2 }, { deltaMs: 6, hops: 4 }]);
+    expect(c?.overheadPerHopMs).toBe(0);
+    expect(c?.applyMeanUs).toBe(7050);
+    expect(c?.notes.join(' ')).toContain('clamped to 0');
   });
 });
 
@@ -255,5 +286,29 @@ describe('the etcd lab\'s rows', () => {
     // Two seeds of three had a second loss: mean 2200; 2900 is 32% above, beyond 25%.
     expect(by('rto:2')?.sim.n).toBe(2);
     expect(by('rto:2')?.verdict.ok).toBe(false);
+  });
+});
+
+describe('latency rows after a leader change', () => {
+  const run = (variant: string, to: string[]) => ({ variant, metrics: { failovers: to.map((x) => ({ to: x })) } }) as unknown as import('../../sim/scenario/summary-types.ts').Summary;
+
+  it('compare with the seeds that elected the same leaders as the trial', async () => {
+    const { sameLeaders, etcdRows } = await import('../../sim/lab/etcd-lab.ts');
+    const sim = [run('base', ['c']), run('base', ['b']), run('base', ['b', 'a'])];
+    const lab = [run('base@lab', ['b'])];
+    const same = sameLeaders(sim, lab);
+    expect(same?.note).toBe('the 1 of 3 seeds that elected b as the trial did');
+    expect(sim.map((s) => same?.match(s))).toEqual([false, true, false]);
+    expect(same?.match(lab[0] as (typeof lab)[number])).toBe(true);
+    const rows = etcdRows(sc(), () => undefined, 1, same);
+    expect(rows[0]?.label).toBe('write latency p50, clients in a (ms; the 1 of 3 seeds that elected b as the trial did)');
+    expect(rows[0]?.optional).toBe(true);
+  });
+
+  it('all seeds when every seed or none matches, or the trial had no leader change', async () => {
+    const { sameLeaders } = await import('../../sim/lab/etcd-lab.ts');
+    expect(sameLeaders([run('base', ['b'])], [run('base@lab', ['b'])])).toBeUndefined();
+    expect(sameLeaders([run('base', ['b'])], [run('base@lab', [])])).toBeUndefined();
+    expect(sameLeaders([run('base', ['c'])], [run('base@lab', ['b'])])?.note).toBe('all seeds; none elected b as the trial did');
   });
 });
