@@ -257,6 +257,21 @@ describe('the etcd lab\'s rows', () => {
     expect(h.p50('write', 'a')).toBeCloseTo(0.3, 9);
   });
 
+  it('the steady window holds the operations invoked before the first fault', async () => {
+    const { RegionLatency } = await import('../../sim/lab/etcd-lab.ts');
+    const h = new RegionLatency(0, undefined, 10_000);
+    const op = (n: number, t0: number, t1: number) => {
+      h.write({ type: 'invoke', f: 'write', process: 0, region: 'a', key: n, value: null, timeUs: t0, op: n });
+      h.write({ type: 'ok', f: 'write', process: 0, region: 'a', key: n, value: n, timeUs: t1, op: n });
+    };
+    op(1, 1_000, 2_000); // 1 ms, before the fault
+    op(2, 9_000, 12_000); // 3 ms, invoked before it
+    op(3, 11_000, 21_000); // 10 ms, after it
+    op(4, 12_000, 32_000); // 20 ms
+    expect(h.p50('write', 'a', true)).toBe(1);
+    expect(h.p50('write', 'a')).toBe(3);
+  });
+
   it('per-region rows, stale reads per read mode, elections, leader changes and one RTO row per leader loss', async () => {
     const { etcdRows } = await import('../../sim/lab/etcd-lab.ts');
     const text = YAML.replace('reads: read-index', 'reads: {a: local-unsafe, b: read-index, c: read-index}')
@@ -264,11 +279,12 @@ describe('the etcd lab\'s rows', () => {
     const s = loadScenarioFromText(text, 'rows.yaml').scenario;
     const rows = etcdRows(s, () => undefined, 2);
     expect(rows.map((r) => `${r.id}:${r.tolerance.kind}`)).toEqual([
-      'writeP50:a:relOrAbs', 'writeP50:b:relOrAbs', 'readP50:a:info', 'readP50:b:info',
+      'writeP50:a:relOrAbs', 'writeP50:b:relOrAbs', 'writeP50run:a:info', 'writeP50run:b:info', 'readP50:a:info', 'readP50:b:info',
       'staleReads:read-index:equal', 'staleReads:local-unsafe:info',
       'writeUnavailable:a:info', 'writeUnavailable:b:info', 'elections:info', 'leaderChanges:equal', 'rto:1:rel', 'rto:2:rel',
     ]);
     expect(rows.find((r) => r.id === 'staleReads:read-index')?.label).toContain('(b)');
+    expect(rows[0]?.label).toBe('write latency p50 before the first fault, clients in a (ms)');
   });
 
   it('an RTO row is judged over the seeds that had that leader loss', async () => {
@@ -300,9 +316,10 @@ describe('latency rows after a leader change', () => {
     expect(same?.note).toBe('the 1 of 3 seeds that elected b as the trial did');
     expect(sim.map((s) => same?.match(s))).toEqual([false, true, false]);
     expect(same?.match(lab[0] as (typeof lab)[number])).toBe(true);
-    const rows = etcdRows(sc(), () => undefined, 1, same);
-    expect(rows[0]?.label).toBe('write latency p50, clients in a (ms; the 1 of 3 seeds that elected b as the trial did)');
-    expect(rows[0]?.optional).toBe(true);
+    const faulty = loadScenarioFromText(YAML + 'faults:\n  - {at: 10s, for: 5s, crash: {region: a}}\n', 'f.yaml').scenario;
+    const row = etcdRows(faulty, () => undefined, 1, same).find((r) => r.id === 'writeP50run:a');
+    expect(row?.label).toBe('write latency p50 over the run, clients in a (ms; the 1 of 3 seeds that elected b as the trial did)');
+    expect(row?.optional).toBe(true);
   });
 
   it('all seeds when every seed or none matches, or the trial had no leader change', async () => {
