@@ -153,8 +153,8 @@ export interface CompareOptions {
   extra?: LabMetric[] | undefined;
   /** The real run does not measure replication lag (the etcd lab): no lag rows. */
   noLag?: boolean | undefined;
-  /** RTO tolerance instead of 20% (the etcd lab: 25%). */
-  rtoTolerance?: number | undefined;
+  /** RTO max's tolerance instead of 20%, or `info` (the etcd lab judges the RTO of each leader loss instead). */
+  rtoTolerance?: number | 'info' | undefined;
 }
 
 /** One row per metric that applies to this scenario. */
@@ -163,7 +163,7 @@ export function compareRuns(sim: readonly Summary[], lab: readonly Summary[], o:
   const common = o.noLag ? LAB_METRICS.filter((m) => m.id !== 'lagP99') : [...channelMetrics(sim), ...LAB_METRICS];
   for (const m of [...(o.extra ?? []), ...common]) {
     const metric: LabMetric = m.id === 'writeLatencyP50' && !o.syncCommit ? { ...m, tolerance: { kind: 'info' } }
-      : m.id === 'rtoMax' && o.rtoTolerance !== undefined ? { ...m, tolerance: { kind: 'rel', value: o.rtoTolerance } } : m;
+      : m.id === 'rtoMax' && o.rtoTolerance !== undefined ? { ...m, tolerance: o.rtoTolerance === 'info' ? { kind: 'info' } : { kind: 'rel', value: o.rtoTolerance } } : m;
     if (metric.applies && !metric.applies(sim)) continue;
     const simValues = sim.map(metric.get);
     const ci = meanCi95(metric.optional ? simValues.filter((x) => Number.isFinite(x)) : simValues);

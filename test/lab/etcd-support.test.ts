@@ -76,6 +76,14 @@ describe('etcd lab refusals', () => {
     expect(ps.map((p) => p.message).join('\n')).toContain('at most 7 etcd members');
   });
 
+  it('every etcd reference case in scenarios/lab is buildable', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const dir = new URL('../../scenarios/lab/', import.meta.url).pathname;
+    const cases = readdirSync(dir).filter((f) => /^etcd-.*\.yaml$/.test(f));
+    expect(cases.length).toBeGreaterThanOrEqual(5);
+    for (const f of cases) expect(labProblems(loadScenarioFromText(readFileSync(dir + f, 'utf8'), f).scenario), f).toEqual([]);
+  });
+
   it('a missing etcd names the Debian package', () => {
     expect(findEtcd(['/nonexistent/bin/etcd'])).toContain('install the Debian package etcd-server');
   });

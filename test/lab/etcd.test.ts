@@ -329,3 +329,17 @@ describe('latency rows after a leader change', () => {
     expect(sameLeaders([run('base', ['c'])], [run('base@lab', ['b'])])?.note).toBe('all seeds; none elected b as the trial did');
   });
 });
+
+describe('RTO rows of re-elections no fault began', () => {
+  it('are shown, not judged: the lab cannot see when the old leader stepped down', async () => {
+    const { etcdRows, failoversAfterFault } = await import('../../sim/lab/etcd-lab.ts');
+    const s = loadScenarioFromText(YAML + 'faults:\n  - {at: 20s, for: 15s, partition: {isolate: a}}\n', 'p.yaml').scenario;
+    // The partition's election (fault 20 000.45 ms) and the re-election on heal (from the old leader's last sighting).
+    const lab = { metrics: { failovers: [{ faultAtMs: 20000.452 }, { faultAtMs: 36819.2 }] } } as unknown as import('../../sim/scenario/summary-types.ts').Summary;
+    const after = failoversAfterFault(s, lab);
+    expect(after).toEqual([true, false]);
+    const rows = etcdRows(s, () => undefined, 2, undefined, after).filter((r) => r.id.startsWith('rto:'));
+    expect(rows.map((r) => r.tolerance.kind)).toEqual(['rel', 'info']);
+    expect(rows[1]?.label).toContain('no fault began it');
+  });
+});
