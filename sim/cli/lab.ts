@@ -59,7 +59,7 @@ export const labCommand: Command = {
     // A consensus scenario runs against etcd (sim/lab/etcd-lab.ts), every other against PostgreSQL.
     const consensus = loaded.scenario.topology.kind === 'consensus';
     const { findPostgres } = await import('../lab/postgres.ts');
-    const { findEtcd } = await import('../lab/etcd.ts');
+    const { findEtcd } = await import('../lab/etcd-config.ts');
     const db = consensus ? findEtcd() : findPostgres();
     if (typeof db === 'string') throw new InputError(`lab: ${db}`);
     for (const w of loaded.warnings) process.stderr.write(`warning: ${w}\n`);
@@ -72,9 +72,15 @@ export const labCommand: Command = {
       keep: args.keep === true,
       onClusterUp: (dir: string) => process.stderr.write(`lab: cluster up in ${dir}\n`),
     };
-    const r = 'majorVersion' in db
-      ? await (await import('../lab/run-lab.ts')).runLab({ ...common, pg: db })
-      : await (await import('../lab/etcd-lab.ts')).runEtcdLab({ ...common, etcd: db });
+    // A real run that fails (a server that would not start, a cluster that never formed) is one line, not a stack trace; everything it started is already removed.
+    const ran = await ('majorVersion' in db
+      ? (await import('../lab/run-lab.ts')).runLab({ ...common, pg: db })
+      : (await import('../lab/etcd-lab.ts')).runEtcdLab({ ...common, etcd: db })).then((x) => x, (e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+    if (ran instanceof Error) {
+      process.stderr.write(`lab: the real run failed: ${ran.message}\n`);
+      return 1;
+    }
+    const r = ran;
     const real = 'majorVersion' in db ? `PostgreSQL ${db.majorVersion}` : `etcd ${db.version}`;
     const { formatLabTable, labTableJson } = await import('../lab/compare.ts');
     if (args.json) {

@@ -12,7 +12,11 @@
 // As the model's gateway, a client retries a refused request (its member
 // down, no leader) after a backoff of 50 ms doubling to 1 s, on the next
 // member nearest first, until its client timeout; a request that times out
-// is not retried (its outcome is unknown).
+// is not retried (its outcome is unknown). Writes and linearizable reads go
+// to voters only (a learner serves serializable ranges alone): a region whose
+// member is a learner sends them to the nearest voter, as the model's
+// gateway (answerFrom local) does. Another region's member is reached
+// through the cluster's client proxy (the RTT between the regions).
 import type { Op, Topology, Workload } from '../workload/workload.ts';
 import type { Scheduler } from '../core/scheduler.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -25,8 +29,10 @@ export interface EtcdClientsOptions {
   pump: () => void;
   /** Real time on the lab clock, µs (without pumping: a request is sent from inside the scheduler's run). */
   nowUs: () => number;
-  /** Client URL of each member (index = region). */
-  urls: readonly string[];
+  /** The URL region r's clients use for member m (index = region). */
+  urlOf: (r: number, m: number) => string;
+  /** Which member is a learner (index = region). */
+  learner: readonly boolean[];
   /** RTT between regions (for nearest-first retries), µs. */
   rttUs: readonly (readonly number[])[];
 }
@@ -56,15 +62,18 @@ export class EtcdClients implements Topology {
   term = 0;
   inFlight = 0;
   issued = 0;
+  /** Per client region: every member nearest first (serializable reads), and the voters only (writes, linearizable reads). */
   private readonly byDistance: number[][];
+  private readonly votersByDistance: number[][];
   private readonly rowBytes: number[];
   private readonly timeoutUs: number;
   private closed = false;
 
   constructor(private readonly o: EtcdClientsOptions) {
-    const n = o.urls.length;
+    const n = o.learner.length;
     const all = Array.from({ length: n }, (_, i) => i);
     this.byDistance = all.map((r) => all.slice().sort((a, b) => (a === r ? -1 : b === r ? 1 : (o.rttUs[r]?.[a] ?? 0) - (o.rttUs[r]?.[b] ?? 0) || a - b)));
+    this.votersByDistance = this.byDistance.map((order) => order.filter((m) => !o.learner[m]));
     this.rowBytes = o.scenario.workload.tables.map((t) => t.rowBytes);
     this.timeoutUs = o.scenario.workload.clientTimeout;
   }
@@ -75,10 +84,10 @@ export class EtcdClients implements Topology {
   }
 
   /** One request to member `m`; Refused for an answer that says it was not done (retry), other errors for timeouts. */
-  private async call<T>(m: number, path: string, body: unknown, leftMs: number): Promise<T> {
+  private async call<T>(from: number, m: number, path: string, body: unknown, leftMs: number): Promise<T> {
     let r: Response;
     try {
-      r = await fetch((this.o.urls[m] as string) + path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(Math.max(1, Math.ceil(leftMs))) });
+      r = await fetch(this.o.urlOf(from, m) + path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(Math.max(1, Math.ceil(leftMs))) });
     } catch (e) {
       if (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError')) throw e;
       throw new Refused(String(e));
@@ -89,15 +98,15 @@ export class EtcdClients implements Topology {
   }
 
   /** Sends until answered, refused past the timeout, or timed out. */
-  private async attempt<T>(op: Op, path: string, body: unknown): Promise<{ json: T; member: number }> {
-    const order = this.byDistance[op.region] as number[];
+  private async attempt<T>(op: Op, path: string, body: unknown, anyMember = false): Promise<{ json: T; member: number }> {
+    const order = (anyMember ? this.byDistance : this.votersByDistance)[op.region] as number[];
     let k = 0;
     for (let attempt = 0; ; attempt++) {
       const member = order[k % order.length] as number;
       const leftMs = (op.invokeUs + this.timeoutUs - this.o.nowUs()) / 1000;
       if (leftMs <= 0 || this.closed) throw new Error('client timeout');
       try {
-        return { json: await this.call<T>(member, path, body, leftMs), member };
+        return { json: await this.call<T>(op.region, member, path, body, leftMs), member };
       } catch (e) {
         if (!(e instanceof Refused)) throw e;
         // A refusing member may be down: the next one, nearest first.
@@ -142,7 +151,8 @@ export class EtcdClients implements Topology {
     const mode = typeof c.reads === 'string' ? c.reads : (c.reads[id] ?? 'read-index');
     this.inFlight++;
     this.issued++;
-    this.attempt<RangeJson>(op, '/v3/kv/range', { key: keyOf(op.row), serializable: mode === 'local-unsafe' })
+    const serializable = mode === 'local-unsafe';
+    this.attempt<RangeJson>(op, '/v3/kv/range', { key: keyOf(op.row), serializable }, serializable)
       .finally(() => this.inFlight--)
       .then(
         ({ json }) => w.readServed(op, Number(json.kvs?.[0]?.mod_revision ?? 0), this.now()),

@@ -10,6 +10,8 @@ import type { Problem } from '../scenario/problems.ts';
 
 /** Most etcd members the lab starts (ports, and two cores). */
 export const MAX_ETCD_MEMBERS = 7;
+/** Most learners an etcd 3.4 cluster takes (its server's maxLearners). */
+export const MAX_ETCD_LEARNERS = 1;
 
 export function etcdLabProblems(sc: Scenario, no: (path: Problem['path'], message: string) => void): void {
   const c = sc.topology.consensus;
@@ -26,12 +28,17 @@ export function etcdLabProblems(sc: Scenario, no: (path: Problem['path'], messag
   if (c.answerFrom !== 'local') no(['topology', 'consensus', 'answerFrom'], 'an etcd member answers its own clients once it applied their write (set answerFrom: local)');
   if (c.leaderPlacement !== 'initial') no(['topology', 'consensus', 'leaderPlacement'], 'etcd has no leader preference: the leader stays wherever an election put it (set leaderPlacement: initial; the lab places the first leader)');
   if (Object.keys(c.tables).length > 0) no(['topology', 'consensus', 'tables'], 'per-table placement needs one Raft group per table; etcd is one group');
-  if (Object.values(c.nonVoters).some((k) => k > 0)) no(['topology', 'consensus', 'nonVoters'], 'learners (non-voters) are not built');
-  if (c.voters && sc.regions.some((r) => (c.voters?.[r.id] ?? 0) !== 1)) no(['topology', 'consensus', 'voters'], 'the lab builds exactly one etcd member per region');
+  let learnerCount = 0;
+  for (const r of sc.regions) {
+    const v = c.voters ? (c.voters[r.id] ?? 0) : 1;
+    const nv = c.nonVoters[r.id] ?? 0;
+    if (v + nv !== 1) {
+      no(['topology', 'consensus', nv > 0 ? 'nonVoters' : 'voters', ...(nv > 0 ? [r.id] : c.voters ? [r.id] : [])], `${r.id} has ${v} voter${v === 1 ? '' : 's'} and ${nv} non-voter${nv === 1 ? '' : 's'}; the lab builds exactly one etcd member per region (a voter, or a learner for one non-voter and no voter)`);
+    } else if (nv === 1 && ++learnerCount > MAX_ETCD_LEARNERS) {
+      no(['topology', 'consensus', 'nonVoters', r.id], `etcd 3.4 takes at most ${MAX_ETCD_LEARNERS} learner (non-voter) per cluster`);
+    }
+  }
   if (sc.regions.length > MAX_ETCD_MEMBERS) no(['regions'], `${sc.regions.length} members; the lab starts at most ${MAX_ETCD_MEMBERS} etcd members`);
   if (c.heartbeatInterval % 1000 !== 0 || c.electionTimeout % 1000 !== 0) no(['topology', 'consensus', 'heartbeatInterval'], 'etcd takes whole milliseconds for --heartbeat-interval and --election-timeout');
   if (c.electionTimeout < 5 * c.heartbeatInterval) no(['topology', 'consensus', 'electionTimeout'], 'etcd refuses an election timeout below 5 × the heartbeat interval');
-  sc.faults.forEach((f, i) => {
-    if (f.slowLink) no(['faults', i, 'slowLink'], 'a proxy per member delays by member, not by pair: a slow link between two members is not built');
-  });
 }

@@ -19,7 +19,8 @@ import { Workload, workloadOptions } from '../workload/workload.ts';
 import { labMeasurement } from './measure.ts';
 import { buildSummary } from '../measure/summary.ts';
 import { createLabRoot } from './cleanup.ts';
-import { EtcdCluster, gateway, type EtcdInstall } from './etcd.ts';
+import { EtcdCluster, gateway } from './etcd.ts';
+import type { EtcdInstall } from './etcd-config.ts';
 import { EtcdClients, keyOf } from './etcd-clients.ts';
 import { LabNemesis } from './faults.ts';
 import { judgeWrites } from './judge.ts';
@@ -65,7 +66,7 @@ export async function runEtcdTrial(o: EtcdTrialOptions): Promise<Summary> {
     const keys = new KeySpace({ keyCount: sc.workload.keys.count, distribution: sc.workload.keys.distribution, s: sc.workload.keys.s, shares: sc.workload.tables.map((t) => t.share) });
     let clock: RealClock = startClock();
     const pump = () => void sched.run(clock.nowUs());
-    const clients = new EtcdClients({ scenario: sc, sched, pump, nowUs: () => clock.nowUs(), urls: cluster.members.map((m) => m.clientUrl), rttUs: cluster.rttUs });
+    const clients = new EtcdClients({ scenario: sc, sched, pump, nowUs: () => clock.nowUs(), urlOf: (r, m) => cluster.urlOf(r, m), learner: cluster.learner, rttUs: cluster.rttUs });
     const { recorder, events } = labMeasurement({ regionCount: n, sessionCount: n * sc.workload.sessions, warmupUs: sc.warmup, currentEpoch: () => clients.term });
     const workload = new Workload(workloadOptions(sc, { sched, rng, ids, keys, endUs }, events, o.history));
     clients.workload = workload;

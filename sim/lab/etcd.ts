@@ -1,19 +1,17 @@
 // The lab's etcd cluster (the consensus lab's database, and the DCS a
-// Patroni lab can reuse): one etcd member per region on loopback, each with
-// its own client and peer port, started with the same --initial-cluster and
-// the scenario's heartbeat interval, election timeout and pre-vote; data
+// Patroni lab can reuse): one etcd member per region on loopback — a voter,
+// or the learner of a region with a non-voter only — each with its own
+// client and peer port, started by etcd-config.ts's command line; data
 // directories under the lab's root; every process stopped by its PID (and,
 // through cleanup.ts's watchdog, its `etcd.pid` file when the lab is killed).
 //
-// Delays between members: a member dials its peers at their advertised peer
-// URL, the same for every peer, and Raft's message streams are dialed by the
-// receiving member; so one delay proxy in front of each member's peer port,
-// adding b_i each way, makes every message from i take b_i and
-// RTT(i, j) = b_i + b_j. `oneWayDelays` solves b from the scenario's RTTs
-// (exactly for three members, least squares beyond) and `realisedRtt` says
-// which matrix that builds; the simulator runs on that one. A link between
-// two members is cut by the dialer's X-Server-From header (proxy.ts tags).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+// Links: one delay proxy in front of each member's peer port adds b_i each
+// way (etcd-config.ts: RTT(i, j) = b_i + b_j); a link between two members is
+// cut, held one way or slowed by the dialer's X-Server-From header
+// (proxy.ts tags). A client that talks to another region's member (its own
+// is a learner, or down) goes through a client proxy adding RTT/2 each way,
+// which the same faults cut, hold and slow.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Scenario } from '../scenario/schema.ts';
@@ -23,115 +21,9 @@ import { DelayProxy } from './proxy.ts';
 import { freePort } from './cluster.ts';
 import type { LabRoot } from './cleanup.ts';
 import { sleep } from './clock.ts';
+import { etcdFlags, learners, memberName, oneWayDelays, realisedRtt, scenarioRttUs, serverFrom, type EtcdInstall, type MemberPorts } from './etcd-config.ts';
 
-/** Where etcd was found (or why not). */
-export interface EtcdInstall {
-  bin: string;
-  version: string;
-  /** Run the members as this user (root runs them as nobody). */
-  uid?: number | undefined;
-  gid?: number | undefined;
-}
-
-/** The etcd binary on PATH or in /usr/bin, or the message naming the Debian package. */
-export function findEtcd(): EtcdInstall | string {
-  for (const bin of ['/usr/bin/etcd', '/usr/local/bin/etcd']) {
-    if (!existsSync(bin)) continue;
-    const r = spawnSync(bin, ['--version'], { encoding: 'utf8' });
-    const m = /etcd Version: (\S+)/.exec(r.stdout ?? '');
-    if (!m) continue;
-    const root = process.getuid?.() === 0;
-    return { bin, version: m[1] as string, ...(root ? { uid: 65534, gid: 65534 } : {}) };
-  }
-  return 'etcd not found: install the Debian package etcd-server (apt-get install -y etcd-server etcd-client)';
-}
-
-export interface MemberPorts {
-  client: number;
-  /** The member's own peer listener. */
-  peer: number;
-  /** Its proxy: the advertised peer URL every other member dials. */
-  proxy: number;
-}
-
-/** The command line of member `i` (pure: the flag mapping the tests check). */
-export function etcdFlags(sc: Scenario, i: number, ports: readonly MemberPorts[], dataDir: string, state: 'new' | 'existing' = 'new'): string[] {
-  const c = sc.topology.consensus;
-  const p = ports[i] as MemberPorts;
-  const url = (port: number) => `http://127.0.0.1:${port}`;
-  const args = [
-    '--name', memberName(i), '--data-dir', dataDir,
-    '--listen-client-urls', url(p.client), '--advertise-client-urls', url(p.client),
-    '--listen-peer-urls', url(p.peer), '--initial-advertise-peer-urls', url(p.proxy),
-    '--initial-cluster', ports.map((q, k) => `${memberName(k)}=${url(q.proxy)}`).join(','),
-    '--initial-cluster-token', 'repsim-lab', '--initial-cluster-state', state,
-    '--heartbeat-interval', String(Math.round(c.heartbeatInterval / 1000)),
-    '--election-timeout', String(Math.round(c.electionTimeout / 1000)),
-    '--logger', 'zap', '--log-level', 'warn',
-  ];
-  if (c.preVote) args.push('--pre-vote');
-  return args;
-}
-
-export function memberName(i: number): string {
-  return `m${i}`;
-}
-
-/** The scenario's RTT between regions a and b, µs (symmetric). */
-export function scenarioRttUs(sc: Scenario, a: number, b: number): number {
-  const ids = sc.regions.map((r) => r.id);
-  const x = ids[a] as string;
-  const y = ids[b] as string;
-  return sc.network.rtt[x]?.[y] ?? sc.network.rtt[y]?.[x] ?? 0;
-}
-
-/**
- * One-way delay b_i per member, µs, so that b_i + b_j is nearest the RTTs:
- * least squares over the pairs (exact when a solution exists, as for any
- * triangle), clamped at 0. Solved by the normal equations
- * (n − 2) b_i + Σ_j b_j = Σ_{j≠i} RTT_ij.
- */
-export function oneWayDelays(rttUs: readonly (readonly number[])[]): number[] {
-  const n = rttUs.length;
-  if (n === 1) return [0];
-  if (n === 2) return [((rttUs[0]?.[1] ?? 0) / 2), ((rttUs[0]?.[1] ?? 0) / 2)];
-  const rowSum = rttUs.map((row, i) => row.reduce((s, v, j) => (j === i ? s : s + v), 0));
-  // Summing the equations: (2n − 2) Σb = Σ_i rowSum_i.
-  const total = rowSum.reduce((s, v) => s + v, 0) / (2 * n - 2);
-  return rowSum.map((r) => Math.max(0, Math.round((r - total) / (n - 2))));
-}
-
-/** The RTT matrix one-way delays `b` build (b_i + b_j off the diagonal), µs. */
-export function realisedRtt(b: readonly number[]): number[][] {
-  return b.map((x, i) => b.map((y, j) => (i === j ? 0 : x + y)));
-}
-
-/** `sc` with its RTTs replaced by `rtt` (µs), for the simulator beside the lab. */
-export function withRtt(sc: Scenario, rtt: readonly (readonly number[])[]): Scenario {
-  const ids = sc.regions.map((r) => r.id);
-  const out: Record<string, Record<string, number>> = {};
-  ids.forEach((a, i) => {
-    const row: Record<string, number> = {};
-    ids.forEach((b, j) => {
-      if (j > i) row[b] = rtt[i]?.[j] ?? 0;
-    });
-    out[a] = row;
-  });
-  return { ...sc, network: { ...sc.network, rtt: out } };
-}
-
-/** The printed matrix (ms). */
-export function formatRtt(ids: readonly string[], rtt: readonly (readonly number[])[]): string {
-  const w = Math.max(8, ...ids.map((x) => x.length + 1));
-  const head = ''.padEnd(w) + ids.map((x) => x.padStart(w)).join('');
-  return [head, ...ids.map((a, i) => a.padEnd(w) + ids.map((_, j) => (i === j ? '—' : ((rtt[i]?.[j] ?? 0) / 1000).toFixed(1)).padStart(w)).join(''))].join('\n');
-}
-
-/** The X-Server-From member id (hex) of a peer connection's first request, if any. */
-export function serverFrom(first: Buffer): string | undefined {
-  const m = /\r\nX-Server-From: *([0-9a-fA-F]+)\r\n/i.exec(first.toString('latin1'));
-  return m ? (m[1] as string).toLowerCase() : undefined;
-}
+export type { EtcdInstall } from './etcd-config.ts';
 
 export class EtcdMember {
   private child: ChildProcess | undefined;
@@ -215,38 +107,69 @@ export class EtcdCluster {
   readonly ids: string[];
   readonly members: EtcdMember[] = [];
   readonly proxies: DelayProxy[] = [];
+  /** clientProxies[r][m]: region r's clients to member m (r ≠ m), adding RTT(r, m)/2 each way. */
+  readonly clientProxies: DelayProxy[][] = [];
   /** One-way delay added by each member's proxy, µs. */
   readonly delayUs: number[];
   readonly rttUs: number[][];
+  /** Which member is a learner (index = region). */
+  readonly learner: boolean[];
+  /** slowFactor[a][b]: the slow-link factor between members a and b now. */
+  private readonly slowFactor: number[][];
   private readonly jitter: Sampler;
+  private readonly jitterRngs: ReturnType<RngRoot['stream']>[];
+  private ports: MemberPorts[] = [];
 
   constructor(readonly inst: EtcdInstall, readonly sc: Scenario, readonly root: LabRoot, seed: number) {
     this.ids = sc.regions.map((r) => r.id);
-    const n = this.ids.length;
     this.delayUs = oneWayDelays(this.ids.map((_, a) => this.ids.map((__, b) => (a === b ? 0 : scenarioRttUs(sc, a, b)))));
     this.rttUs = realisedRtt(this.delayUs);
+    this.learner = learners(sc);
+    this.slowFactor = this.ids.map(() => this.ids.map(() => 1));
     this.jitter = compileDist(sc.network.jitter);
     const rng = new RngRoot(seed);
     this.jitterRngs = this.ids.map((id) => rng.stream(`lab/etcd-jitter/${id}`));
-    void n;
   }
-  private readonly jitterRngs: ReturnType<RngRoot['stream']>[];
 
-  /** Starts the proxies and members, waits for a leader, and moves leadership to the scenario's leader region. */
+  private jitterUs(i: number): number {
+    return Math.max(0, this.jitter(this.jitterRngs[i] as ReturnType<RngRoot['stream']>));
+  }
+
+  /** The URL region r's clients use for member m: its own member directly, another through the client proxy. */
+  urlOf(r: number, m: number): string {
+    if (r === m) return (this.members[m] as EtcdMember).clientUrl;
+    return `http://127.0.0.1:${(this.clientProxies[r]?.[m] as DelayProxy).port}`;
+  }
+
+  /** Starts the proxies and members (voters, then the learner added by the leader), waits for a leader, and moves leadership to the scenario's leader region. */
   async build(log: (s: string) => void): Promise<void> {
     const n = this.ids.length;
     chmodSync(this.root.dir, 0o755);
     const ports: MemberPorts[] = [];
     for (let i = 0; i < n; i++) ports.push({ client: await freePort(), peer: await freePort(), proxy: 0 });
+    this.ports = ports;
     for (let i = 0; i < n; i++) {
+      // Member i's proxy: what i sends on a stream peer k dialed, and what k sends to i, each b_i (× the link's slow factor).
       const p = new DelayProxy({
         targetPort: (ports[i] as MemberPorts).peer,
-        delayUs: () => (this.delayUs[i] as number) + Math.max(0, this.jitter(this.jitterRngs[i] as ReturnType<RngRoot['stream']>)),
+        delayUs: (_dir, tag) => this.linkDelayUs(i, tag === undefined ? -1 : this.indexOf(tag)) + this.jitterUs(i),
         tagOf: serverFrom,
       });
       (ports[i] as MemberPorts).proxy = await p.start();
       this.proxies.push(p);
       this.root.onCleanup(() => p.close());
+    }
+    for (let r = 0; r < n; r++) {
+      const row: DelayProxy[] = [];
+      for (let m = 0; m < n; m++) {
+        const cp = new DelayProxy({ targetPort: (ports[m] as MemberPorts).client, delayUs: () => this.clientDelayUs(r, m) + this.jitterUs(r) });
+        if (r !== m) {
+          await cp.start();
+          this.root.onCleanup(() => cp.close());
+        }
+        row.push(cp);
+      }
+      this.clientProxies.push(row);
     }
     for (let i = 0; i < n; i++) {
       const dir = join(this.root.dir, memberName(i));
@@ -256,18 +179,59 @@ export class EtcdCluster {
       this.members.push(m);
       this.root.onCleanup(() => m.kill());
     }
-    for (const m of this.members) m.start();
-    log(`lab: etcd ${this.inst.version}: ${n} members (pids ${this.members.map((m) => m.pid).join(', ')}), proxies adding ${this.delayUs.map((b) => (b / 1000).toFixed(1)).join(' / ')} ms one way`);
+    const voters = this.members.filter((m) => !this.learner[m.index]);
+    for (const m of voters) m.start();
+    log(`lab: etcd ${this.inst.version}: ${voters.length} voters (pids ${voters.map((m) => m.pid).join(', ')}), proxies adding ${this.delayUs.map((b) => (b / 1000).toFixed(1)).join(' / ')} ms one way`);
+    await this.awaitLeader(voters.length);
+    for (const m of this.members) {
+      if (!this.learner[m.index]) continue;
+      await this.addLearner(m);
+      log(`lab: etcd learner ${memberName(m.index)} (${this.ids[m.index]}) joined (pid ${m.pid})`);
+    }
+    await this.awaitLeader(n);
+    const want = this.sc.topology.consensus.leader !== undefined ? this.ids.indexOf(this.sc.topology.consensus.leader) : this.learner.indexOf(false);
+    await this.moveLeader(want, log);
+  }
+
+  /** What member i's proxy adds, µs, before jitter, on a connection member k dialed (−1: not named yet): b_i × the i–k link's slow factor. */
+  linkDelayUs(i: number, k: number): number {
+    return (this.delayUs[i] as number) * (k < 0 ? 1 : ((this.slowFactor[i] as number[])[k] as number));
+  }
+
+  /** What the proxy from region r's clients to member m adds each way, µs, before jitter: RTT(r, m)/2 × the link's slow factor. */
+  clientDelayUs(r: number, m: number): number {
+    return ((this.rttUs[r]?.[m] ?? 0) / 2) * ((this.slowFactor[r] as number[])[m] as number);
+  }
+
+  /** Waits until `count` members answer and agree on a leader. */
+  private async awaitLeader(count: number): Promise<void> {
     const deadline = Date.now() + 30_000;
     let st: MemberStatus[] = [];
     while (Date.now() < deadline) {
       st = await this.statuses();
-      if (st.length === n && st.every((s) => s.leaderHex !== '' && s.leaderHex === (st[0] as MemberStatus).leaderHex)) break;
+      if (st.length >= count && st.every((s) => s.leaderHex !== '' && s.leaderHex === (st[0] as MemberStatus).leaderHex)) return;
       await sleep(100);
     }
-    if (st.length < n) throw new Error(`etcd: only ${st.length} of ${n} members answered within 30 s`);
-    const want = this.sc.topology.consensus.leader !== undefined ? this.ids.indexOf(this.sc.topology.consensus.leader) : 0;
-    await this.moveLeader(want, log);
+    throw new Error(`etcd: only ${st.length} of ${count} members answered with one leader within 30 s`);
+  }
+
+  /**
+   * The leader adds member `m` as a learner at its proxy's URL (etcdctl member add --learner), then m
+   * starts. etcd's strict reconfiguration check refuses ("unhealthy cluster") until the leader has
+   * been connected to every voter for 5 s: retried for 30 s.
+   */
+  private async addLearner(m: EtcdMember): Promise<void> {
+    const url = `http://127.0.0.1:${(this.ports[m.index] as MemberPorts).proxy}`;
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const st = await this.statuses();
+      const leader = st.length > 0 ? this.indexOf((st[0] as MemberStatus).leaderHex) : -1;
+      const err = leader < 0 ? 'no leader' : await gateway((this.members[leader] as EtcdMember).clientUrl, '/v3/cluster/member/add', { peerURLs: [url], isLearner: true }, 10_000).then(() => '', (e: unknown) => String(e));
+      if (err === '') break;
+      if (Date.now() > deadline) throw new Error(`etcd: could not add learner ${memberName(m.index)}: ${err}`);
+      await sleep(500);
+    }
+    m.start();
   }
 
   /** Status of every member that answers (member ids learnt on the way). */
@@ -314,34 +278,44 @@ export class EtcdCluster {
     return this.members;
   }
 
-  /** Cuts every connection between members a and b (each one's proxy drops what the other dials). */
+  /** Cuts every connection between members a and b (each one's proxy drops what the other dials), and between each region's clients and the other's member. */
   cut(a: number, b: number): void {
     this.proxies[a]?.cutTag((this.members[b] as EtcdMember).idHex);
     this.proxies[b]?.cutTag((this.members[a] as EtcdMember).idHex);
+    this.clientProxies[a]?.[b]?.cut();
+    this.clientProxies[b]?.[a]?.cut();
   }
 
   heal(a: number, b: number): void {
     this.proxies[a]?.healTag((this.members[b] as EtcdMember).idHex);
     this.proxies[b]?.healTag((this.members[a] as EtcdMember).idHex);
+    this.clientProxies[a]?.[b]?.heal();
+    this.clientProxies[b]?.[a]?.heal();
   }
 
   /**
    * Holds what `from` sends to `to`: on the streams `to` dials at `from`'s proxy (the answers, `back`)
-   * and on the requests `from` dials at `to`'s proxy (`forward`).
+   * and on the requests `from` dials at `to`'s proxy (`forward`); and the requests of `from`'s clients
+   * to `to`'s member, and `from`'s answers to `to`'s clients.
    */
   blockOneWay(from: number, to: number): void {
     this.proxies[from]?.blockTag((this.members[to] as EtcdMember).idHex, 'back');
     this.proxies[to]?.blockTag((this.members[from] as EtcdMember).idHex, 'forward');
+    this.clientProxies[from]?.[to]?.block('forward');
+    this.clientProxies[to]?.[from]?.block('back');
   }
 
   unblockOneWay(from: number, to: number): void {
     this.proxies[from]?.unblockTag((this.members[to] as EtcdMember).idHex, 'back');
     this.proxies[to]?.unblockTag((this.members[from] as EtcdMember).idHex, 'forward');
+    this.clientProxies[from]?.[to]?.unblock('forward');
+    this.clientProxies[to]?.[from]?.unblock('back');
   }
 
-  /** A per-member proxy delays by member, not by pair: the support check refuses slow links. */
-  slow(_a: number, _b: number, factor: number): void {
-    if (factor !== 1) throw new Error('invariant: slowLink reached the etcd lab (the support check refuses it)');
+  /** A slow link: the propagation delay between a and b (members and clients) × factor, as the model's link (jitter unscaled). */
+  slow(a: number, b: number, factor: number): void {
+    (this.slowFactor[a] as number[])[b] = factor;
+    (this.slowFactor[b] as number[])[a] = factor;
   }
 
   oneWayUs(a: number, b: number): number {

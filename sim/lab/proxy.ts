@@ -20,8 +20,8 @@ export interface ProxyOptions {
   targetPort: number;
   /** Port to listen on (0: any free port). */
   listenPort?: number;
-  /** One-way delay for the next chunk in a direction, microseconds. */
-  delayUs: (dir: Direction) => number;
+  /** One-way delay for the next chunk in a direction, microseconds (`tag`: the connection's dialer, once named). */
+  delayUs: (dir: Direction, tag?: string) => number;
   /** Real time, milliseconds (injected so tests can read the same clock). */
   nowMs?: () => number;
   /**
@@ -171,7 +171,7 @@ export class DelayProxy {
     this.accepted++;
     client.setNoDelay(true);
     const server = connect({ host: '127.0.0.1', port: this.o.targetPort, noDelay: true });
-    const delay = (dir: Direction) => () => (this.o.delayUs(dir) * this.factor) / 1000;
+    const delay = (dir: Direction) => () => (this.o.delayUs(dir, c.tag) * this.factor) / 1000;
     const c: Conn = { client, server, forward: new Pipe(server, delay('forward'), this.nowMs), back: new Pipe(client, delay('back'), this.nowMs) };
     if (this.heldDirs.has('forward')) c.forward.hold();
     if (this.heldDirs.has('back')) c.back.hold();

@@ -1,12 +1,14 @@
 // The lab against a real etcd cluster: a smoke run of
-// scenarios/lab/etcd-smoke.yaml with generous tolerances (the machine may be
-// busy), and the cleanup guarantee — SIGINT or SIGKILL of `repsim lab` mid-run
+// scenarios/lab/etcd-smoke.yaml (two voters and a learner) with generous
+// tolerances (the machine may be busy), its --out written for `repsim
+// report`, and the cleanup guarantee — SIGINT or SIGKILL of `repsim lab` mid-run
 // leaves no etcd process and no data directory behind (the proxies live in
 // the lab's own process). Needs etcd (Debian etcd-server) and takes about a
 // minute: runs only when REPSIM_LAB_SMOKE=1 (as `.ci/run` sets it, having
 // installed etcd-server) and etcd is there; skipped in `npm test`.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -41,11 +43,22 @@ async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
 interface Row { metric: string; simulated: { mean: number | null }; measured: number[] }
 
 describe.skipIf(!enabled)('repsim lab against etcd', () => {
-  it('smoke: write p50 per region near the simulated one, no leader change, no lost write, nothing left behind', () => {
-    const r = spawnSync(process.execPath, [join(root, 'bin/repsim.js'), 'lab', smoke, '--seeds', '2', '--json'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+  it('smoke: write p50 per region near the simulated one, the learner serves c\'s reads, no leader change, --out for the report, nothing left behind', () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'etcd-smoke-out-'));
+    const r = spawnSync(process.execPath, [join(root, 'bin/repsim.js'), 'lab', smoke, '--seeds', '2', '--json', '--out', outDir], { cwd: root, encoding: 'utf8', timeout: 120_000 });
     expect([0, 1], r.stderr).toContain(r.status);
+    expect(r.stderr).toMatch(/etcd learner m2 \(c\) joined/);
     const out = JSON.parse(r.stdout) as { rows: Row[] };
     const row = (id: string) => out.rows.find((x) => x.metric === id) as Row;
+    // c's serializable ranges are answered by its own learner (simulated 1 ms: the intra-region round
+    // trip), not by a voter 150 ms away.
+    expect(row('readP50:c').measured[0]).toBeLessThan(40);
+    expect(row('staleReads:read-index').measured[0]).toBe(0);
+    // Both kinds of runs in results.jsonl, drawn together by the report.
+    const variants = readFileSync(join(outDir, 'results.jsonl'), 'utf8').trimEnd().split('\n').map((l) => (JSON.parse(l) as { variant: string }).variant);
+    expect(variants).toEqual(['base', 'base', 'base@lab']);
+    expect(readFileSync(join(outDir, 'index.html'), 'utf8')).toContain('base@lab');
+    rmSync(outDir, { recursive: true, force: true });
     // Simulated 70.5 ms (a, the leader's region) and 141 ms (b); the real run adds fsync and the proxies' and
     // the event loop's overhead (about 10–15 ms seen on this kind of machine). Generous: −5 ms to +50 ms.
     for (const id of ['a', 'b']) {

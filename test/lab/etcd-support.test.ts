@@ -1,11 +1,13 @@
 // What the etcd lab refuses, each with a located message, before anything
 // starts (the CLI exits 2): reads etcd has no counterpart for, leases,
-// check-quorum off, per-table placement, learners, more members than the lab
-// starts, election timeouts etcd itself refuses, slow links.
+// check-quorum off, per-table placement, other than one member per region,
+// more learners than etcd 3.4 takes, more members than the lab starts,
+// election timeouts etcd itself refuses. What it builds: a learner for a
+// region with one non-voter, every fault kind the lab has (slow links too).
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFromText } from '../../sim/scenario/loader.ts';
 import { labProblems } from '../../sim/lab/support.ts';
-import { findEtcd } from '../../sim/lab/etcd.ts';
+import { findEtcd } from '../../sim/lab/etcd-config.ts';
 
 const BASE = `
 name: etcd-refusals
@@ -45,11 +47,24 @@ describe('etcd lab refusals', () => {
     expect(ps[0]).toContain(words);
   });
 
-  it('per-table placement, learners and extra voters are refused', () => {
-    expect(problems(['topology.consensus.nonVoters.b=1']).join('\n')).toContain('learners');
-    expect(problems(['topology.consensus.voters.a=2', 'topology.consensus.voters.b=1', 'topology.consensus.voters.c=1']).join('\n')).toContain('exactly one etcd member per region');
+  it('per-table placement and other than one member per region are refused, each located at its region', () => {
+    expect(problems(['topology.consensus.nonVoters.b=1'])).toEqual(['topology.consensus.nonVoters.b: the lab cannot build this: b has 1 voter and 1 non-voter; the lab builds exactly one etcd member per region (a voter, or a learner for one non-voter and no voter)']);
+    expect(problems(['topology.consensus.voters.a=2', 'topology.consensus.voters.b=1', 'topology.consensus.voters.c=1'])).toEqual(['topology.consensus.voters.a: the lab cannot build this: a has 2 voters and 0 non-voters; the lab builds exactly one etcd member per region (a voter, or a learner for one non-voter and no voter)']);
     const sc = loadScenarioFromText(BASE.replace('answerFrom: local}', 'answerFrom: local, tables: {data: {locality: regional-by-table}}}').replace('workload:\n', 'workload:\n  tables: [{name: data, share: 1}]\n'), 'x.yaml').scenario;
     expect(labProblems(sc).map((p) => p.path.join('.'))).toContain('topology.consensus.tables');
+  });
+
+  it('a region with one non-voter and no voter is built as a learner; a second learner is refused (etcd 3.4 takes one)', () => {
+    expect(problems(['topology.consensus.voters.a=1', 'topology.consensus.voters.b=1', 'topology.consensus.nonVoters.c=1'])).toEqual([]);
+    const four = BASE.replace('regions: [{id: a}, {id: b}, {id: c}]', 'regions: [{id: a}, {id: b}, {id: c}, {id: d}]')
+      .replace('rtt: {a: {b: 70ms, c: 150ms}, b: {c: 160ms}}', 'rtt: {a: {b: 70ms, c: 150ms, d: 10ms}, b: {c: 160ms, d: 10ms}, c: {d: 10ms}}');
+    const ps = labProblems(loadScenarioFromText(four, 'x.yaml', { sets: ['topology.consensus.voters.a=1', 'topology.consensus.voters.b=1', 'topology.consensus.nonVoters.c=1', 'topology.consensus.nonVoters.d=1'] }).scenario);
+    expect(ps.map((p) => `${p.path.join('.')}: ${p.message}`)).toEqual(['topology.consensus.nonVoters.d: the lab cannot build this: etcd 3.4 takes at most 1 learner (non-voter) per cluster']);
+  });
+
+  it('every fault kind the lab has is built, slow links included', () => {
+    const text = BASE + 'faults:\n  - {at: 5s, for: 2s, slowLink: {between: [a, b], factor: 3}}\n  - {at: 8s, for: 2s, pause: {region: b}}\n  - {at: 11s, for: 2s, partition: {from: a, to: c}}\n  - {at: 14s, for: 2s, outage: {region: c}}\n  - {at: 17s, for: 2s, crash: {region: a}}\n';
+    expect(labProblems(loadScenarioFromText(text, 'x.yaml').scenario)).toEqual([]);
   });
 
   it('more members than the lab starts', () => {
@@ -61,10 +76,16 @@ describe('etcd lab refusals', () => {
     expect(ps.map((p) => p.message).join('\n')).toContain('at most 7 etcd members');
   });
 
+  it('every etcd reference case in scenarios/lab is buildable', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const dir = new URL('../../scenarios/lab/', import.meta.url).pathname;
+    const cases = readdirSync(dir).filter((f) => /^etcd-.*\.yaml$/.test(f));
+    expect(cases.length).toBeGreaterThanOrEqual(5);
+    for (const f of cases) expect(labProblems(loadScenarioFromText(readFileSync(dir + f, 'utf8'), f).scenario), f).toEqual([]);
+  });
+
   it('a missing etcd names the Debian package', () => {
-    const r = findEtcd();
-    if (typeof r === 'string') expect(r).toContain('etcd-server');
-    else expect(r.version).toMatch(/^3\./);
+    expect(findEtcd(['/nonexistent/bin/etcd'])).toContain('install the Debian package etcd-server');
   });
 });
 
