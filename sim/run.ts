@@ -28,7 +28,6 @@
 //
 // Pure with respect to the machine: no filesystem, no wall clock; sinks for
 // the trace and history are passed in by the caller.
-import { createHash } from 'node:crypto';
 import type { Scenario } from './scenario/schema.ts';
 import type { WallClock } from './world/clock.ts';
 import { buildWorld } from './world/world.ts';
@@ -49,6 +48,7 @@ import { failoverSummaries } from './measure/failovers.ts';
 import type { Summary } from './scenario/summary-types.ts';
 import type { HistoryWriter, TraceWriter } from './measure/history.ts';
 import { REPSIM_VERSION } from './core/version.ts';
+import { sha256Hex } from './core/sha256.ts';
 
 export interface RunOptions {
   seed: number;
@@ -63,7 +63,7 @@ export interface RunOptions {
 
 /** (seed, content hash, version) → the key that reproduces a summary. */
 export function replayKey(seed: number, contentHash: string): string {
-  return createHash('sha256').update(`${seed}\u0000${contentHash}\u0000${REPSIM_VERSION}`).digest('hex').slice(0, 16);
+  return sha256Hex(`${seed}\u0000${contentHash}\u0000${REPSIM_VERSION}`).slice(0, 16);
 }
 
 /** An assembled run: `run()` gives the summary; the rest is for tests. */
