@@ -58,6 +58,7 @@ export async function start(): Promise<void> {
   let summaries: Array<{ key: string; json: string }> = [];
   let charts: DrawnChart[] = [];
   let validateTimer: ReturnType<typeof setTimeout> | undefined;
+  let checks = 0;
 
   const text = (): string => yaml.value;
 
@@ -92,6 +93,7 @@ export async function start(): Promise<void> {
     sel.innerHTML = (variants.length > 0 ? variants : ['base']).map((n) => `<option>${esc(n)}</option>`).join('');
     if ([...sel.options].some((o) => o.value === was)) sel.value = was;
     history.replaceState(null, '', `#${await encodeFragment(label, t)}`);
+    $('#app').dataset.checked = String(++checks);
   };
 
   const setText = (t: string, active: Element | null = null): void => {
