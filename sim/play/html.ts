@@ -76,6 +76,7 @@ table.rtt input { width: 4.5em; }
 .timeline { position: relative; height: auto; border: 1px solid var(--rule); background: #fafafa; margin: 4px 0; user-select: none; }
 .timeline .lane { position: relative; height: 22px; border-bottom: 1px dashed #e0e0e0; }
 .timeline .fault { position: absolute; top: 2px; height: 18px; background: #c8553d; color: #fff; font-size: 11px; border-radius: 3px; padding: 0 4px; overflow: hidden; white-space: nowrap; cursor: grab; }
+.timeline .fault.after { background: #9a9a9a; }
 .timeline .fault button { border: 0; background: transparent; color: #fff; padding: 0 0 0 4px; font-size: 11px; }
 .addfault { display: flex; flex-wrap: wrap; gap: 4px; align-items: center; font-size: 0.85rem; }
 figure.chart { margin: 10px 0 18px; }

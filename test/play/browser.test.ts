@@ -111,7 +111,10 @@ describe.skipIf(skip)(`the playground in headless Chromium${skip ? ` (skipped: n
       expect(page_[i]?.cells, row.metric).toEqual(want);
     }
     expect(await page.locator('figure.chart svg').count()).toBeGreaterThanOrEqual(5);
-    if (SHOTS) await page.screenshot({ path: join(SHOTS, 'playground-compare.png') });
+    if (SHOTS) {
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: join(SHOTS, 'playground-compare.png') });
+    }
     // A summary downloaded from the page is the CLI's, byte for byte.
     await page.locator('#summary-pick').selectOption({ label: 'async-no-fencing-seed-43' });
     const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#dl-json')]);
@@ -158,7 +161,10 @@ describe.skipIf(skip)(`the playground in headless Chromium${skip ? ` (skipped: n
     const again = await open(link.slice(link.indexOf('#')));
     expect(await again.page.locator('#yaml').inputValue()).toBe(yaml.replace('  dnsTtl: 5s\n', '  dnsTtl: 12s\n'));
     await again.page.close();
-    if (SHOTS) await page.screenshot({ path: join(SHOTS, 'playground-controls.png') });
+    if (SHOTS) {
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: join(SHOTS, 'playground-controls.png') });
+    }
     await page.close();
   }, 200_000);
 

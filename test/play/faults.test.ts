@@ -15,6 +15,10 @@ describe('the fault timeline', () => {
     // No `for`: until the end of the run.
     expect(html).toContain('style="left:90.000%;width:10.000%"');
     expect(html.match(/data-remove-fault=/g)).toHaveLength(2);
+    // One that starts after the run ends sits greyed at the right edge.
+    const late = timelineHtml('faults:\n  - { at: 12m, crash: { region: a } }\n', '10m');
+    expect(late).toContain('class="fault after" data-fault="0" style="left:88.000%;width:12.000%"');
+    expect(late).toContain('it will not fire');
   });
 
   it('starts a new fault with its kind\'s fields', () => {

@@ -49,9 +49,12 @@ export function timelineHtml(text: string, durationField: unknown): string {
   const lanes = readFaults(text).map((f, i) => {
     const at = durationUs(f.at) ?? 0;
     const len = f.for === undefined ? total - at : (durationUs(f.for) ?? 0);
-    const left = Math.max(0, Math.min(100, (at / total) * 100));
-    const width = Math.max(0.8, Math.min(100 - left, (len / total) * 100));
-    return `<div class="lane"><div class="fault" data-fault="${i}" style="left:${left.toFixed(3)}%;width:${width.toFixed(3)}%" title="${esc(`${faultLabel(f)} at ${String(f.at)}${f.for !== undefined ? ` for ${String(f.for)}` : ''} (drag to move)`)}">${esc(faultLabel(f))} <button data-remove-fault="${i}" aria-label="remove fault ${i + 1}">×</button></div></div>`;
+    // A fault that starts after the run ends sits at the right edge, greyed: it will not fire.
+    const after = at >= total;
+    const width = after ? 12 : Math.max(0.8, Math.min(100 - (at / total) * 100, (len / total) * 100));
+    const left = after ? 100 - width : Math.max(0, (at / total) * 100);
+    const title = `${faultLabel(f)} at ${String(f.at)}${f.for !== undefined ? ` for ${String(f.for)}` : ''}${after ? ', after the run ends: it will not fire' : ''} (drag to move)`;
+    return `<div class="lane"><div class="fault${after ? ' after' : ''}" data-fault="${i}" style="left:${left.toFixed(3)}%;width:${width.toFixed(3)}%" title="${esc(title)}">${esc(faultLabel(f))} <button data-remove-fault="${i}" aria-label="remove fault ${i + 1}">×</button></div></div>`;
   });
   return `<div class="timeline" data-total-us="${total}">${lanes.length > 0 ? lanes.join('') : '<div class="lane note">no faults</div>'}</div>`;
 }

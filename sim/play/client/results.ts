@@ -48,5 +48,5 @@ export async function drawChart(def: ChartDef): Promise<DrawnChart> {
 /** The figure of a chart, with its download buttons (wired by the page). */
 export function figureHtml(chart: DrawnChart, index: number): string {
   const id = `chart-${index}-${chart.def.name}`;
-  return `<figure class="chart" id="${esc(id)}" data-chart="${index}"><h3>${esc(chart.def.title)}</h3>${inlineSvg(chart.svg, id)}<figcaption>${esc(chart.def.caption)} <button data-download="svg" data-chart="${index}">SVG</button> <button data-download="png" data-chart="${index}">PNG</button></figcaption></figure>`;
+  return `<figure class="chart" id="${esc(id)}" data-chart="${index}" aria-label="${esc(chart.def.title)}">${inlineSvg(chart.svg, id)}<figcaption>${esc(chart.def.caption)} <button data-download="svg" data-chart="${index}">SVG</button> <button data-download="png" data-chart="${index}">PNG</button></figcaption></figure>`;
 }
