@@ -22,6 +22,12 @@ const CHROMIUM = '/usr/bin/chromium';
 const ROOT = join(import.meta.dirname, '..', '..');
 const EXAMPLE = join(ROOT, 'scenarios', 'primary-region-partition.yaml');
 const SHOTS = process.env.REPSIM_SCREENSHOTS;
+/** With the example (single-primary, active-active), one scenario of every other topology kind: name, variant, seed. */
+const OTHER_KINDS = [
+  ['consensus-vs-async-partition', 'consensus-3-voters', 5],
+  ['leaderless-quorum-levels', 'each-quorum', 3],
+  ['region-pinned-vs-replicated', 'region-pinned', 9],
+] as const;
 const skip = !existsSync(CHROMIUM) && !process.env.CI;
 if (skip) process.stderr.write(`test/play/browser.test.ts: skipped: ${CHROMIUM} not found (apt-get install -y chromium); set CI=1 to make this test mandatory.\n`);
 
@@ -41,7 +47,7 @@ describe.skipIf(skip)(`the playground in headless Chromium${skip ? ` (skipped: n
   beforeAll(async () => {
     tmp = await mkdtemp(join(tmpdir(), 'repsim-play-browser-'));
     const out = join(tmp, 'playground.html');
-    await writePlayground([EXAMPLE, join(ROOT, 'scenarios', 'leaderless-quorum-levels.yaml')], out);
+    await writePlayground([EXAMPLE, ...OTHER_KINDS.map(([name]) => join(ROOT, 'scenarios', `${name}.yaml`))], out);
     url = pathToFileURL(out).href;
     short = readFileSync(EXAMPLE, 'utf8').replace(/^duration: 10m$/m, 'duration: 3m');
     shortFile = join(tmp, 'primary-region-partition.yaml');
@@ -167,6 +173,57 @@ describe.skipIf(skip)(`the playground in headless Chromium${skip ? ` (skipped: n
     }
     await page.close();
   }, 200_000);
+
+  it('gives the CLI\'s summary bytes on a scenario of every topology kind', async () => {
+    const { page, errors } = await open('');
+    for (const [name, variant, seed] of [['primary-region-partition', 'active-active-hlc', 2] as const, ...OTHER_KINDS]) {
+      await page.locator('#scenario').selectOption(name);
+      await page.waitForFunction((n) => document.querySelector<HTMLTextAreaElement>('#yaml')?.value.includes(`name: ${n}`), name);
+      const text = (await page.locator('#yaml').inputValue()).replace(/^duration: .*$/m, 'duration: 100s');
+      await setYaml(page, text);
+      await page.locator('#variant').selectOption(variant);
+      await page.locator('#seed').fill(String(seed));
+      await page.evaluate(() => delete document.querySelector<HTMLElement>('#app')!.dataset.state);
+      await page.click('#run');
+      await finished(page);
+      const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#dl-json')]);
+      const file = join(tmp, `${name}.kind.yaml`);
+      await writeFile(file, text);
+      expect(readFileSync(await dl.path(), 'utf8'), name).toBe(repsim('run', file, '--variant', variant, '--seed', String(seed), '--json'));
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 300_000);
+
+  it('the fault timeline adds, drags and removes a fault in the YAML', async () => {
+    const { page } = await open('#s=primary-region-partition');
+    const start = await page.locator('#yaml').inputValue();
+    await page.locator('#fault-kind').selectOption('crash');
+    await page.locator('#fault-region').selectOption('eu-west-1');
+    await page.locator('#fault-at').fill('4m');
+    await page.locator('#fault-for').fill('20s');
+    await page.click('#fault-add');
+    const added = await page.locator('#yaml').inputValue();
+    expect(added).toBe(start.replace('    for: 1m\n', '    for: 1m\n  - { at: 4m, for: 20s, crash: { region: eu-west-1 } }\n'));
+    expect(await page.locator('.timeline .fault').count()).toBe(3);
+    // Drag the new bar 10% of the timeline to the right: 60 s of the 10-minute run.
+    const bar = page.locator('.timeline .fault[data-fault="2"]');
+    const box = (await bar.boundingBox())!;
+    const width = await page.locator('.timeline').evaluate((el) => el.clientWidth);
+    await page.mouse.move(box.x + 5, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 5 + width / 20, box.y + box.height / 2, { steps: 4 });
+    await page.mouse.move(box.x + 5 + width / 10, box.y + box.height / 2, { steps: 4 });
+    await page.mouse.up();
+    const dragged = await page.locator('#yaml').inputValue();
+    expect(dragged).toMatch(/^  - \{ at: (29[89]|30[012])s, for: 20s, crash: \{ region: eu-west-1 \} \}$/m);
+    // Remove the first fault (the partition): its three lines go, the rest stays.
+    await page.click('.timeline [data-remove-fault="0"]');
+    const removed = await page.locator('#yaml').inputValue();
+    expect(removed).toBe(dragged.replace('  - at: 2m\n    partition: { isolate: us-east-1 }   # or { groups: [[a], [b, c]] } or { from: a, to: b }\n    for: 43s\n', ''));
+    expect(await page.locator('.timeline .fault').count()).toBe(2);
+    await page.close();
+  });
 
   it("shows a YAML error at the line and column the CLI names", async () => {
     const { page } = await open('#s=primary-region-partition');
