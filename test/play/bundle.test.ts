@@ -42,13 +42,13 @@ describe('playground bundles', () => {
     ['active-active-clock-skew', 'lww-hlc', 1],
     ['region-pinned-vs-replicated', 'region-pinned', 2],
   ] as const) {
-    it(`the worker's summary of ${scenario} / ${variant} / seed ${seed} is the CLI's, byte for byte`, () => {
+    it(`the worker's summary of ${scenario} / ${variant} / seed ${seed} is the CLI's, byte for byte`, async () => {
       // 150 simulated seconds (the first fault of each fires) keep the test short; the text is the file's otherwise.
       const text = readFileSync(join(ROOT, 'scenarios', `${scenario}.yaml`), 'utf8').replace(/^duration: .*$/m, 'duration: 150s');
       expect(text).toMatch(/^duration: 150s$/m);
       const file = join(tmp, `${scenario}.yaml`);
       writeFileSync(file, text);
-      const replies = vmWorker(bundles.worker).run({ id: 7, text, label: file, variant, seed });
+      const replies = await vmWorker(bundles.worker).run({ id: 7, text, label: file, variant, seed });
       const last = replies.at(-1);
       expect(last?.kind).toBe('done');
       expect(replies.filter((r) => r.kind === 'progress').length).toBeGreaterThan(10);
@@ -56,9 +56,9 @@ describe('playground bundles', () => {
     });
   }
 
-  it("reports a bad scenario as the loader's located lines, not a crash", () => {
+  it("reports a bad scenario as the loader's located lines, not a crash", async () => {
     const text = readFileSync(join(ROOT, 'scenarios', 'primary-region-partition.yaml'), 'utf8').replace('dnsTtl: 30s', 'dnsTtl: soon');
-    const [reply] = vmWorker(bundles.worker).run({ id: 1, text, label: 'scenarios/primary-region-partition.yaml', variant: 'base' });
+    const [reply] = await vmWorker(bundles.worker).run({ id: 1, text, label: 'scenarios/primary-region-partition.yaml', variant: 'base' });
     expect(reply?.kind).toBe('invalid');
     expect(reply?.kind === 'invalid' ? reply.problems : []).toEqual([expect.stringMatching(/^scenarios\/primary-region-partition\.yaml:47:11: failover\.dnsTtl: /)]);
   });
