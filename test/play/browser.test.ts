@@ -117,6 +117,13 @@ describe.skipIf(skip)(`the playground in headless Chromium${skip ? ` (skipped: n
       expect(page_[i]?.cells, row.metric).toEqual(want);
     }
     expect(await page.locator('figure.chart svg').count()).toBeGreaterThanOrEqual(5);
+    // Each chart downloads as SVG and as PNG.
+    const [svg] = await Promise.all([page.waitForEvent('download'), page.click('figure.chart[data-chart="0"] button[data-download="svg"]')]);
+    expect(svg.suggestedFilename()).toMatch(/^[a-z0-9-]+\.svg$/);
+    expect(readFileSync(await svg.path(), 'utf8')).toMatch(/^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    const [png] = await Promise.all([page.waitForEvent('download'), page.click('figure.chart[data-chart="0"] button[data-download="png"]')]);
+    expect(png.suggestedFilename()).toMatch(/^[a-z0-9-]+\.png$/);
+    expect(readFileSync(await png.path()).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     if (SHOTS) {
       await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: join(SHOTS, 'playground-compare.png') });
