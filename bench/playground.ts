@@ -5,10 +5,13 @@
 // clock: the worker's start and the run, no chart drawing), against the
 // same run by `repsim run --json` as a whole process (start-up included);
 // then compare's 4 variants × 3 seeds in the page (one worker per core)
-// against `repsim compare --seeds 3 --workers <cores>`. Prints one JSON line.
+// against `repsim compare --seeds 3 --workers <cores>`. CPU seconds beside
+// the wall times (Chromium's processes from /proc until the pool finishes,
+// before the charts are drawn; the CLI's from /usr/bin/time when present),
+// which a shared machine's load moves far less. Prints one JSON line.
 // Needs /usr/bin/chromium (apt-get install -y chromium).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -19,11 +22,32 @@ const CHROMIUM = '/usr/bin/chromium';
 const SCENARIO = 'scenarios/primary-region-partition.yaml';
 const round = (x: number): number => Math.round(x * 100) / 100;
 
-function cli(args: string[]): number {
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+/** Wall and CPU seconds (CPU NaN without /usr/bin/time) of one CLI process. */
+function cli(args: string[]): { s: number; cpuS: number } {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['bin/repsim.js', ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const argv = [process.execPath, 'bin/repsim.js', ...args];
+  const r = TIME ? spawnSync(TIME, ['-f', '%U %S', ...argv], { encoding: 'utf8', maxBuffer: 1 << 28 }) : spawnSync(argv[0] as string, argv.slice(1), { encoding: 'utf8', maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error(`repsim ${args.join(' ')} failed: ${r.stderr}`);
-  return (performance.now() - t0) / 1000;
+  const [user, sys] = (r.stderr.trim().split('\n').pop() ?? '').split(' ').map(Number);
+  return { s: (performance.now() - t0) / 1000, cpuS: TIME ? (user ?? NaN) + (sys ?? NaN) : NaN };
+}
+
+/** CPU seconds so far of every process whose command line names `marker` (Chromium's, by its profile directory). */
+function cpuOf(marker: string): number {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker)) continue;
+      const f = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '').split(' ');
+      ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      /* the process ended meanwhile */
+    }
+  }
+  return ticks / 100; // USER_HZ
 }
 
 if (!existsSync(CHROMIUM)) {
@@ -43,15 +67,20 @@ try {
   await page.goto(`${pathToFileURL(built.path).href}#s=primary-region-partition`);
   await page.waitForSelector('#app[data-ready=true]');
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
-  const inPage = async (button: string): Promise<{ s: number; workers: number }> => {
+  const profile = join(tmp, 'profile');
+  const inPage = async (button: string): Promise<{ s: number; cpuS: number; workers: number }> => {
     await page.evaluate(() => delete document.querySelector<HTMLElement>('#app')!.dataset.state);
     let workers = 0;
     const seen = () => (workers = Math.max(workers, page.workers().length));
     page.on('worker', seen);
+    const cpu0 = cpuOf(profile);
     await page.click(button);
+    // The pool's end (the status names the wall time), before the charts are drawn.
+    await page.waitForFunction(() => / runs? in [\d.]+ s on /.test(document.querySelector('#status')?.textContent ?? ''), undefined, { timeout: 1_800_000, polling: 50 });
+    const cpuS = cpuOf(profile) - cpu0;
     await page.waitForSelector('#app[data-state=done]', { timeout: 1_800_000 });
     page.off('worker', seen);
-    return { s: Number(await page.locator('#app').getAttribute('data-wall-ms')) / 1000, workers };
+    return { s: Number(await page.locator('#app').getAttribute('data-wall-ms')) / 1000, cpuS, workers };
   };
   await page.locator('#variant').selectOption('async-stonith');
   const pageRun = await inPage('#run');
@@ -66,8 +95,11 @@ try {
       htmlBytes: built.bytes,
       cores,
       nodeCores: cpus().length,
-      run10m: { pageS: round(pageRun.s), cliProcessS: round(cliRun), pageOverCli: round(pageRun.s / cliRun) },
-      compare4x3: { pageS: round(pageCompare.s), pageWorkers: pageCompare.workers, cliS: round(cliCompare), cliWorkers: cores, pageOverCli: round(pageCompare.s / cliCompare) },
+      run10m: { pageS: round(pageRun.s), cliProcessS: round(cliRun.s), pageOverCli: round(pageRun.s / cliRun.s), pageCpuS: round(pageRun.cpuS), cliCpuS: round(cliRun.cpuS), pageOverCliCpu: round(pageRun.cpuS / cliRun.cpuS) },
+      compare4x3: {
+        pageS: round(pageCompare.s), pageWorkers: pageCompare.workers, cliS: round(cliCompare.s), cliWorkers: cores, pageOverCli: round(pageCompare.s / cliCompare.s),
+        pageCpuS: round(pageCompare.cpuS), cliCpuS: round(cliCompare.cpuS), pageOverCliCpu: round(pageCompare.cpuS / cliCompare.cpuS),
+      },
     })}\n`,
   );
 } finally {
