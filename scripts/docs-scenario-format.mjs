@@ -49,6 +49,7 @@ const SECTIONS = [
   ['monitoring', ['monitoring']],
   ['workload', ['workload']],
   ['faults', ['faults']],
+  ['costs', ['costs']],
   ['variants', ['variants']],
   ['expect', ['expect']],
   ['check', ['check']],

@@ -147,6 +147,7 @@ export function assemble(sc: Scenario, opts: RunOptions, module: TopologyModule 
       failovers: failoverSummaries(ledger, ids), failoversRefused: ledger.refused,
       channels: [...t.channels()], timeline: timeline.finish(endUs), faults: nemesis.windows,
       conflicts: conflicts ? { total: conflicts.total, lostUpdates: conflicts.lostUpdates } : undefined,
+      traffic: net.traffic, hosts: ids.map((_, r) => t.hostsIn(r)),
     });
     t.summarize?.(summary);
     return summary;

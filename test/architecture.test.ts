@@ -147,7 +147,7 @@ describe('the source tree', () => {
     // and the reads it allows are listed by name, whatever object they are called on.
     const modelLayers = new Set(['world', 'db', 'workload', 'control', 'topology']);
     const reads = new Set(['get', 'slotOf', 'indexAfterLsn', 'record', 'holdsFrom', 'has', 'map', 'filter', 'some', 'every', 'find', 'findIndex',
-      'forEach', 'reduce', 'slice', 'subarray', 'includes', 'indexOf', 'entries', 'keys', 'values', 'toArray', 'peek', 'last', 'at', 'join', 'isEmpty']);
+      'forEach', 'reduce', 'slice', 'subarray', 'includes', 'indexOf', 'entries', 'keys', 'values', 'toArray', 'peek', 'last', 'at', 'join', 'isEmpty', 'bytesOf']);
     const measureFiles = [...texts].filter(([f]) => layerOf(f) === 'measure');
     const typeNames = new Set<string>();
     for (const [f, text] of measureFiles) {

@@ -44,6 +44,8 @@ export const COUNT_PATHS: readonly string[] = [
   'metrics.failovers.*.lostAckedWrites', 'metrics.failovers.*.lostBytes', 'metrics.failovers.*.epoch',
   'metrics.failoversRefused',
   'metrics.reads.visibility.points.*.reads', 'metrics.reads.kStaleness.*.k',
+  'metrics.traffic.links.*.replicationBytes', 'metrics.traffic.links.*.clientBytes', 'metrics.traffic.links.*.controlBytes',
+  'metrics.traffic.crossRegionBytes', 'metrics.traffic.intraRegionBytes',
 ];
 
 /** Floating-point metrics (times in ms, fractions, means), compared with FLOAT_RELATIVE_TOLERANCE. */
@@ -59,6 +61,8 @@ export const FLOAT_PATHS: readonly string[] = [
   'metrics.failovers.*.startedAtMs', 'metrics.failovers.*.completedAtMs', 'metrics.failovers.*.rtoMs', 'metrics.failovers.*.faultAtMs',
   'metrics.reads.visibility.points.*.tMs', 'metrics.reads.visibility.points.*.p', 'metrics.reads.visibility.t99Ms', 'metrics.reads.visibility.t999Ms',
   'metrics.reads.kStaleness.*.p',
+  'metrics.traffic.crossRegionBytesPerSecond',
+  'metrics.cost.run', 'metrics.cost.perMonth', 'metrics.cost.transferPerMonth', 'metrics.cost.nodesPerMonth',
 ];
 
 function pct(base: string): string[] {

@@ -18,6 +18,7 @@ import { checkSeedRange, parseVariantList } from './sweep.ts';
 import { checkOutputLocations } from '../output/locations.ts';
 import { countOption, listOption, MAX_SEEDS, MAX_WORKERS, seedOption, valueOption } from './options.ts';
 import { runsProgress } from './progress.ts';
+import { PRICES_OPTION, readPriceBook, withPrices } from './prices.ts';
 
 export { COMPARE_METRIC_IDS, compareTable, comparisonJson, formatComparison } from '../report/compare-table.ts';
 
@@ -77,6 +78,7 @@ export const compareCommand: Command = {
       .option('json', { type: 'boolean', default: false, describe: 'print the table as JSON on stdout' })
       .option('out', valueOption('out', 'write results.jsonl, scenario.json and the report (charts, index.html) to DIR'))
       .option('workers', countOption('workers', 1, MAX_WORKERS, 'parallel worker threads (default 1)'))
+      .option('prices', PRICES_OPTION)
       .example('$0 compare scenarios/github-2018-partition.yaml --seeds 5 --workers 2', '') as unknown as Argv,
   async run(args) {
     const out = args.out as string | undefined;
@@ -85,6 +87,8 @@ export const compareCommand: Command = {
     const firstSeed = args.seed as number | undefined;
     checkSeedRange(firstSeed, seeds);
     if (out !== undefined) checkOutputLocations([{ flag: '--out', path: out, kind: 'dir' }]);
+    const book = typeof args.prices === 'string' ? readPriceBook(args.prices) : undefined;
+    const sets = withPrices(book, args.scenario as string, (args.set as string[] | undefined) ?? []);
     const pool = createPool(workers);
     let r: CompareResult;
     try {
@@ -93,7 +97,7 @@ export const compareCommand: Command = {
         variants: parseVariantList(args.variants),
         seeds,
         firstSeed,
-        sets: (args.set as string[] | undefined) ?? [],
+        sets,
         outDir: out,
         pool,
         quiet: args.json === true,

@@ -82,7 +82,7 @@ export const labCommand: Command = {
     } else {
       const lines = [`${loaded.scenario.name} (${loaded.variant}): simulated vs real ${real}`, formatLabTable(r.rows, seeds)];
       if (r.calibration) {
-        lines.push('', `calibration: one-way overhead ${r.calibration.overheadPerHopMs} ms per hop, apply time ${r.calibration.applyMeanUs} µs; to make the simulator match this machine, set:`);
+        lines.push('', `calibration (fitted together): hop overhead ${r.calibration.overheadPerHopMs} ms, apply time ${r.calibration.applyMeanUs} µs; to make the simulator match this machine, set:`);
         lines.push(...r.calibration.yaml.split('\n').map((l) => `  ${l}`));
         for (const n of r.calibration.notes) lines.push(`  (${n})`);
       }

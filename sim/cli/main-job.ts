@@ -5,10 +5,11 @@
 // yet (e.g. a topology not implemented) is listed as skipped with the reason.
 // First it writes reports/playground.html (`repsim play` of the same
 // scenarios); the index and each scenario page link to it.
-import { readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Argv } from 'yargs';
 import type { Command } from './command.ts';
+import { PRICES_OPTION, readPriceBook, withPrices } from './prices.ts';
 import { EXIT_OK, InputError } from './errors.ts';
 import type { SiteIndexEntry } from '../report/site-index.ts';
 import { createPool } from '../sweep/pool.ts';
@@ -29,7 +30,8 @@ export const mainJobCommand: Command = {
       .option('scenarios', valueOption('scenarios', 'directory of scenario YAML files (default scenarios)'))
       .option('out', valueOption('out', 'output directory (default reports)'))
       .option('seeds', countOption('seeds', 1, MAX_SEEDS, 'seeds per variant (default 3)'))
-      .option('workers', countOption('workers', 1, MAX_WORKERS, 'parallel worker threads (default 2)')) as unknown as Argv,
+      .option('workers', countOption('workers', 1, MAX_WORKERS, 'parallel worker threads (default 2)'))
+      .option('prices', { ...PRICES_OPTION, describe: `${PRICES_OPTION.describe}; default <scenarios>/prices/default.yaml when it exists` }) as unknown as Argv,
   async run(args) {
     const { writeReport, writeSiteIndex } = await import('../report/index.ts');
     const dir = (args.scenarios as string | undefined) ?? 'scenarios';
@@ -37,6 +39,8 @@ export const mainJobCommand: Command = {
     const seeds = (args.seeds as number | undefined) ?? 3;
     const workers = (args.workers as number | undefined) ?? 2;
     checkOutputLocations([{ flag: '--out', path: outRoot, kind: 'dir' }]);
+    const pricesFile = (args.prices as string | undefined) ?? (existsSync(join(dir, 'prices', 'default.yaml')) ? join(dir, 'prices', 'default.yaml') : undefined);
+    const book = pricesFile !== undefined ? readPriceBook(pricesFile) : undefined;
     let files: string[];
     try {
       files = readdirSync(dir).filter((f) => f.endsWith('.yaml') || f.endsWith('.yml')).sort().map((f) => join(dir, f));
@@ -65,7 +69,7 @@ export const mainJobCommand: Command = {
         process.stdout.write(`\n== ${slug}\n`);
         let r;
         try {
-          r = await runComparison({ scenario: file, seeds, outDir, pool, label: slug });
+          r = await runComparison({ scenario: file, seeds, outDir, pool, label: slug, sets: withPrices(book, file, []) });
         } catch (e) {
           if (!(e instanceof InputError)) throw e;
           skipped.push(`${slug}: ${e.problems[0] ?? e.message}`);

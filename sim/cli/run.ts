@@ -20,6 +20,7 @@ import { EdnHistoryBuffer } from '../measure/history-format.ts';
 import { checkDeterminism } from '../check/determinism.ts';
 import { listOption, seedOption, valueOption } from './options.ts';
 import { simulatedProgress } from './progress.ts';
+import { PRICES_OPTION, readPriceBook, withPrices } from './prices.ts';
 
 const SUMMARY_FILE = 'summary.json';
 const CHARTS_DIR = 'charts'; // = CHARTS_DIR of sim/report (not imported: the renderer loads only when needed)
@@ -38,9 +39,12 @@ export const runCommand: Command = {
       .option('trace', valueOption('trace', 'write a JSONL event trace to FILE'))
       .option('history', valueOption('history', 'write the operation history (JSONL) to FILE'))
       .option('history-format', { type: 'string', requiresArg: true, choices: ['jsonl', 'jepsen'], default: 'jsonl', describe: 'history file format: jsonl (one record per line) or jepsen (EDN op maps, for Elle/Knossos)' })
+      .option('prices', PRICES_OPTION)
       .option('check-determinism', { type: 'boolean', default: false, describe: 'run twice in worker threads and compare the trace hashes first; exit 1 on a mismatch' }) as unknown as Argv,
   async run(args) {
-    const spec: CaseSpec = { file: args.scenario as string, seed: args.seed as number | undefined, variant: args.variant as string | undefined, sets: args.set as string[] | undefined };
+    const book = typeof args.prices === 'string' ? readPriceBook(args.prices) : undefined;
+    const sets = book ? withPrices(book, args.scenario as string, (args.set as string[] | undefined) ?? []) : (args.set as string[] | undefined);
+    const spec: CaseSpec = { file: args.scenario as string, seed: args.seed as number | undefined, variant: args.variant as string | undefined, sets };
     const out = args.out as string | undefined;
     const tracePath = args.trace as string | undefined;
     const historyPath = args.history as string | undefined;

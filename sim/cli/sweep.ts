@@ -14,6 +14,7 @@ import { formatShard, parseShard, type Shard } from '../sweep/shard.ts';
 import { checkOutputLocations } from '../output/locations.ts';
 import { countOption, listOption, MAX_SEEDS, MAX_WORKERS, SEED_MAX, seedOption, valueCoerce, valueOption } from './options.ts';
 import { runsProgress } from './progress.ts';
+import { PRICES_OPTION, readPriceBook, withPrices } from './prices.ts';
 
 /** Parses --variants a,b (or repeated). */
 export function parseVariantList(v: unknown): string[] | undefined {
@@ -43,6 +44,7 @@ export const sweepCommand: Command = {
       .option('shard', { ...valueOption('shard', 'run only shard i of n: grid items with index % n == i (i from 0)'), coerce: (v: unknown) => parseShard(String(valueCoerce('shard', v))) })
       .option('resume', { type: 'boolean', default: false, describe: 'continue an interrupted sweep in --out, skipping finished runs' })
       .option('out', { ...valueOption('out', 'output directory'), demandOption: true })
+      .option('prices', PRICES_OPTION)
       .example('$0 sweep s.yaml --param topology.replication.shipInterval=0ms,10ms,50ms --seeds 5 --workers 2 --out out/ship', '')
       .example('$0 sweep s.yaml --param failover.detectionTimeout=5s,10s --shard 0/2 --out out/s0', 'first of two shards; join with repsim merge') as unknown as Argv,
   async run(args) {
@@ -53,7 +55,9 @@ export const sweepCommand: Command = {
     const seeds = (args.seeds as number | undefined) ?? 3;
     const firstSeed = args.seed as number | undefined;
     checkSeedRange(firstSeed, seeds);
-    const plan = planGrid({ scenario: args.scenario as string, params, variants: parseVariantList(args.variants), seeds, firstSeed, sets: (args.set as string[] | undefined) ?? [], workers, shardCount: shard?.count });
+    const book = typeof args.prices === 'string' ? readPriceBook(args.prices) : undefined;
+    const sets = withPrices(book, args.scenario as string, (args.set as string[] | undefined) ?? []);
+    const plan = planGrid({ scenario: args.scenario as string, params, variants: parseVariantList(args.variants), seeds, firstSeed, sets, workers, shardCount: shard?.count });
     checkOutputLocations([{ flag: '--out', path: out, kind: 'dir' }]);
     for (const w of plan.warnings) process.stderr.write(`warning: ${w}\n`);
     const pool = createPool(workers);

@@ -5,6 +5,7 @@
 // ping was sent: silence counts from then.
 import type { Scheduler } from '../core/scheduler.ts';
 import type { Network } from '../world/network.ts';
+import { CONTROL, MESSAGE_OVERHEAD_BYTES } from '../world/traffic.ts';
 import type { DbNode } from '../db/node.ts';
 import type { Scenario } from '../scenario/schema.ts';
 
@@ -45,7 +46,7 @@ export class Detector {
   ping(primary: DbNode): void {
     const now = this.o.sched.now;
     this.lastPingSentUs = now;
-    this.o.net.datagram(this.o.controllerRegion, primary.region, this.pingBound, { target: primary, sentUs: now });
+    this.o.net.datagram(this.o.controllerRegion, primary.region, CONTROL, MESSAGE_OVERHEAD_BYTES, this.pingBound, { target: primary, sentUs: now });
   }
 
   /** How long the primary has been silent at `nowUs`. */
@@ -69,7 +70,7 @@ export class Detector {
       // The grant runs from when the controller sent it, so a ping held up (paused node) grants nothing new.
       const until = p.sentUs + this.o.cfg.leaseDuration;
       if (until > (this.leaseUntilUs[p.target.region] as number)) this.leaseUntilUs[p.target.region] = until;
-      this.o.net.datagram(p.target.region, this.o.controllerRegion, this.pongBound, p);
+      this.o.net.datagram(p.target.region, this.o.controllerRegion, CONTROL, MESSAGE_OVERHEAD_BYTES, this.pongBound, p);
     });
   }
 

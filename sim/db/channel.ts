@@ -20,9 +20,12 @@
 // partition order and delivery times (sim/db/broker.ts); resequencing,
 // the low watermark and out-of-order apply (sim/db/cdc-receiver.ts); the
 // target's WAL and apply stage (sim/db/node.ts). Knows nothing of failover
-// or clients.
+// or clients. Both streams count as replication traffic: a batch is its
+// records' bytes plus a 64-byte header, an acknowledgement 32 bytes
+// (PostgreSQL's standby status update is 34 bytes of payload).
 import type { Scheduler } from '../core/scheduler.ts';
 import type { Network, Stream } from '../world/network.ts';
+import { REPLICATION } from '../world/traffic.ts';
 import type { DbNode } from './node.ts';
 import type { CdcSlot } from './cdc-receiver.ts';
 import type { Broker } from './broker.ts';
@@ -102,8 +105,8 @@ export class Channel {
     this.sentLsn = o.target.receivedLsn;
     this.ackedLsn = o.target.receivedLsn;
     this.appliedLsn = o.target.appliedLsn;
-    this.stream = o.net.openStream(o.source.region, o.target.region);
-    this.feedback = o.net.openStream(o.target.region, o.source.region);
+    this.stream = o.net.openStream(o.source.region, o.target.region, REPLICATION);
+    this.feedback = o.net.openStream(o.target.region, o.source.region, REPLICATION);
     this.linkEpoch = o.net.epochOf(o.source.region, o.target.region);
   }
 

@@ -8,6 +8,8 @@ import type { Channel } from '../db/channel.ts';
 import type { Recorder } from './recorder.ts';
 import type { Ledger } from './ledger.ts';
 import { round3 } from './histogram.ts';
+import type { Traffic } from '../world/traffic.ts';
+import { costSummary, trafficSummary } from './traffic.ts';
 import type { FailoverSummary, FaultWindow, SeriesPoint, Summary, TimelineSegment } from '../scenario/summary-types.ts';
 
 export interface SummaryInput {
@@ -28,6 +30,10 @@ export interface SummaryInput {
   faults: FaultWindow[];
   /** Conflicts and lost updates (active-active); zeros when absent. */
   conflicts?: { total: number; lostUpdates: number } | undefined;
+  /** What the network carried (sim/world/traffic.ts); absent for a lab run, which does not count bytes. */
+  traffic?: Traffic | undefined;
+  /** Database hosts per region, for the node prices. */
+  hosts?: readonly number[] | undefined;
 }
 
 function ratio(a: number, b: number): number {
@@ -68,6 +74,8 @@ export function buildSummary(i: SummaryInput): Summary {
   ids.forEach((id, k) => (writeUnavailableMs[id] = round3(rec.writeUnavailableUs(k, i.endUs) / 1000)));
   const readUnavailableMs: Record<string, number> = {};
   ids.forEach((id, k) => (readUnavailableMs[id] = round3(rec.readUnavailableUs(k, i.endUs) / 1000)));
+  const traffic = i.traffic ? trafficSummary(i.traffic, ids, i.endUs) : undefined;
+  const costs = i.scenario.costs;
   return {
     scenario: i.scenario.name,
     variant: i.variant,
@@ -98,6 +106,8 @@ export function buildSummary(i: SummaryInput): Summary {
       availability: { writes: ratio(rec.writes.acked, rec.writes.total), reads: ratio(served, r.total) },
       failovers: i.failovers,
       failoversRefused: i.failoversRefused,
+      ...(traffic ? { traffic } : {}),
+      ...(traffic && costs ? { cost: costSummary(costs, traffic, i.hosts ?? [], ids, i.endUs) } : {}),
     },
     series: {
       lagMs: lagSeries,

@@ -47,6 +47,13 @@ const SWEEP_METRICS: ReadonlyArray<readonly [string, string]> = [
   ['metrics.writes.latencyMs.p99', 'write-latency-p99'],
   ['metrics.reads.stalenessMs.p99', 'staleness-p99'],
 ];
+/** Plotted against each swept parameter too when every run has it (a scenario with `costs`). */
+const SWEEP_COST: readonly [string, string] = ['metrics.cost.perMonth', 'cost-per-month'];
+
+/** Whether every run reports a monthly cost (its scenario has `costs`). */
+function hasCost(runs: readonly RunResult[]): boolean {
+  return runs.every((r) => typeof r.metrics.cost?.perMonth === 'number');
+}
 
 /** A file-name-safe stem of `text`. */
 export function slug(text: string): string {
@@ -139,9 +146,24 @@ export function chartSet(runs: readonly RunResult[], options: ChartSetOptions = 
       }),
     });
   }
+  if (configs.length > 1 && hasCost(runs)) {
+    add({
+      name: 'tradeoff-rpo-vs-cost',
+      section: 'overview',
+      caption: 'Lower left is better: fewer lost writes for a smaller monthly bill (transfer at the scenario’s prices, and hosts).',
+      spec: tradeoffSpec(runs, {
+        x: 'metrics.cost.perMonth',
+        y: 'metrics.rpo.lostAckedWrites',
+        color: 'variant',
+        title: 'Lost writes (RPO) vs cost per 30 days',
+        colors: new Map(variants.map((v, i) => [v.variant, categoryColor(i)])),
+      }),
+    });
+  }
   const variantColors = new Map(variants.map((v, i) => [v.variant, categoryColor(i)]));
+  const sweepMetrics = hasCost(runs) ? [...SWEEP_METRICS, SWEEP_COST] : SWEEP_METRICS;
   for (const param of paramPaths(runs).slice(0, maxSweepParams)) {
-    for (const [metric, metricSlug] of SWEEP_METRICS) {
+    for (const [metric, metricSlug] of sweepMetrics) {
       add({
         name: `sweep-${param}-${metricSlug}`,
         section: 'sweep',

@@ -6,7 +6,7 @@ import { comparisonTable, COMPARISON_METRICS, formatMeanCi, regionMetrics, type 
 import type { RunResult } from './runs.ts';
 
 /** The rows of compare's table (all lower-is-better), by comparison metric id; the per-region unavailability rows follow them. */
-export const COMPARE_METRIC_IDS = ['stalenessP99', 'staleFraction', 'writeLatencyP50', 'writeLatencyP99', 'rpoLostWrites', 'rtoMax', 'splitBrain', 'conflicts', 'lostUpdates', 'localWriteLatencyP50', 'remoteWriteLatencyP50'];
+export const COMPARE_METRIC_IDS = ['stalenessP99', 'staleFraction', 'writeLatencyP50', 'writeLatencyP99', 'rpoLostWrites', 'rtoMax', 'splitBrain', 'conflicts', 'lostUpdates', 'localWriteLatencyP50', 'remoteWriteLatencyP50', 'crossRegionGBPerMonth', 'costPerMonth'];
 
 /** compare's table of a result set. */
 export function compareTable(runs: readonly RunResult[]): ComparisonTable {

@@ -39,6 +39,9 @@ export const COMPARISON_METRICS: readonly ComparisonMetric[] = [
   // consensus with per-table placement: rows whose group is led from the client's region, and the others.
   { id: 'localWriteLatencyP50', label: 'Local-row write latency p50 (ms)', path: 'metrics.consensus.latencyMs.local.writes.p50', scale: 1, better: 'lower', optional: true },
   { id: 'remoteWriteLatencyP50', label: 'Remote-row write latency p50 (ms)', path: 'metrics.consensus.latencyMs.remote.writes.p50', scale: 1, better: 'lower', optional: true },
+  // Traffic (every simulated run; absent from results written before it existed) and cost (with `costs` in the scenario).
+  { id: 'crossRegionGBPerMonth', label: 'Cross-region transfer (GB per 30 days)', path: 'metrics.traffic.crossRegionBytesPerSecond', scale: (30 * 86_400) / 1e9, better: 'lower', optional: true },
+  { id: 'costPerMonth', label: 'Cost per 30 days (transfer and hosts)', path: 'metrics.cost.perMonth', scale: 1, better: 'lower', optional: true },
 ];
 
 /**

@@ -80,6 +80,13 @@ const KNOWN_LABELS: Record<string, string> = {
   'availability.writes': 'Write availability (fraction)',
   'availability.reads': 'Read availability (fraction)',
   failoversRefused: 'Refused failovers (count)',
+  'traffic.crossRegionBytes': 'Cross-region traffic (bytes)',
+  'traffic.crossRegionBytesPerSecond': 'Cross-region traffic (bytes/s)',
+  'traffic.intraRegionBytes': 'Traffic inside regions (bytes)',
+  'cost.perMonth': 'Cost per 30 days (transfer and hosts)',
+  'cost.transferPerMonth': 'Transfer cost per 30 days',
+  'cost.nodesPerMonth': 'Host cost per 30 days',
+  'cost.run': 'Cost of the run',
 };
 
 /**

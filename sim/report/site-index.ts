@@ -45,7 +45,8 @@ function range(values: number[], unit: string): string {
 /**
  * Headline numbers of a result set: how many runs, and the range over
  * configurations of the mean staleness p99, lost writes and worst RTO, plus
- * how many runs saw split-brain.
+ * how many runs saw split-brain, and the range of monthly cost when the
+ * scenario has prices.
  */
 export function headlineNumbers(runs: readonly RunResult[]): Headline[] {
   const table = comparisonTable(runs);
@@ -57,6 +58,7 @@ export function headlineNumbers(runs: readonly RunResult[]): Headline[] {
     { label: 'Lost writes (RPO)', value: range(means('rpoLostWrites'), '') },
     { label: 'RTO, worst', value: range(means('rtoMax'), 's') },
     { label: 'Split-brain', value: `${splitRuns} of ${runs.length} run${runs.length === 1 ? '' : 's'}` },
+    ...(means('costPerMonth').length > 0 ? [{ label: 'Cost per 30 days', value: range(means('costPerMonth'), '') }] : []),
   ];
 }
 

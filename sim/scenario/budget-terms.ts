@@ -5,8 +5,10 @@
 //
 // Calibration (Node 20.20, this project's 2-core VM, peak figures sampled
 // every 1% of simulated time; test/scenario/budget.test.ts repeats them):
-// - events per operation: 1.66–2.86 on the seven reference scenarios
-//   (2.86 active-active-clock-skew, 1.66 primary-region-partition); EVENTS_PER_OP = 3.
+// - events per operation: 2.30–2.93 on the single-primary, active-active and
+//   region-pinned reference scenarios since a same-region request travels to
+//   its node as an event of its own (2.93 active-active-clock-skew, 2.30
+//   primary-region-partition; 1.66–2.86 before); EVENTS_PER_OP = 3.
 // - heartbeats: heartbeatInterval 1ms instead of 1s for 60 s added 179,711
 //   events for 59,940 more pings: 3.0 a ping (tick, ping, answer).
 // - ship ticks: shipInterval 10ms instead of 1s for 60 s added 5,940 events for

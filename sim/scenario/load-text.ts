@@ -173,7 +173,7 @@ function tryLoad(text: string, file: string, variant: string | undefined): { pro
  * text, syntax errors, several documents, hostile keys, deep nesting and alias
  * bombs, in that order.
  */
-function parseSource(text: string, label: string): Source {
+export function parseSource(text: string, label: string): Source {
   refuseOversized(utf8Length(text), label);
   const map = parseYaml(text, label);
   const aliases = refuseHostileTree(map);

@@ -38,6 +38,11 @@ const METRICS: Shape<Summary['metrics']> = {
   availability: { writes: 'number', reads: 'number' },
   failovers: [{ from: 'string', to: 'string', reason: 'string', startedAtMs: 'number', completedAtMs: 'number', rtoMs: 'number', lostAckedWrites: 'number', lostBytes: 'number', faultAtMs: 'number', epoch: 'number', rtoEndsAt: 'string', group: 'string' }],
   failoversRefused: 'number',
+  traffic: {
+    links: [{ source: 'string', target: 'string', replicationBytes: 'number', clientBytes: 'number', controlBytes: 'number' }],
+    crossRegionBytes: 'number', crossRegionBytesPerSecond: 'number', intraRegionBytes: 'number',
+  },
+  cost: { run: 'number', perMonth: 'number', transferPerMonth: 'number', nodesPerMonth: 'number' },
   consensus: {
     elections: 'number', preVotes: 'number', leaderChanges: 'number', maxTerm: 'number',
     commitLatencyMs: { '*': P }, readUnavailableMs: { '*': 'number' }, leaseReadsBeyondClockBound: 'number',

@@ -9,7 +9,7 @@
 // and bounds (schema-units.ts), regions and network (schema-network.ts),
 // topology (schema-topology.ts), failover and monitoring
 // (schema-failover.ts), workload (schema-workload.ts), faults
-// (schema-faults.ts) — and re-exports their public names, so importers need
+// (schema-faults.ts), prices (schema-costs.ts) — and re-exports their public names, so importers need
 // only this file.
 import { z } from 'zod';
 import { RegionSchema, NetworkSchema } from './schema-network.ts';
@@ -18,6 +18,7 @@ import { FailoverSchema, MonitoringSchema } from './schema-failover.ts';
 import { WorkloadSchema } from './schema-workload.ts';
 import { FaultSchema, type FAULT_KINDS } from './schema-faults.ts';
 import { Duration } from './schema-units.ts';
+import { CostsSchema } from './schema-costs.ts';
 
 export {
   Bandwidth, Duration, DurationDist, Interval, LoadRate, MAX_DURATION_US, MAX_KEYS, MAX_LOAD_PER_S, MAX_RATE_PER_S, MAX_SIZE_BYTES, MIN_INTERVAL_US,
@@ -54,6 +55,7 @@ export const ScenarioSchema = z
     monitoring: MonitoringSchema.prefault({}),
     workload: WorkloadSchema.prefault({}),
     faults: z.array(FaultSchema).max(10_000).default([]).describe('Scheduled faults.'),
+    costs: CostsSchema.optional(),
     variants: z.array(VariantSchema).max(1000).default([]).describe('Named variants: each applies `set` overrides to this scenario.'),
     expect: z.record(z.string(), z.unknown()).default({}).describe('Bounds asserted by `repsim check`: metric path → bound, or variant name → {metric path → bound}.'),
     check: z

@@ -11,6 +11,36 @@ export interface Percentiles {
   max: number;
 }
 
+/** Bytes from one region to another over the run, by purpose. */
+export interface TrafficLink {
+  source: string;
+  target: string;
+  replicationBytes: number;
+  clientBytes: number;
+  controlBytes: number;
+}
+
+export interface TrafficSummary {
+  /** Every directed pair of distinct regions, in region order. */
+  links: TrafficLink[];
+  crossRegionBytes: number;
+  /** crossRegionBytes per second of simulated time. */
+  crossRegionBytesPerSecond: number;
+  /** Bytes sent inside regions (client to database, replicas of one region to each other). */
+  intraRegionBytes: number;
+}
+
+export interface CostSummary {
+  /** The run's cost: transfer plus hosts for the simulated span. */
+  run: number;
+  /** transferPerMonth + nodesPerMonth. */
+  perMonth: number;
+  /** The run's transfer cost at the same rate for 30 days. */
+  transferPerMonth: number;
+  /** The hosts' hourly prices for 30 days (720 hours). */
+  nodesPerMonth: number;
+}
+
 export interface ChannelSummary {
   source: string;
   target: string;
@@ -131,6 +161,10 @@ export interface Summary {
     availability: { writes: number; reads: number };
     failovers: FailoverSummary[];
     failoversRefused: number;
+    /** Bytes the network carried over the whole run (warmup included), per directed pair of regions and purpose (docs/metrics.md, "Traffic"). Absent in summaries written before it existed. */
+    traffic?: TrafficSummary;
+    /** With `costs` in the scenario: the run's cost and the same rate over a 30-day month (docs/metrics.md, "Cost"). */
+    cost?: CostSummary;
     /** consensus topology only (docs/model.md): elections, pre-vote rounds, leader changes, highest term, commit latency per leader region, read unavailability per region, lease hazards beyond the clock bound. */
     consensus?: {
       elections: number;

@@ -46,6 +46,7 @@ export function validateScenario(s: Partial<Scenario>, opts: ValidateOptions = {
     if (s.topology?.kind === 'consensus') checkConsensus(s.topology.consensus, regions, out);
     if (s.topology?.kind === 'consensus') checkConsensusTables(s.topology.consensus, s.workload?.tables, regions, out);
     if (s.topology && s.regions) checkLeaderless(s.topology, s.regions, regions, out);
+    if (s.costs) checkCosts(s.costs, regions, out);
   }
   if (s.workload) checkTables(s.workload.tables, s.topology?.replication.filters, out);
   if (s.duration !== undefined) {
@@ -95,6 +96,23 @@ function checkTopologyRefs(s: Partial<Scenario>, known: Set<string>, out: Valida
       out.errors.push({ path: ['failover', 'candidate'], message: `${unknownRegion(s.failover.candidate, known)}; or use most-caught-up` });
     }
   }
+}
+
+/** Prices name declared regions; a pair's price is given once or agrees in both orders. */
+function checkCosts(costs: NonNullable<Scenario['costs']>, known: Set<string>, out: ValidationResult): void {
+  for (const [a, row] of Object.entries(costs.pairs)) {
+    requireRegion(['costs', 'pairs', a], a, known, out, 'key');
+    for (const [b, price] of Object.entries(row)) {
+      if (b === a) out.errors.push({ path: ['costs', 'pairs', a, b], message: 'a pair is two regions; traffic inside a region is priced by costs.intraRegionPerGB', anchor: 'key' });
+      else requireRegion(['costs', 'pairs', a, b], b, known, out, 'key');
+      const back = Object.hasOwn(costs.pairs, b) ? costs.pairs[b]?.[a] : undefined;
+      if (back !== undefined && back !== price && a < b) {
+        out.errors.push({ path: ['costs', 'pairs', b, a], message: `price ${b}→${a} (${back}) disagrees with ${a}→${b} (${price}); a pair's price holds both ways, give one` });
+      }
+    }
+  }
+  for (const r of Object.keys(costs.nodePerHour)) requireRegion(['costs', 'nodePerHour', r], r, known, out, 'key');
+  for (const r of Object.keys(costs.fromRegionPerGB)) requireRegion(['costs', 'fromRegionPerGB', r], r, known, out, 'key');
 }
 
 /** Every unordered pair of distinct regions needs an RTT, in either order; both orders must agree. */

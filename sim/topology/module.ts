@@ -8,7 +8,7 @@
 // `TopologyRun`:
 //   - write / read: serve client operations (report outcomes to ctx.workload)
 //   - nodesOf(r): the database nodes of region r (fault verbs stop, resume
-//     and slow them)
+//     and slow them); hostsIn(r): how many hosts they run on (node prices)
 //   - channels(): replication channels, for the monitor and the summary
 //   - start() / startControl() / catchUp(t) / finish(): the run's life
 //   - measure: what a read reflects (the staleness oracle) and what else the
@@ -59,6 +59,8 @@ export interface TopologyContext {
 export interface TopologyRun extends Topology {
   /** The database nodes (or replicas) of region r. */
   nodesOf(r: number): readonly NodeProcess[];
+  /** How many database hosts region r runs (what costs.nodePerHour is charged for; groups sharing hosts count once). */
+  hostsIn(r: number): number;
   /** Replication channels now (monitor samples them; the summary reports their final status). */
   channels(): Iterable<Channel>;
   /** Whether the lag monitor runs. */

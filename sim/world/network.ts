@@ -1,17 +1,22 @@
 // The network: a directed link between every pair of regions.
 //
 // One-way delay = RTT/2 × slow factor + a jitter sample (each link has its
-// own RNG stream). Stream traffic (WAL, CDC) is FIFO per stream and pays
+// own RNG stream), plus the receiving process's hop overhead. Inside a region
+// the same rule holds with half the intra-region RTT and the intra-region
+// jitter: every same-region request and answer travels it (sampleDelayUs). Stream traffic (WAL, CDC) is FIFO per stream and pays
 // serialisation on the link's bandwidth, so bursts build a backlog; it is not
 // lost (TCP retransmits) but is dropped when the link is cut while in flight.
 // Datagrams (heartbeats, client requests and replies) may be lost and may
 // reorder. A message that has left its sender is delivered even if the
 // sender then crashes; whether the receiver is up is the receiver's business.
 // Faults change links only through the verbs cut/heal, slow, lossy.
+// Every message is counted in `traffic` (sim/world/traffic.ts) by purpose
+// when it leaves its sender on a link that is up.
 // Knows nothing of replication.
 import type { Scheduler } from '../core/scheduler.ts';
 import type { Rng, RngRoot } from '../core/rng.ts';
 import type { Sampler } from '../core/distributions.ts';
+import { CLIENT, type Purpose, Traffic } from './traffic.ts';
 
 export interface NetworkOptions {
   regionIds: readonly string[];
@@ -21,8 +26,12 @@ export interface NetworkOptions {
   jitter: Sampler;
   /** Link bandwidth for stream traffic, bytes per second. */
   bandwidthBytesPerS: number;
-  /** Client ↔ database round trip inside a region, µs. */
+  /** Round trip between two processes of one region, µs. */
   intraRegionRttUs: number;
+  /** Extra one-way delay per message inside a region, µs (absent: none). */
+  intraRegionJitter?: Sampler | undefined;
+  /** Added at each receiving process, µs (absent: none). */
+  hopOverhead?: Sampler | undefined;
   /** Baseline datagram loss probability on inter-region links. */
   loss: number;
 }
@@ -31,6 +40,8 @@ export interface NetworkOptions {
 export interface Stream {
   readonly from: number;
   readonly to: number;
+  /** What its bytes are counted as. */
+  readonly purpose: Purpose;
   /** Arrival time of the last message sent on it, µs: later ones never overtake it. */
   lastArrivalUs: number;
 }
@@ -61,6 +72,9 @@ export class Network {
   private readonly n: number;
   /** Messages dropped by cuts or loss (for traces and tests). */
   dropped = 0;
+  private readonly hopRng: Rng[];
+  /** Bytes sent, per directed region pair and purpose. */
+  readonly traffic: Traffic;
   private readonly deliverBound = (m: InFlight<unknown>) => this.deliver(m);
 
   constructor(
@@ -69,6 +83,8 @@ export class Network {
     private readonly opts: NetworkOptions,
   ) {
     this.n = opts.regionIds.length;
+    this.traffic = new Traffic(this.n);
+    this.hopRng = opts.regionIds.map((id) => rng.stream(`net/hop/${id}`));
     this.links = [];
     for (let a = 0; a < this.n; a++) {
       const row: Link[] = [];
@@ -96,21 +112,34 @@ export class Network {
   }
 
   /**
-   * When a same-region answer to a request issued at `invokeUs`, served now,
-   * reaches its client, µs: the request's half of the intra-region round
-   * trip is folded into the serve time (served at invoke), so the client
-   * sees at least the full intra-region RTT.
+   * When an answer sent now inside `region` reaches its client, µs: the same
+   * rule as any message (sampleDelayUs), its bytes counted as client
+   * traffic of the region. No event is scheduled: the client only books the
+   * answer, and nothing inside a region can stop it on the way (a region's
+   * own link is never cut).
    */
-  localAnswerUs(invokeUs: number): number {
-    const half = this.opts.intraRegionRttUs / 2;
-    return Math.max(this.sched.now, invokeUs + half) + half;
+  answerAtUs(region: number, bytes: number): number {
+    this.traffic.add(region, region, CLIENT, bytes);
+    return this.sched.now + this.sampleDelayUs(region, region);
   }
 
-  /** Samples a one-way delay on a link now, µs (propagation × slow factor + jitter). */
+  /**
+   * Samples a one-way delay on a link now, µs: propagation × slow factor +
+   * jitter, or inside a region half the intra-region RTT + the intra-region
+   * jitter; plus the receiving process's hop overhead. The one rule every
+   * message follows, across regions and inside one.
+   */
   sampleDelayUs(from: number, to: number): number {
-    if (from === to) return this.opts.intraRegionRttUs / 2;
     const l = this.link(from, to);
-    return (this.rttUs(from, to) / 2) * l.slowFactor + Math.max(0, this.opts.jitter(l.jitterRng));
+    let us: number;
+    if (from === to) {
+      const j = this.opts.intraRegionJitter;
+      us = this.opts.intraRegionRttUs / 2 + (j ? Math.max(0, j(l.jitterRng)) : 0);
+    } else {
+      us = (this.rttUs(from, to) / 2) * l.slowFactor + Math.max(0, this.opts.jitter(l.jitterRng));
+    }
+    const hop = this.opts.hopOverhead;
+    return hop ? us + Math.max(0, hop(this.hopRng[to] as Rng)) : us;
   }
 
   /** The slow factor of the link from → to now (1 within a region). */
@@ -178,24 +207,35 @@ export class Network {
 
   // --- sending ------------------------------------------------------------
 
-  /** Opens a FIFO stream from → to. */
-  openStream(from: number, to: number): Stream {
-    return { from, to, lastArrivalUs: 0 };
+  /** Opens a FIFO stream from → to whose bytes count as `purpose`. */
+  openStream(from: number, to: number, purpose: Purpose): Stream {
+    return { from, to, purpose, lastArrivalUs: 0 };
+  }
+
+  /**
+   * Counts a message that a topology times and delivers itself (leaderless
+   * legs, anti-entropy) and that left on an up link: the same rule as `datagram`.
+   */
+  count(from: number, to: number, purpose: Purpose, bytes: number): void {
+    this.traffic.add(from, to, purpose, bytes);
   }
 
   /**
    * Sends a datagram: it may be lost, and is dropped if the link is or gets
    * cut before it arrives. `onDrop` (if given) runs when the drop is decided.
+   * Its `bytes` count as `purpose` unless its link is cut now.
    * Returns the arrival time, or -1 when dropped at once.
    */
-  datagram<T>(from: number, to: number, fn: (arg: T) => void, arg: T, onDrop?: (arg: T) => void): number {
+  datagram<T>(from: number, to: number, purpose: Purpose, bytes: number, fn: (arg: T) => void, arg: T, onDrop?: (arg: T) => void): number {
     if (from === to) {
-      const at = this.sched.now + this.opts.intraRegionRttUs / 2;
+      this.traffic.add(from, to, purpose, bytes);
+      const at = this.sched.now + this.sampleDelayUs(from, to);
       this.sched.at(at, fn, arg);
       return at;
     }
     const l = this.link(from, to);
     if (l.cuts > 0) return this.dropNow(arg, onDrop);
+    this.traffic.add(from, to, purpose, bytes);
     const p = l.loss > this.opts.loss ? l.loss : this.opts.loss;
     if (p > 0 && l.lossRng.next() < p) return this.dropNow(arg, onDrop);
     const at = this.sched.now + this.sampleDelayUs(from, to);
@@ -206,17 +246,22 @@ export class Network {
   /**
    * Sends `bytes` on a stream: serialised on the link's bandwidth behind
    * earlier stream traffic, FIFO within the stream, never lost, dropped if
-   * the link is cut. Returns the arrival time, or -1 when dropped at once.
+   * the link is cut. It counts as `bytes + headerBytes` of the stream's
+   * purpose unless the link is cut now; the header is counted but not
+   * charged to the bandwidth (see its sender).
+   * Returns the arrival time, or -1 when dropped at once.
    */
-  send<T>(stream: Stream, bytes: number, fn: (arg: T) => void, arg: T, onDrop?: (arg: T) => void): number {
+  send<T>(stream: Stream, bytes: number, fn: (arg: T) => void, arg: T, onDrop?: (arg: T) => void, headerBytes = 0): number {
     const { from, to } = stream;
     const now = this.sched.now;
     let at: number;
     if (from === to) {
-      at = now + this.opts.intraRegionRttUs / 2;
+      this.traffic.add(from, to, stream.purpose, bytes + headerBytes);
+      at = now + this.sampleDelayUs(from, to);
     } else {
       const l = this.link(from, to);
       if (l.cuts > 0) return this.dropNow(arg, onDrop);
+      this.traffic.add(from, to, stream.purpose, bytes + headerBytes);
       const start = l.busyUntilUs > now ? l.busyUntilUs : now;
       const doneSending = start + (bytes * 1e6) / this.opts.bandwidthBytesPerS;
       l.busyUntilUs = doneSending;

@@ -5,7 +5,7 @@
 // (sim/run.ts, for every topology). Knows nothing of replication.
 import { Scheduler } from '../core/scheduler.ts';
 import { RngRoot } from '../core/rng.ts';
-import { compileDist } from '../core/distributions.ts';
+import { compileDist, type Dist } from '../core/distributions.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { Network } from './network.ts';
 import { WallClock } from './clock.ts';
@@ -34,10 +34,17 @@ export function buildWorld(sc: Scenario, seed: number): World {
   const net = new Network(sched, rng, {
     regionIds: ids, rttUs, jitter: compileDist(sc.network.jitter), bandwidthBytesPerS: sc.network.bandwidth,
     intraRegionRttUs: sc.network.intraRegionRtt, loss: sc.network.loss,
+    intraRegionJitter: isZero(sc.network.intraRegionJitter) ? undefined : compileDist(sc.network.intraRegionJitter),
+    hopOverhead: isZero(sc.network.hopOverhead) ? undefined : compileDist(sc.network.hopOverhead),
   });
   const clocks = sc.regions.map((r) => new WallClock(r.clock.offset, r.clock.driftPpm));
   const tables = sc.workload.tables;
   const keys = new KeySpace({ keyCount: sc.workload.keys.count, distribution: sc.workload.keys.distribution, s: sc.workload.keys.s, shares: tables.map((t) => t.share) });
   const filtered = new Set(tables.map((t, i) => (sc.topology.replication.filters.includes(t.name) ? i : -1)).filter((i) => i >= 0));
   return { sched, rng, ids, n: ids.length, endUs: sc.duration, net, clocks, keys, filtered };
+}
+
+/** A distribution that always gives 0 (nothing to sample). */
+function isZero(d: Dist): boolean {
+  return d.dist === 'constant' && d.value === 0;
 }

@@ -2,7 +2,7 @@
 // runnable scenario, an index page, and a bad scenario listed as skipped
 // rather than crashing the job. Plus: the bundled scenarios validate.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempWithScenario } from '../sweep/fixture.ts';
@@ -36,6 +36,23 @@ describe('repsim main', () => {
     expect(index).toContain('<a class="playground" href="playground.html">Open the playground</a>');
     expect(index).toContain('<a class="playground" href="playground.html#s=small-sweep">open in playground</a>');
     expect(readFileSync(join(out, 'small', 'index.html'), 'utf8')).toContain('<a class="playground" href="../playground.html#s=small-sweep">Open in playground</a>');
+  });
+
+  it('prices every scenario without costs from <scenarios>/prices/default.yaml: the table, the report and the index show the monthly cost', () => {
+    const { dir } = tempWithScenario();
+    mkdirSync(join(dir, 'prices'));
+    writeFileSync(join(dir, 'prices', 'default.yaml'), 'transferPerGB: 0.02\nnodePerHour: {us-east-1: 1, eu-west-1: 1, ap-southeast-1: 1, sa-east-1: 5}\n');
+    const out = join(dir, 'reports');
+    const r = repsim('main', '--scenarios', dir, '--out', out, '--seeds', '2');
+    expect(r.code, r.stderr).toBe(0);
+    // Three hosts at 1 an hour for 720 hours, plus transfer; sa-east-1 is not one of the scenario's regions.
+    expect(r.stdout).toMatch(/Cost per 30 days \(transfer and hosts\)\s+2,1[0-9]{2}/);
+    expect(r.stdout).toMatch(/Cross-region transfer \(GB per 30 days\)/);
+    for (const line of readFileSync(join(out, 'small', 'results.jsonl'), 'utf8').trimEnd().split('\n')) {
+      expect((JSON.parse(line) as { metrics: { cost: { nodesPerMonth: number } } }).metrics.cost.nodesPerMonth).toBe(2160);
+    }
+    expect(readFileSync(join(out, 'small', 'index.html'), 'utf8')).toContain('Cost per 30 days');
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('Cost per 30 days');
   });
 });
 

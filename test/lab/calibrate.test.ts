@@ -1,6 +1,8 @@
-// The lab's calibration on hand-made summaries (hand-derived numbers): a
-// commit 2 ms slower than simulated is 1 ms per hop (two hops); a lag 3 ms
-// longer than simulated is that hop plus 2 ms more apply.
+// The lab's calibration on hand-made summaries (hand-derived numbers): an
+// async commit 2 ms slower than simulated is 1 ms per hop (two hops); a lag
+// 3 ms longer than simulated is that hop plus 2 ms more apply. A sync commit
+// 10 ms slower with a lag 4 ms longer: 4 hops and the apply, 10 = 4h + a,
+// 4 = h + a → h = 2 ms, a = 2 ms.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { calibrate, applyMeanUs } from '../../sim/lab/calibrate.ts';
@@ -28,19 +30,31 @@ topology: { replication: { applyTime: { dist: exponential, mean: 100us } } }
 ).scenario;
 
 describe('lab calibration', () => {
-  it('fits the per-hop overhead from commits and the apply time from the lag', () => {
+  it('fits the hop overhead from commits and the apply time from the lag, as settings to paste', () => {
     const c = calibrate(sc, [summary(35.1, 1), summary(35.1, 1)], [summary(38.1, 3)]);
     expect(c?.overheadPerHopMs).toBeCloseTo(1, 6);
     expect(c?.applyMeanUs).toBe(2100);
-    expect(c?.yaml).toContain('intraRegionRtt: 3ms');
-    expect(c?.yaml).toContain('a: { b: 72ms }');
-    expect(c?.yaml).toContain('applyTime: { dist: exponential, mean: 2100us }');
+    expect(c?.yaml).toBe('network:\n  hopOverhead: 1ms\ntopology:\n  replication:\n    applyTime: { dist: exponential, mean: 2100us }');
+    expect(c?.notes).toEqual([]);
   });
 
-  it('clamps a negative apply time to 0 and says so', () => {
+  it('sync: the commit waits for the apply too, so both are fitted from the two gaps', () => {
+    const sync = { ...sc, topology: { ...sc.topology, replication: { ...sc.topology.replication, mode: 'sync' as const } } };
+    const c = calibrate(sync, [summary(35.1, 100)], [summary(39.1, 110)]);
+    expect(c?.overheadPerHopMs).toBeCloseTo(2, 6);
+    expect(c?.applyMeanUs).toBe(2100);
+  });
+
+  it('adds to the scenario\'s own hop overhead', () => {
+    const loaded = { ...sc, network: { ...sc.network, hopOverhead: { dist: 'constant' as const, value: 500 } } };
+    expect(calibrate(loaded, [summary(35.1, 1)], [summary(38.1, 3)])?.overheadPerHopMs).toBeCloseTo(1.5, 6);
+  });
+
+  it('does not clamp: a negative apply time is printed as fitted, said so, and left out of the settings', () => {
     const c = calibrate(sc, [summary(35.1, 1)], [summary(35.1, 11)]);
-    expect(c?.applyMeanUs).toBe(0);
-    expect(c?.notes.join(' ')).toMatch(/clamped to 0/);
+    expect(c?.applyMeanUs).toBe(-4900);
+    expect(c?.yaml).toBe('network:\n  hopOverhead: 5ms');
+    expect(c?.notes.join(' ')).toMatch(/fitted apply time is -4900 µs.*not a setting/);
   });
 
   it('reads the apply mean of the scenario', () => {

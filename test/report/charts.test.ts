@@ -281,6 +281,22 @@ describe('chartSet', () => {
     expect(names).toEqual(['staleness-cdf', 'rpo-rto', 'unavailability', 'timeline-async-stonith', 'lag-async-stonith']);
   });
 
+  it('with prices, adds lost writes against monthly cost, and cost to every sweep parameter', () => {
+    const priced = (runs: RunResult[]) => runs.map((r, i) => ({ ...r, metrics: { ...r.metrics, cost: { run: 1, perMonth: 100 + 10 * i, transferPerMonth: 10 * i, nodesPerMonth: 100 } } }));
+    const names = chartSet(priced(compare)).map((c) => c.name);
+    expect(names.indexOf('tradeoff-rpo-vs-cost')).toBe(names.indexOf('tradeoff-rpo-vs-write-latency') + 1);
+    const cost = chartSet(priced(compare)).find((c) => c.name === 'tradeoff-rpo-vs-cost')!;
+    compileClean(cost.spec);
+    expect(cost.title).toBe('Lost writes (RPO) vs cost per 30 days');
+    const sweepCharts = chartSet(priced(sweep)).filter((c) => c.section === 'sweep');
+    expect(sweepCharts).toHaveLength(4);
+    expect(sweepCharts.some((c) => c.name.endsWith('cost-per-month'))).toBe(true);
+    // One run without a cost (an old result) and the cost charts are left out.
+    const mixed = priced(compare);
+    delete (mixed[0]!.metrics as { cost?: unknown }).cost;
+    expect(chartSet(mixed).map((c) => c.name)).not.toContain('tradeoff-rpo-vs-cost');
+  });
+
   it('slugs names', () => {
     expect(slug('Semi-Sync · shipInterval=10')).toBe('semi-sync-shipinterval-10');
     expect(slug('···')).toBe('chart');

@@ -192,3 +192,30 @@ describe('located problems in inline YAML', () => {
     expect(p[0]).toMatch(/^s\.yaml:9:\d+: description(\.0)+: nested deeper than 64 levels$/);
   });
 });
+
+describe('costs', () => {
+  const text = (costs: string) => `name: c
+regions: [{id: us-east-1}, {id: eu-west-1}]
+network: {rtt: {us-east-1: {eu-west-1: 70ms}}}
+costs:
+${costs}
+`;
+  it('names an unknown region, a pair of one region, and prices that disagree, each at its place', () => {
+    const p = problemsOf(() => loadScenarioFromText(text(`  pairs: {us-east-1: {eu-west-1: 0.02, us-east-1: 0.01}, eu-west-1: {us-east-1: 0.03}, us-east-2: {eu-west-1: 0.01}}
+  nodePerHour: {eu-west-2: 0.5}
+  fromRegionPerGB: {ap-southeast-1: 0.09}`), 'c.yaml'));
+    expect(p).toEqual([
+      'c.yaml:5:34: costs.pairs.us-east-1.eu-west-1: price us-east-1→eu-west-1 (0.02) disagrees with eu-west-1→us-east-1 (0.03); a pair\'s price holds both ways, give one',
+      'c.yaml:5:40: costs.pairs.us-east-1.us-east-1: a pair is two regions; traffic inside a region is priced by costs.intraRegionPerGB',
+      'c.yaml:5:88: costs.pairs.us-east-2: unknown region "us-east-2" (did you mean "us-east-1"?); regions are us-east-1, eu-west-1',
+      'c.yaml:6:17: costs.nodePerHour.eu-west-2: unknown region "eu-west-2" (did you mean "eu-west-1"?); regions are us-east-1, eu-west-1',
+      'c.yaml:7:21: costs.fromRegionPerGB.ap-southeast-1: unknown region "ap-southeast-1"; regions are us-east-1, eu-west-1',
+    ]);
+  });
+
+  it('a negative price is refused at its place', () => {
+    expect(problemsOf(() => loadScenarioFromText(text('  transferPerGB: -1'), 'c.yaml'))).toEqual([
+      expect.stringMatching(/^c\.yaml:5:18: costs\.transferPerGB: /),
+    ]);
+  });
+});

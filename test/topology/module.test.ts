@@ -49,6 +49,7 @@ function toy(calls: string[]): TopologyModule {
           ctx.workload.readServed(op, node.rowVersion[op.row]!, ctx.sched.now);
         },
         nodesOf: (r) => [nodes[r]!],
+        hostsIn: () => 1,
         channels: () => [],
         monitored: false,
         measure: {

@@ -40,6 +40,8 @@ import type { ConflictPolicy } from '../../db/conflict.ts';
 import { WriteRetirement } from './write-retirement.ts';
 import type { Op, Topology, Workload } from '../../workload/workload.ts';
 import type { CommitRef, RunEvents } from '../../measure/events.ts';
+import { answerBytes, requestBytes } from '../../db/op.ts';
+import { CLIENT } from '../../world/traffic.ts';
 
 export interface ActiveActiveOptions {
   sched: Scheduler;
@@ -97,6 +99,8 @@ export class ActiveActive implements Topology {
   private readonly prefixBound = (node: DbNode, wal: Wal, i: number) => this.prefixApplied(node.region, wal.get(i, 'writeId'));
   private readonly visibleBound = (node: DbNode, rec: WalRecord, doneUs: number) => this.becameVisible(node, rec.writeId, rec.rowId, rec.origin, rec.commitUs, doneUs, false);
   private readonly ackBound = (a: Ack) => this.ackArrived(a);
+  private readonly writeArrivedBound = (op: Op) => this.writeArrived(op);
+  private readonly readArrivedBound = (op: Op) => this.readArrived(op);
   private readonly tickBound = () => this.shipTick();
 
   constructor(private readonly o: ActiveActiveOptions) {
@@ -182,7 +186,12 @@ export class ActiveActive implements Topology {
 
   // --- writes -----------------------------------------------------------------
 
+  // A client's request travels to its region's node, and the answer back (Network.sampleDelayUs inside the region).
   write(op: Op): void {
+    this.o.net.datagram(op.region, op.region, CLIENT, requestBytes(op), this.writeArrivedBound, op);
+  }
+
+  private writeArrived(op: Op): void {
     const node = this.origins[op.region] as DbNode;
     if (node.isUp) this.commit(op);
     // Parked until the node runs again.
@@ -213,7 +222,7 @@ export class ActiveActive implements Topology {
     if (this.o.shipIntervalUs === 0) for (const ch of this.channels) if (ch.source === node) ch.ship();
     const ack: Ack = { op, node, version: id, lsn, epoch: 0, commitUs: now };
     this.inFlight.add(ack);
-    this.o.sched.at(this.o.net.localAnswerUs(op.invokeUs), this.ackBound, ack);
+    this.o.sched.at(this.o.net.answerAtUs(r, answerBytes(op, true)), this.ackBound, ack);
   }
 
   private ackArrived(a: Ack): void {
@@ -305,6 +314,10 @@ export class ActiveActive implements Topology {
   // --- reads ------------------------------------------------------------------
 
   read(op: Op): void {
+    this.o.net.datagram(op.region, op.region, CLIENT, requestBytes(op), this.readArrivedBound, op);
+  }
+
+  private readArrived(op: Op): void {
     const node = this.origins[op.region] as DbNode;
     if (node.isUp) this.serveRead(op);
     else if (!node.whenRunning(() => this.serveRead(op))) this.o.workload.readFailed(op);
@@ -314,7 +327,7 @@ export class ActiveActive implements Topology {
     const r = op.region;
     this.catchUp(r, this.o.sched.now);
     const version = (this.rows[r] as Float64Array)[op.row] as number;
-    this.o.workload.readServed(op, version, this.o.net.localAnswerUs(op.invokeUs));
+    this.o.workload.readServed(op, version, this.o.net.answerAtUs(r, answerBytes(op, true)));
   }
 
   // --- final state (tests) ------------------------------------------------------

@@ -37,6 +37,8 @@ export const activeActiveModule: TopologyModule = {
       write: (op) => aa.write(op),
       read: (op) => aa.read(op),
       nodesOf: (r) => aa.nodesOf(r),
+      // One host per region: its inbound appliers are the host's replication workers.
+      hostsIn: () => 1,
       channels: () => aa.channels,
       monitored: true,
       measure: {

@@ -36,7 +36,8 @@ import type { Scheduler } from '../../core/scheduler.ts';
 import { TimeoutSweep } from './timeout-sweep.ts';
 import type { Network } from '../../world/network.ts';
 import type { WallClock } from '../../world/clock.ts';
-import type { Op, Topology } from '../../db/op.ts';
+import { CLIENT } from '../../world/traffic.ts';
+import { answerBytes, requestBytes, type Op, type Topology } from '../../db/op.ts';
 import type { Workload } from '../../workload/workload.ts';
 import type { RaftGroup, GroupListener } from './group.ts';
 import type { RaftNode } from './raft.ts';
@@ -174,9 +175,7 @@ export class ConsensusTopology implements Topology, GroupListener {
   private send(req: Req): void {
     if (req.op.done) return;
     const t = this.o.group.nodes[req.target] as RaftNode;
-    // Same region: served the moment it is issued (the answer pays the round trip).
-    if (t.region === req.op.region) return this.arrive(req);
-    this.o.net.datagram(req.op.region, t.region, this.arriveBound, req, this.droppedBound);
+    this.o.net.datagram(req.op.region, t.region, CLIENT, requestBytes(req.op), this.arriveBound, req, this.droppedBound);
   }
 
   private retry(req: Req, hint: number): void {
@@ -304,8 +303,7 @@ export class ConsensusTopology implements Topology, GroupListener {
     req.via = n.id;
     req.target = n.leader;
     const l = this.o.group.nodes[n.leader] as RaftNode;
-    if (l.region === n.region) return this.arrive(req);
-    this.o.net.datagram(n.region, l.region, this.arriveBound, req, this.droppedBound);
+    this.o.net.datagram(n.region, l.region, CLIENT, requestBytes(req.op), this.arriveBound, req, this.droppedBound);
   }
 
   /** answerFrom local: replica `n` applied entry `id` at `index`; a forwarded write waiting for it there is answered. */
@@ -328,12 +326,9 @@ export class ConsensusTopology implements Topology, GroupListener {
 
   private reply(req: Req, n: RaftNode, kind: ReplyKind, version: number, index: number): void {
     const r: Reply = { req, kind, version, index, commitUs: this.o.sched.now, term: n.term, region: n.region, hint: kind === 'redirect' ? n.leader : -1 };
-    if (kind === 'ok' && n.region === req.op.region) {
-      // Same region: the answer reaches the client half an intra-region round trip later.
-      this.replyArrived(r, this.o.net.localAnswerUs(req.op.invokeUs));
-      return;
-    }
-    this.o.net.datagram(n.region, req.op.region, this.replyBound, r);
+    // An answer inside the client's region is booked (Network.answerAtUs); a redirect or refusal there still travels, as the client acts on it.
+    if (kind === 'ok' && n.region === req.op.region) return this.replyArrived(r, this.o.net.answerAtUs(n.region, answerBytes(req.op, true)));
+    this.o.net.datagram(n.region, req.op.region, CLIENT, answerBytes(r.req.op, r.kind === 'ok'), this.replyBound, r);
   }
 
   // --- GroupListener ---------------------------------------------------------------

@@ -10,6 +10,7 @@ import type { RngRoot } from '../../core/rng.ts';
 import type { Sampler } from '../../core/distributions.ts';
 import type { Network, Stream } from '../../world/network.ts';
 import type { WallClock } from '../../world/clock.ts';
+import { CONTROL, MESSAGE_OVERHEAD_BYTES, REPLICATION } from '../../world/traffic.ts';
 import { LatencyHistogram } from '../../measure/histogram.ts';
 import { EntryTable, NO_ROW } from './log.ts';
 import { ConsensusInvariants } from './invariants.ts';
@@ -160,17 +161,23 @@ export class RaftGroup implements RaftHost {
 
   // --- RaftHost: transport -------------------------------------------------------
 
+  // Traffic: an append is its entries' bytes (the bandwidth is charged these,
+  // as before) plus a 64-byte header that is counted but not charged; every
+  // other Raft message is 64 bytes (etcd's raftpb.Message fixed fields with
+  // TCP/IP and framing). An append's answer counts as replication, the rest
+  // (heartbeats, which also carry leases and closed timestamps, votes,
+  // TimeoutNow) as control.
   sendDatagram(from: RaftNode, to: number, m: Msg): void {
     const t = this.nodes[to] as RaftNode;
-    this.o.net.datagram(from.region, t.region, this.deliverBound, { to: t, m });
+    this.o.net.datagram(from.region, t.region, m.t === 'appResp' ? REPLICATION : CONTROL, MESSAGE_OVERHEAD_BYTES, this.deliverBound, { to: t, m });
   }
 
   sendStream(from: RaftNode, to: number, m: AppMsg, bytes: number): void {
     const t = this.nodes[to] as RaftNode;
     const key = from.id * this.nodeCount + to;
     let s = this.streams.get(key);
-    if (!s) this.streams.set(key, (s = this.o.net.openStream(from.region, t.region)));
-    this.o.net.send(s, bytes, this.deliverBound, { to: t, m });
+    if (!s) this.streams.set(key, (s = this.o.net.openStream(from.region, t.region, REPLICATION)));
+    this.o.net.send(s, bytes, this.deliverBound, { to: t, m }, undefined, MESSAGE_OVERHEAD_BYTES);
   }
 
   preferredTarget(leader: RaftNode): number {

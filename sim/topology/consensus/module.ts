@@ -182,6 +182,8 @@ export const consensusModule: TopologyModule = {
       read: (op) => (units[groupOf(op.row)] as GroupUnit).gateways.read(op),
       ...(pickRow ? { pickRow } : {}),
       nodesOf: (r) => nodesIn[r] ?? [],
+      // Groups (tables, rows' homes) share the hosts: a region runs as many as its largest group places there.
+      hostsIn: (r) => units.reduce((m, u) => Math.max(m, u.group.nodes.filter((x) => x.region === r).length), 0),
       channels: () => [],
       monitored: false,
       measure: {

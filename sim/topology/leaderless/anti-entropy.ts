@@ -2,8 +2,13 @@
 // each ordered pair of up, connected replicas exchanges what the receiver
 // lacks — the exchange arrives after one link delay, and the receiver
 // (when its region runs) merges the sender's rows as they are then.
+// Traffic (replication): each exchange sends a 64-byte digest when it
+// leaves (Merkle-tree comparison is summarised as one message), and each row
+// the receiver takes in the merge counts its row's bytes plus 64 on the
+// sender → receiver link, when the merge happens.
 import type { ReplicaStore } from './store.ts';
 import type { LeaderlessState } from './state.ts';
+import { MESSAGE_OVERHEAD_BYTES, REPLICATION } from '../../world/traffic.ts';
 
 /** Starts the periodic anti-entropy (when its interval is not 0). */
 export function startAntiEntropy(st: LeaderlessState): void {
@@ -26,6 +31,7 @@ function antiEntropy(st: LeaderlessState, mergeBound: (p: { from: number; to: nu
     for (let j = 0; j < st.n; j++) {
       const rj = st.replicaRegion[j] as number;
       if (i === j || st.isDown(rj) || !net.isUp(ri, rj)) continue;
+      net.count(ri, rj, REPLICATION, MESSAGE_OVERHEAD_BYTES);
       sched.at(sched.now + Math.round(net.sampleDelayUs(ri, rj)), mergeBound, { from: i, to: j });
     }
   }
@@ -35,9 +41,11 @@ function antiEntropy(st: LeaderlessState, mergeBound: (p: { from: number; to: nu
 function merge(st: LeaderlessState, from: number, to: number): void {
   const a = st.stores[from] as ReplicaStore;
   const b = st.stores[to] as ReplicaStore;
+  let bytes = 0;
   for (let row = 0; row < st.o.rowCount; row++) {
     const id = a.id[row] as number;
-    if (id > 0 && !st.o.isSet(row)) b.apply(row, a.hi[row] as number, a.lo[row] as number, id, false);
+    if (id > 0 && !st.o.isSet(row) && b.apply(row, a.hi[row] as number, a.lo[row] as number, id, false) >= 0) bytes += st.o.rowBytes(row) + MESSAGE_OVERHEAD_BYTES;
   }
-  for (const row of a.setRows()) b.mergeSet(a, from, row, st.facts);
+  for (const row of a.setRows()) bytes += b.mergeSet(a, from, row, st.facts) * (st.o.rowBytes(row) + MESSAGE_OVERHEAD_BYTES);
+  if (bytes > 0) st.o.net.count(st.replicaRegion[from] as number, st.replicaRegion[to] as number, REPLICATION, bytes);
 }

@@ -12,6 +12,7 @@ import type { LeaderlessState } from './state.ts';
 import type { ToCoordinator, ToReplica } from './types.ts';
 import { writeAckArrived } from './write-path.ts';
 import { readAnswerArrived } from './read-path.ts';
+import { MESSAGE_OVERHEAD_BYTES } from '../../world/traffic.ts';
 
 export function atReplica(st: LeaderlessState, m: ToReplica): void {
   const r = m.standIn >= 0 ? m.from : (st.replicaRegion[m.replica] as number);
@@ -28,7 +29,7 @@ function serveAtReplica(st: LeaderlessState, m: ToReplica, r: number): void {
   const f = st.facts;
   if (m.read) {
     // An answer the coordinator no longer needs (it answered, no read repair, nothing for its clock to learn) is not sent.
-    if (m.read.done && m.read.heard === undefined && st.o.config.timestamps === 'wallclock') return st.o.legs.discard('response', r, m.read.coord);
+    if (m.read.done && m.read.heard === undefined && st.o.config.timestamps === 'wallclock') return st.o.legs.discard('response', r, m.read.coord, st.o.rowBytes(m.read.op.row) + MESSAGE_OVERHEAD_BYTES);
     const row = m.read.op.row;
     const isSet = st.o.isSet(row);
     const reply: ToCoordinator = {
@@ -36,7 +37,7 @@ function serveAtReplica(st: LeaderlessState, m: ToReplica, r: number): void {
       hi: store.hi[row] as number, lo: store.lo[row] as number, id: store.id[row] as number,
       setLength: isSet ? store.setLength(row) : 0, legFrom: 0, legTo: 0, legEpoch: 0,
     };
-    st.o.legs.send('response', r, m.read.coord, st.toCoordinator, reply);
+    st.o.legs.send('response', r, m.read.coord, st.toCoordinator, reply, st.o.rowBytes(row) + MESSAGE_OVERHEAD_BYTES);
     return;
   }
   if (m.mergeFrom >= 0) {
@@ -54,7 +55,7 @@ function serveAtReplica(st: LeaderlessState, m: ToReplica, r: number): void {
     const reply: ToCoordinator = {
       replica: i, l: h.l, c: h.c, write: m.write, hint: m.hint, read: undefined, hi: 0, lo: 0, id: m.id, setLength: 0, legFrom: 0, legTo: 0, legEpoch: 0,
     };
-    st.o.legs.send('ack', r, m.from, st.toCoordinator, reply);
+    st.o.legs.send('ack', r, m.from, st.toCoordinator, reply, MESSAGE_OVERHEAD_BYTES);
   }
 }
 

@@ -8,6 +8,7 @@
 import type { Hlc } from '../../world/hlc.ts';
 import type { LeaderlessState } from './state.ts';
 import type { Hint, LeaderlessConfig, ToReplica } from './types.ts';
+import { MESSAGE_OVERHEAD_BYTES } from '../../world/traffic.ts';
 
 type HintedHandoff = NonNullable<LeaderlessConfig['hintedHandoff']>;
 
@@ -46,7 +47,7 @@ function replayHints(st: LeaderlessState, cfg: HintedHandoff): void {
       const h = st.hlcs[holder] as Hlc;
       st.o.legs.send('write', holder, st.replicaRegion[hint.target] as number, st.toReplica, {
         replica: hint.target, from: holder, id: hint.id, l: h.l, c: h.c, write: undefined, hint, read: undefined, original: true, standIn: -1, mergeFrom: -1, mergeLength: 0, row: 0, legFrom: 0, legTo: 0, legEpoch: 0,
-      } satisfies ToReplica);
+      } satisfies ToReplica, st.o.rowBytes(st.facts.row[hint.id] as number) + MESSAGE_OVERHEAD_BYTES);
     }
     list.length = k;
   }

@@ -41,7 +41,8 @@
 // end-of-run.ts, write-path.ts, read-path.ts; delivery.ts (messages at
 // replicas and back at coordinators) — each a set of functions of the state.
 import type { Hlc } from '../../world/hlc.ts';
-import type { Op } from '../../db/op.ts';
+import { requestBytes, type Op } from '../../db/op.ts';
+import { CLIENT } from '../../world/traffic.ts';
 import type { ReplicaStore } from './store.ts';
 import type { WriteFacts } from './writes.ts';
 import type { Hint, LeaderlessOptions, RequestState } from './types.ts';
@@ -64,6 +65,9 @@ export class Leaderless {
   readonly n: number;
   /** Hints kept by each region's nodes. */
   readonly hints: readonly Hint[][];
+
+  private readonly writeBound = (op: Op) => write(this.st, op);
+  private readonly readBound = (op: Op) => read(this.st, op);
 
   constructor(o: LeaderlessOptions) {
     const legs = o.legs;
@@ -93,12 +97,13 @@ export class Leaderless {
     startAntiEntropy(this.st);
   }
 
+  // A client's request travels to the coordinator in its region first (the network's same-region rule).
   write(op: Op): void {
-    write(this.st, op);
+    this.st.o.net.datagram(op.region, op.region, CLIENT, requestBytes(op), this.writeBound, op);
   }
 
   read(op: Op): void {
-    read(this.st, op);
+    this.st.o.net.datagram(op.region, op.region, CLIENT, requestBytes(op), this.readBound, op);
   }
 
   // --- counters -------------------------------------------------------------

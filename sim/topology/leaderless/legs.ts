@@ -12,11 +12,16 @@
 // draws it. Whether the receiver is up is the receiver's business. A leg's
 // message carries the link and epoch it left on (no envelope per leg): the
 // receiver's handler asks `arrived` first.
+//
+// Traffic: a leg that leaves on an up link counts its `bytes` (the sender
+// sizes it) — write legs and their acks as replication, read legs and their
+// responses as client traffic (a read's fan-out is the client's request).
 // Owns the timing and delivery of legs only.
 import type { Scheduler } from '../../core/scheduler.ts';
 import type { Rng } from '../../core/rng.ts';
 import type { Sampler } from '../../core/distributions.ts';
 import type { Network } from '../../world/network.ts';
+import { CLIENT, REPLICATION } from '../../world/traffic.ts';
 
 export type Leg = 'write' | 'ack' | 'read' | 'response';
 
@@ -65,12 +70,13 @@ export class Legs {
    * `arrived(arg)` (false: the link was cut on the way). Returns false when
    * it is dropped at once.
    */
-  send<T extends LegMessage>(leg: Leg, from: number, to: number, fn: (arg: T) => void, arg: T): boolean {
+  send<T extends LegMessage>(leg: Leg, from: number, to: number, fn: (arg: T) => void, arg: T, bytes: number): boolean {
     const { net, sched } = this.o;
     if (!net.isUp(from, to)) {
       this.dropped++;
       return false;
     }
+    net.count(from, to, leg === 'write' || leg === 'ack' ? REPLICATION : CLIENT, bytes);
     const p = net.lossOf(from, to);
     if (p > 0 && this.o.lossRng.next() < p) {
       this.dropped++;
@@ -89,12 +95,13 @@ export class Legs {
    * `send` would (the same draws, so every other leg keeps its timing), but
    * no delivery is scheduled.
    */
-  discard(leg: Leg, from: number, to: number): void {
+  discard(leg: Leg, from: number, to: number, bytes: number): void {
     const { net } = this.o;
     if (!net.isUp(from, to)) {
       this.dropped++;
       return;
     }
+    net.count(from, to, leg === 'write' || leg === 'ack' ? REPLICATION : CLIENT, bytes);
     const p = net.lossOf(from, to);
     if (p > 0 && this.o.lossRng.next() < p) {
       this.dropped++;

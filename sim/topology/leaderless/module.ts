@@ -46,8 +46,9 @@ export const leaderlessModule: TopologyModule = {
     });
     let judge: LeaderlessJudge | undefined;
     const ref = (op: { region: number }) => ({ node: nodes[op.region] as DbNode, lsn: 0, epoch: 0 });
+    const rowBytes = sc.workload.tables.map((t) => t.rowBytes);
     const model = new Leaderless({
-      sched, net, legs, nodes, events, clocks, rowCount: keys.rowCount, isSet, clientTimeoutUs: sc.workload.clientTimeout, warmupUs: sc.warmup,
+      sched, net, legs, nodes, events, clocks, rowCount: keys.rowCount, isSet, rowBytes: (row) => rowBytes[keys.tableOf(row)] ?? 0, clientTimeoutUs: sc.workload.clientTimeout, warmupUs: sc.warmup,
       readRepairRng: rng.stream('leaderless/read-repair'),
       config: {
         replicas: counts, write: l.write, read: l.read, readFanout: l.readFanout, timestamps: l.timestamps, readRepair: l.readRepair,
@@ -67,12 +68,12 @@ export const leaderlessModule: TopologyModule = {
     judge = new LeaderlessJudge(model, ids.length * sc.workload.sessions, keys.rowCount, isSet);
     const holds = (r: number) => (counts[r] ?? 0) > 0;
     type State = ReturnType<TopologyRun['regionState']>;
-    const rowBytes = sc.workload.tables.map((t) => t.rowBytes);
     return {
       model,
       write: (op) => model.write(op),
       read: (op) => model.read(op),
       nodesOf: (r) => [nodes[r] as DbNode],
+      hostsIn: (r) => counts[r] ?? 0,
       channels: () => [],
       monitored: false,
       measure: {

@@ -12,6 +12,8 @@ import { satisfied, type Requirement } from '../../scenario/consistency-levels.t
 import { compareVersion, type ReplicaStore } from './store.ts';
 import type { LeaderlessState } from './state.ts';
 import type { Membership, ReadState, ToCoordinator, ToReplica } from './types.ts';
+import { MESSAGE_OVERHEAD_BYTES } from '../../world/traffic.ts';
+import { answerBytes } from '../../db/op.ts';
 
 /** The union of replicas' set-row snapshots: flat [replica, length, replica, length, ...]. */
 class Snapshots implements Membership {
@@ -51,7 +53,7 @@ function coordinateRead(st: LeaderlessState, op: Op, c: number): void {
   for (const i of targets) {
     st.o.legs.send('read', c, st.replicaRegion[i] as number, st.toReplica, {
       replica: i, from: c, id: 0, l: h.l, c: h.c, write: undefined, hint: undefined, read: s, original: false, standIn: -1, mergeFrom: -1, mergeLength: 0, row: 0, legFrom: 0, legTo: 0, legEpoch: 0,
-    } satisfies ToReplica);
+    } satisfies ToReplica, MESSAGE_OVERHEAD_BYTES);
   }
   st.due.watch(s);
 }
@@ -100,7 +102,7 @@ export function readAnswerArrived(st: LeaderlessState, s: ReadState, m: ToCoordi
   if (!s.done && satisfied(st.readReq[s.coord] as Requirement, s.answers, s.byRegion ?? st.scratch)) {
     s.done = true;
     s.answer = { id: s.best.id, hi: s.best.hi, lo: s.best.lo, members: s.snaps ? new Snapshots(st.stores, s.snaps.slice()) : undefined };
-    st.o.sink.readServed(s.op, s.answer, st.o.sched.now + st.halfIntraUs(s.coord));
+    st.o.sink.readServed(s.op, s.answer, st.answerAtUs(s.coord, answerBytes(s.op, true)));
   }
   if (s.done && s.heard) repairStale(st, s);
 }
@@ -119,7 +121,7 @@ function repairStale(st: LeaderlessState, s: ReadState): void {
     st.o.legs.send('write', s.coord, st.replicaRegion[replica] as number, st.toReplica, {
       replica, from: s.coord, id, l: h.l, c: h.c, write: undefined, hint: undefined, read: undefined, original: false, standIn: -1,
       mergeFrom, mergeLength, row, legFrom: 0, legTo: 0, legEpoch: 0,
-    } satisfies ToReplica);
+    } satisfies ToReplica, st.o.rowBytes(row) + MESSAGE_OVERHEAD_BYTES);
   };
   if (s.snaps) {
     for (let j = s.mergedHeard; j < heard.length; j++) {

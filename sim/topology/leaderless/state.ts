@@ -114,7 +114,8 @@ export class LeaderlessState {
     return req.perRegion ? new Array<number>(this.regions).fill(0) : undefined;
   }
 
-  halfIntraUs(r: number): number {
-    return this.o.net.rttUs(r, r) / 2;
+  /** When an answer of `bytes` from region r's coordinator reaches its client there, µs (Network.answerAtUs). */
+  answerAtUs(r: number, bytes: number): number {
+    return this.o.net.answerAtUs(r, bytes);
   }
 }

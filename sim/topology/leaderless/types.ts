@@ -65,6 +65,8 @@ export interface LeaderlessOptions {
   clocks: readonly WallClock[];
   rowCount: number;
   isSet: (row: number) => boolean;
+  /** Bytes of one row of `row`'s table (a write's or a read answer's payload). */
+  rowBytes: (row: number) => number;
   clientTimeoutUs: number;
   warmupUs: number;
   readRepairRng: Rng;

@@ -10,6 +10,8 @@ import { satisfied, type Requirement } from '../../scenario/consistency-levels.t
 import type { LeaderlessState } from './state.ts';
 import type { ToReplica, WriteState } from './types.ts';
 import { storeHint } from './hints.ts';
+import { MESSAGE_OVERHEAD_BYTES } from '../../world/traffic.ts';
+import { answerBytes } from '../../db/op.ts';
 
 export function write(st: LeaderlessState, op: Op): void {
   const c = op.region;
@@ -34,7 +36,7 @@ function coordinateWrite(st: LeaderlessState, op: Op, c: number): void {
     const r = st.replicaRegion[i] as number;
     const msg: ToReplica = { replica: i, from: c, id, l: h.l, c: h.c, write: s, hint: undefined, read: undefined, original: true, standIn: -1, mergeFrom: -1, mergeLength: 0, row: 0, legFrom: 0, legTo: 0, legEpoch: 0 };
     if (st.reachable(c, i)) {
-      st.o.legs.send('write', c, r, st.toReplica, msg);
+      st.o.legs.send('write', c, r, st.toReplica, msg, op.bytes + MESSAGE_OVERHEAD_BYTES);
     } else if (cfg.sloppyQuorum) {
       // A spare node in the coordinator's region stands in and keeps the hint.
       msg.standIn = i;
@@ -42,7 +44,7 @@ function coordinateWrite(st: LeaderlessState, op: Op, c: number): void {
       storeHint(st, c, i, id);
       s.mark[i] = 2;
       s.marked++;
-      st.o.legs.send('write', c, c, st.toReplica, msg);
+      st.o.legs.send('write', c, c, st.toReplica, msg, op.bytes + MESSAGE_OVERHEAD_BYTES);
     } else if (cfg.hintedHandoff) {
       storeHint(st, c, i, id);
       s.mark[i] = 2;
@@ -73,11 +75,11 @@ export function writeAckArrived(st: LeaderlessState, s: WriteState, i: number): 
   if (s.byRegion) s.byRegion[st.replicaRegion[i] as number]!++;
   if (s.done || !satisfied(st.writeReq[s.coord] as Requirement, s.acks, s.byRegion ?? st.scratch)) return;
   s.done = true;
-  // The client has the ack after the coordinator → client half of the intra-region round trip.
-  clientAck(st, s, st.o.sched.now + st.halfIntraUs(s.coord));
+  // The client has the ack after the coordinator → client leg inside the region.
+  clientAck(st, s, st.answerAtUs(s.coord, answerBytes(s.op, true)));
 }
 
-/** The client has the ack at `atUs` (now, or half an intra-region round trip from now). */
+/** The client has the ack at `atUs`. */
 function clientAck(st: LeaderlessState, s: WriteState, atUs: number): void {
   const { op, id } = s;
   if (atUs - op.invokeUs > st.o.clientTimeoutUs) return st.o.sink.writeFailed(op); // too late: the client gave up

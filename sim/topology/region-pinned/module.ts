@@ -20,6 +20,7 @@ export const regionPinnedModule: TopologyModule = {
       read: (op) => rp.read(op),
       pickRow: (region, r) => rp.pickRow(region, r),
       nodesOf: (r) => [nodes[r] as DbNode],
+      hostsIn: () => 1,
       channels: () => [],
       monitored: false,
       measure: {

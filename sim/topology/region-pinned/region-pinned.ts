@@ -11,6 +11,8 @@
 import type { Scheduler } from '../../core/scheduler.ts';
 import type { Rng } from '../../core/rng.ts';
 import type { Network } from '../../world/network.ts';
+import { CLIENT } from '../../world/traffic.ts';
+import { answerBytes, requestBytes } from '../../db/op.ts';
 import type { DbNode } from '../../db/node.ts';
 import type { KeySpace } from '../../world/keys.ts';
 import type { Op, Topology, Workload } from '../../workload/workload.ts';
@@ -66,9 +68,7 @@ export class RegionPinned implements Topology {
   }
 
   private route(op: Op): void {
-    const h = this.home(op.row);
-    if (h === op.region) this.arrived(op);
-    else this.o.net.datagram(op.region, h, this.requestBound, op, this.lostBound);
+    this.o.net.datagram(op.region, this.home(op.row), CLIENT, requestBytes(op), this.requestBound, op, this.lostBound);
   }
 
   private arrived(op: Op): void {
@@ -82,11 +82,6 @@ export class RegionPinned implements Topology {
     const now = this.o.sched.now;
     if (!op.write) {
       const version = node.rowVersion[op.row] as number;
-      if (node.region === op.region) {
-        // A local read's answer goes straight to the client (as `reply` would send it, without the record).
-        this.o.workload.readServed(op, version, this.o.net.localAnswerUs(op.invokeUs));
-        return;
-      }
       this.reply({ op, ok: true, version, lsn: 0, home: node.region, node, epoch: 0, commitUs: now });
       return;
     }
@@ -100,12 +95,8 @@ export class RegionPinned implements Topology {
   }
 
   private reply(r: Reply): void {
-    const { op } = r;
-    if (r.home === op.region) {
-      this.replyArrived(r, this.o.net.localAnswerUs(op.invokeUs));
-    } else {
-      this.o.net.datagram(r.home, op.region, this.replyBound, r, this.lostBound);
-    }
+    if (r.home === r.op.region) this.replyArrived(r, this.o.net.answerAtUs(r.home, answerBytes(r.op, r.ok)));
+    else this.o.net.datagram(r.home, r.op.region, CLIENT, answerBytes(r.op, r.ok), this.replyBound, r, this.lostBound);
   }
 
   private replyArrived(r: Reply, atUs: number): void {

@@ -49,6 +49,7 @@ export const singlePrimaryModule: TopologyModule = {
       write: (op) => sp.write(op),
       read: (op) => sp.routing.read(op),
       nodesOf: (r) => [sp.node(r)],
+      hostsIn: () => 1,
       channels: () => sp.currentChannels(),
       monitored: true,
       measure: {

@@ -10,6 +10,8 @@ import type { DbNode } from '../../db/node.ts';
 import type { Op, Workload } from '../../workload/workload.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import type { PrimaryDns } from './dns.ts';
+import { CLIENT } from '../../world/traffic.ts';
+import { answerBytes, requestBytes } from '../../db/op.ts';
 
 export interface RoutingOptions {
   sched: Scheduler;
@@ -131,14 +133,7 @@ export class Routing {
   }
 
   private readAt(op: Op, node: DbNode): void {
-    if (node.region === op.region) {
-      if (node.status === 'up') return this.serveRead(op, node);
-      if (node.status !== 'paused') return this.o.workload.readFailed(op);
-      this.armTimeout(op, node);
-      node.whenRunning(() => this.serveRead(op, node));
-    } else {
-      this.o.net.datagram(op.region, node.region, this.readRequestBound, { op, node }, this.lostBound);
-    }
+    this.o.net.datagram(op.region, node.region, CLIENT, requestBytes(op), this.readRequestBound, { op, node }, this.lostBound);
   }
 
   private readArrived(op: Op, node: DbNode): void {
@@ -156,10 +151,7 @@ export class Routing {
     const now = this.o.sched.now;
     node.advance(now);
     const version = node.rowVersion[op.row] as number;
-    if (node.region === op.region) {
-      this.o.workload.readServed(op, version, this.o.net.localAnswerUs(op.invokeUs));
-    } else {
-      this.o.net.datagram(node.region, op.region, this.readReplyBound, { op, node, version }, this.lostBound);
-    }
+    if (node.region === op.region) this.o.workload.readServed(op, version, this.o.net.answerAtUs(op.region, answerBytes(op, true)));
+    else this.o.net.datagram(node.region, op.region, CLIENT, answerBytes(op, true), this.readReplyBound, { op, node, version }, this.lostBound);
   }
 }

@@ -22,6 +22,8 @@ import type { RunEvents } from '../../measure/events.ts';
 import type { PrimaryControl } from '../../control/verbs.ts';
 import { PrimaryDns } from './dns.ts';
 import { Routing } from './routing.ts';
+import { CLIENT } from '../../world/traffic.ts';
+import { answerBytes, requestBytes } from '../../db/op.ts';
 
 type Mode = Scenario['topology']['replication']['mode'];
 
@@ -241,8 +243,7 @@ export class SinglePrimary implements Topology, PrimaryControl {
 
   write(op: Op): void {
     const target = this.node(this.routing.resolve(op.region));
-    if (target.region === op.region) this.writeArrived(op, target);
-    else this.o.net.datagram(op.region, target.region, this.writeRequestBound, { op, node: target }, this.lostBound);
+    this.o.net.datagram(op.region, target.region, CLIENT, requestBytes(op), this.writeRequestBound, { op, node: target }, this.lostBound);
   }
 
   private writeArrived(op: Op, node: DbNode): void {
@@ -284,11 +285,8 @@ export class SinglePrimary implements Topology, PrimaryControl {
 
   private replyWrite(op: Op, node: DbNode, ok: boolean, version: number, lsn: number, commitUs?: number): void {
     const r: WriteReply = { op, node, ok, version, lsn, epoch: node.epoch, commitUs: commitUs ?? this.o.sched.now };
-    if (node.region === op.region) {
-      this.writeReplyArrivedAt(r, this.o.net.localAnswerUs(op.invokeUs));
-    } else {
-      this.o.net.datagram(node.region, op.region, this.writeReplyBound, r, this.lostBound);
-    }
+    if (node.region === op.region) this.writeReplyArrivedAt(r, this.o.net.answerAtUs(op.region, answerBytes(op, ok)));
+    else this.o.net.datagram(node.region, op.region, CLIENT, answerBytes(op, ok), this.writeReplyBound, r, this.lostBound);
   }
 
   private writeReplyArrived(r: WriteReply): void {

@@ -54,9 +54,10 @@ describe('consensus placement per row (REGIONAL BY ROW)', () => {
       workload: { remoteShare: 0.5, regions: { [EU]: { writes: '200/s' } } },
     })).summary;
     const l = split(s);
-    // Local: the eu-west-1 group's 3 voters are all in eu-west-1: quorum 2 of 3 one intra-region round trip
-    // away → commit 1 + 0.05 ms, then the half round trip to the client.
-    within5(l.local.writes.p50, INTRA_MS + DURABLE_MS + HALF_INTRA_MS);
+    // Local: the client's half round trip to its leader, then the eu-west-1 group's 3 voters, all in
+    // eu-west-1: quorum 2 of 3 one intra-region round trip away → commit 1 + 0.05 ms, then the half round
+    // trip back to the client: 0.5 + 1.05 + 0.5 ms.
+    within5(l.local.writes.p50, HALF_INTRA_MS + INTRA_MS + DURABLE_MS + HALF_INTRA_MS);
     // Remote: rows homed in us-east-1: 75 ms to their leader and back, plus its local quorum (1 + 0.05 ms).
     within5(l.remote.writes.p50, RTT_MS.usEu + INTRA_MS + DURABLE_MS);
     // Half of the writes each way (remoteShare 0.5), within a few percent.
@@ -145,8 +146,8 @@ describe('consensus placement per table (REGIONAL BY TABLE)', () => {
     // after issue), `orders`' leader 75 ms away.
     within5(l.local.reads.p50, INTRA_MS);
     within5(l.remote.reads.p50, RTT_MS.usEu);
-    // `data` (not listed): the shared group, 3 voters in us-east-1, led from there: local, 1 + 0.05 + 0.5 ms.
-    within5(l.local.writes.p50, INTRA_MS + DURABLE_MS + HALF_INTRA_MS);
+    // `data` (not listed): the shared group, 3 voters in us-east-1, led from there: local, 0.5 + 1 + 0.05 + 0.5 ms.
+    within5(l.local.writes.p50, HALF_INTRA_MS + INTRA_MS + DURABLE_MS + HALF_INTRA_MS);
     // `orders`: ZONE survival in eu-west-1 (3 voters there): 75 ms to its leader and back + its 1.05 ms commit.
     within5(l.remote.writes.p50, RTT_MS.usEu + INTRA_MS + DURABLE_MS);
     const groups = consensusOf(s).groups ?? [];

@@ -91,7 +91,7 @@ export class Harness {
     const order = { beats: (a: number, b: number) => this.topo.facts.beats(a, b), concurrent: (a: number, b: number) => this.topo.facts.concurrent(a, b), addHolder: () => {} };
     this.conflicts = new ConflictCounter({ rowCount: o.rows, writes: order, warmupUs: 0, lww: (table) => table === 0, filtered: new Set() });
     this.topo = new Leaderless({
-      sched: this.sched, net: this.net, legs, clocks, nodes: this.nodes, events: this.conflicts, rowCount: o.rows, isSet, clientTimeoutUs: o.clientTimeoutUs ?? 5_000_000, warmupUs: 0,
+      sched: this.sched, net: this.net, legs, clocks, nodes: this.nodes, events: this.conflicts, rowCount: o.rows, isSet, rowBytes: () => 100, clientTimeoutUs: o.clientTimeoutUs ?? 5_000_000, warmupUs: 0,
       readRepairRng: rng.stream('leaderless/read-repair'), config,
       sink: {
         writeAcked: (op, id, atUs) => {
