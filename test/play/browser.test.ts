@@ -83,6 +83,8 @@ describe.skipIf(skip)(`the playground in headless Chromium${skip ? ` (skipped: n
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${url}${fragment}`);
     await page.waitForSelector('#app[data-ready=true]');
+    // The opened text's first check (problems, variants, URL) is done: a later one is of an edit.
+    await page.waitForSelector('#app[data-checked]');
     return { page, errors };
   }
 
