@@ -13,11 +13,13 @@
 //             4 variants × 10 seeds × 10 simulated minutes), --workers 2
 //   engine  — M/M/1 on repsim's scheduler vs a bare-heap loop vs SimPy 3
 //   sweep   — 16 runs with --workers 1 and --workers 2 (bench/sweep.ts)
+//   play    — the playground in headless Chromium: a 10-minute run and compare (4 × 3) in the page
+//             against the CLI (bench/playground.ts)
 //   day     — not run by default (about 20 minutes): 24 simulated hours of the
 //             single-primary and active-active variants, for peak memory
 // Then one `goals` line: each performance goal's measured ratio and whether it is met.
 // Wall times are whole-process times (start-up included) for every engine alike.
-// Usage: node bench/run.js [--runs N] [--case model|peer|limit|compare|engine|sweep|day]
+// Usage: node bench/run.js [--runs N] [--case model|peer|limit|compare|engine|sweep|play|day]
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -174,6 +176,13 @@ if (!only || only === 'sweep') {
   }));
 }
 
+if (!only || only === 'play') {
+  // The playground in headless Chromium against the CLI (bench/playground.ts); one run of it, it takes minutes.
+  const row = JSON.parse(measure('node', ['--import', 'tsx', 'bench/playground.ts']).stdout.trim().split('\n').pop());
+  results.play = row;
+  console.log(JSON.stringify(row));
+}
+
 // The goals of the performance issue, against what this invocation measured.
 {
   const goals = [];
@@ -200,6 +209,10 @@ if (!only || only === 'sweep') {
   for (const [label, limit] of [['model-active-active-24h', 500], ['model-single-primary-24h', 450]]) {
     const r = results[label];
     if (r && Number.isFinite(r.peakRssMb)) goal(`${label} peak RSS, MB`, r.peakRssMb, `< ${limit}`, r.peakRssMb < limit, `${r.peakRssMb - limit} MB over`);
+  }
+  if (results.play?.run10m) {
+    const x = results.play.run10m.pageOverCli;
+    goal('playground: one 10-minute run in Chromium / the same run by the CLI', x, '≤ 1.5', x <= 1.5, `${(x / 1.5).toFixed(2)}× too slow`, { pageWorkers: results.play.compare4x3.pageWorkers, cores: results.play.cores });
   }
   if (goals.length) console.log(JSON.stringify({ case: 'goals', goals }));
 }

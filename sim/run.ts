@@ -28,11 +28,10 @@
 //
 // Pure with respect to the machine: no filesystem, no wall clock; sinks for
 // the trace and history are passed in by the caller.
-import { createHash } from 'node:crypto';
 import type { Scenario } from './scenario/schema.ts';
 import type { WallClock } from './world/clock.ts';
 import { buildWorld } from './world/world.ts';
-import { NoProgress, runToEnd } from './core/run-to-end.ts';
+import { NoProgress, runToEnd, runToEndAsync } from './core/run-to-end.ts';
 import { ModelDefect } from './core/errors.ts';
 import { estimateRun } from './scenario/budget.ts';
 import { Nemesis } from './world/faults.ts';
@@ -49,6 +48,7 @@ import { failoverSummaries } from './measure/failovers.ts';
 import type { Summary } from './scenario/summary-types.ts';
 import type { HistoryWriter, TraceWriter } from './measure/history.ts';
 import { REPSIM_VERSION } from './core/version.ts';
+import { sha256Hex } from './core/sha256.ts';
 
 export interface RunOptions {
   seed: number;
@@ -63,12 +63,14 @@ export interface RunOptions {
 
 /** (seed, content hash, version) → the key that reproduces a summary. */
 export function replayKey(seed: number, contentHash: string): string {
-  return createHash('sha256').update(`${seed}\u0000${contentHash}\u0000${REPSIM_VERSION}`).digest('hex').slice(0, 16);
+  return sha256Hex(`${seed}\u0000${contentHash}\u0000${REPSIM_VERSION}`).slice(0, 16);
 }
 
 /** An assembled run: `run()` gives the summary; the rest is for tests. */
 export interface AssembledRun {
   run(): Summary;
+  /** `run`, awaiting `pause()` every fraction of a second of work (the playground's worker; the same summary). */
+  runAsync(pause: () => Promise<void>): Promise<Summary>;
   /** After `run`: lets replication finish for `forUs` more (no new client operations). */
   settle(forUs: number): void;
   /** The topology, as its module assembled it. */
@@ -79,6 +81,11 @@ export interface AssembledRun {
 
 export function simulate(sc: Scenario, opts: RunOptions): Summary {
   return assemble(sc, opts).run();
+}
+
+/** `simulate`, letting the caller's event loop turn while it runs (runToEndAsync). */
+export function simulateAsync(sc: Scenario, opts: RunOptions, pause: () => Promise<void>): Promise<Summary> {
+  return assemble(sc, opts).runAsync(pause);
 }
 
 /** Assembles a run; `module` defaults to the registered module of `topology.kind` (tests may pass their own). */
@@ -120,35 +127,52 @@ export function assemble(sc: Scenario, opts: RunOptions, module: TopologyModule 
   });
   const nemesis = new Nemesis({ sched, rng, regionIds: ids, verbs: faults.verbs, endUs, onEvent: opts.trace ? (e) => events.trace(e) : undefined });
 
+  const guard = { expectedEventsPerUs: estimateRun(sc).events / Math.max(1, endUs) };
+  const begin = (): void => {
+    workload.start(t);
+    t.start();
+    if (t.monitored) monitor.start();
+    t.startControl?.();
+    nemesis.schedule(sc.faults);
+  };
+  const failed = (e: unknown): unknown => (e instanceof NoProgress ? modelDefect(e, opts) : e);
+  const finish = (): Summary => {
+    t.catchUp(endUs);
+    if (t.monitored) monitor.recordUnapplied(endUs);
+    t.finish?.();
+    const { recorder, ledger, conflicts } = measurement;
+    const summary = buildSummary({
+      scenario: sc, variant: opts.variant, seed: opts.seed, replayKey: replayKey(opts.seed, opts.contentHash),
+      events: sched.executed, endUs, regionIds: ids, recorder, ledger,
+      failovers: failoverSummaries(ledger, ids), failoversRefused: ledger.refused,
+      channels: [...t.channels()], timeline: timeline.finish(endUs), faults: nemesis.windows,
+      conflicts: conflicts ? { total: conflicts.total, lostUpdates: conflicts.lostUpdates } : undefined,
+      traffic: net.traffic, hosts: ids.map((_, r) => t.hostsIn(r)),
+    });
+    t.summarize?.(summary);
+    return summary;
+  };
+
   return {
     topology: t,
     events,
     run(): Summary {
-      workload.start(t);
-      t.start();
-      if (t.monitored) monitor.start();
-      t.startControl?.();
-      nemesis.schedule(sc.faults);
+      begin();
       try {
-        runToEnd(sched, endUs, opts.onProgress, { expectedEventsPerUs: estimateRun(sc).events / Math.max(1, endUs) });
+        runToEnd(sched, endUs, opts.onProgress, guard);
       } catch (e) {
-        if (e instanceof NoProgress) throw modelDefect(e, opts);
-        throw e;
+        throw failed(e);
       }
-      t.catchUp(endUs);
-      if (t.monitored) monitor.recordUnapplied(endUs);
-      t.finish?.();
-      const { recorder, ledger, conflicts } = measurement;
-      const summary = buildSummary({
-        scenario: sc, variant: opts.variant, seed: opts.seed, replayKey: replayKey(opts.seed, opts.contentHash),
-        events: sched.executed, endUs, regionIds: ids, recorder, ledger,
-        failovers: failoverSummaries(ledger, ids), failoversRefused: ledger.refused,
-        channels: [...t.channels()], timeline: timeline.finish(endUs), faults: nemesis.windows,
-        conflicts: conflicts ? { total: conflicts.total, lostUpdates: conflicts.lostUpdates } : undefined,
-        traffic: net.traffic, hosts: ids.map((_, r) => t.hostsIn(r)),
-      });
-      t.summarize?.(summary);
-      return summary;
+      return finish();
+    },
+    async runAsync(pause: () => Promise<void>): Promise<Summary> {
+      begin();
+      try {
+        await runToEndAsync(sched, endUs, pause, opts.onProgress, guard);
+      } catch (e) {
+        throw failed(e);
+      }
+      return finish();
     },
     settle(forUs: number): void {
       const until = sched.now + forUs;

@@ -20,7 +20,7 @@ const ROOT = join(import.meta.dirname, '..');
 const SIM = join(ROOT, 'sim');
 
 /** Bottom to top. '.' is the files directly under sim/ (run.ts, case.ts). */
-export const LAYERS = ['core', 'scenario', 'world', 'db', 'measure', 'workload', 'control', 'topology', '.', 'output', 'report', 'check', 'sweep', 'lab', 'cli'];
+export const LAYERS = ['core', 'scenario', 'world', 'db', 'measure', 'workload', 'control', 'topology', '.', 'output', 'report', 'check', 'sweep', 'lab', 'play', 'cli'];
 
 function walk(dir: string, pick: (p: string) => boolean): string[] {
   const out: string[] = [];

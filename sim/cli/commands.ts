@@ -11,5 +11,6 @@ import { mergeCommand } from './merge.ts';
 import { compareCommand } from './compare.ts';
 import { mainJobCommand } from './main-job.ts';
 import { labCommand } from './lab.ts';
+import { playCommand } from './play.ts';
 
-export const commands: Command[] = [runCommand, validateCommand, schemaCommand, reportCommand, checkCommand, swarmCommand, compareCommand, sweepCommand, mergeCommand, mainJobCommand, labCommand];
+export const commands: Command[] = [runCommand, validateCommand, schemaCommand, reportCommand, checkCommand, swarmCommand, compareCommand, sweepCommand, mergeCommand, mainJobCommand, labCommand, playCommand];

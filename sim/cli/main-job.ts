@@ -3,6 +3,8 @@
 // reports/<scenario>/ (results.jsonl, scenario.json, charts, index.html) and
 // reports/index.html linking them. A scenario or variant the model cannot run
 // yet (e.g. a topology not implemented) is listed as skipped with the reason.
+// First it writes reports/playground.html (`repsim play` of the same
+// scenarios); the index and each scenario page link to it.
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Argv } from 'yargs';
@@ -14,6 +16,11 @@ import { createPool } from '../sweep/pool.ts';
 import { formatComparison, runComparison } from './compare.ts';
 import { checkOutputLocations } from '../output/locations.ts';
 import { countOption, MAX_SEEDS, MAX_WORKERS, valueOption } from './options.ts';
+import { writePlayground } from '../play/write.ts';
+import { validateAllVariants } from '../scenario/loader.ts';
+
+/** The playground's file name under the output directory. */
+export const PLAYGROUND_FILE = 'playground.html';
 
 export const mainJobCommand: Command = {
   name: 'main',
@@ -44,6 +51,15 @@ export const mainJobCommand: Command = {
     const started = performance.now();
     const entries: SiteIndexEntry[] = [];
     const skipped: string[] = [];
+    // The playground of the scenarios that load (a broken one is skipped below), linked from every page.
+    const playable = files.filter((f) => validateAllVariants(f).problems.length === 0);
+    let playground = false;
+    if (playable.length > 0) {
+      const p = await writePlayground(playable, join(outRoot, PLAYGROUND_FILE));
+      playground = true;
+      process.stdout.write(`playground: ${p.path} (${(p.bytes / 1e6).toFixed(2)} MB, ${p.scenarios.length} scenarios, built in ${(p.buildMs / 1000).toFixed(1)} s)\n`);
+    }
+    const playLink = (name: string, up: string): { playground: string } | Record<string, never> => (playground ? { playground: `${up}${PLAYGROUND_FILE}#s=${encodeURIComponent(name)}` } : {});
     const pool = createPool(workers);
     try {
       for (const file of files) {
@@ -68,13 +84,14 @@ export const mainJobCommand: Command = {
           continue;
         }
         process.stdout.write(formatComparison(r.runs) + '\n');
-        const rep = await writeReport(outDir);
+        const rep = await writeReport(outDir, outDir, {}, playLink(r.name, '../'));
         const note = r.skipped.length > 0 ? ` (skipped: ${r.skipped.map((s) => s.variant).join(', ')} — not runnable yet)` : '';
         entries.push({
           name: rep.name,
           ...(rep.description !== undefined || note !== '' ? { description: `${rep.description ?? ''}${note}` } : {}),
           href: `${slug}/index.html`,
           headline: rep.headline,
+          ...playLink(r.name, ''),
         });
         process.stdout.write(`report: ${rep.indexHtml}\n`);
       }
@@ -82,7 +99,7 @@ export const mainJobCommand: Command = {
       await pool.close();
     }
     const intro = skipped.length > 0 ? `Skipped (not runnable in this version): ${skipped.join(' · ')}` : undefined;
-    const index = await writeSiteIndex(outRoot, entries, intro !== undefined ? { intro } : {});
+    const index = await writeSiteIndex(outRoot, entries, { ...(intro !== undefined ? { intro } : {}), ...(playground ? { playground: PLAYGROUND_FILE } : {}) });
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     process.stdout.write(`\nwrote ${index} (${entries.length} scenario report${entries.length === 1 ? '' : 's'}, ${skipped.length} skipped) in ${seconds} s\n`);
     for (const s of skipped) process.stdout.write(`  skipped ${s}\n`);

@@ -46,35 +46,77 @@ export class NoProgress extends Error {
   }
 }
 
+/** The guard's check after a slice of `events` events that started at simulated time `before`; throws NoProgress when a bound is crossed. */
+function guardCheck(sched: Scheduler, guard: ProgressGuard | undefined): (before: number, events: number) => void {
+  if (!guard) return () => undefined;
+  const sameInstantLimit = guard.sameInstantLimit ?? 10_000_000;
+  const ratioLimit = guard.ratioLimit ?? 50;
+  const slack = guard.slackEvents ?? 5_000_000;
+  let atInstant = 0;
+  return (before, events) => {
+    atInstant = sched.now === before ? atInstant + events : 0;
+    if (atInstant >= sameInstantLimit) trip(sched, `${atInstant} events in a row at this one simulated instant`);
+    const allowed = ratioLimit * guard.expectedEventsPerUs * sched.now + slack;
+    if (sched.executed > allowed) {
+      trip(sched, `${sched.executed} events by this simulated time, more than ${ratioLimit}× the run's own estimate (${Math.round(guard.expectedEventsPerUs * sched.now)}) plus ${slack}`);
+    }
+  };
+}
+
+/** The simulated times progress is reported at: every 1% of the run (none without a listener). */
+function progressSteps(endUs: number, onProgress: ((fraction: number) => void) | undefined): number[] {
+  if (!onProgress) return [];
+  const step = Math.max(1, Math.floor(endUs / 100));
+  const out: number[] = [];
+  for (let t = step; t < endUs; t += step) out.push(t);
+  return out;
+}
+
 /** Runs the event loop to `endUs`, reporting progress about every 1% when asked; throws NoProgress when the guard trips. */
 export function runToEnd(sched: Scheduler, endUs: number, onProgress?: (fraction: number) => void, guard?: ProgressGuard): void {
-  const sameInstantLimit = guard?.sameInstantLimit ?? 10_000_000;
-  const ratioLimit = guard?.ratioLimit ?? 50;
-  const slack = guard?.slackEvents ?? 5_000_000;
-  let atInstant = 0;
+  const check = guardCheck(sched, guard);
   /** Runs to `t` in chunks, checking the guard between them. */
   const runTo = (t: number) => {
     for (;;) {
       const before = sched.now;
       const r = sched.run(t, CHUNK);
       if (r.reason !== 'budget') return;
-      if (!guard) continue;
-      atInstant = sched.now === before ? atInstant + r.events : 0;
-      if (atInstant >= sameInstantLimit) trip(sched, `${atInstant} events in a row at this one simulated instant`);
-      const allowed = ratioLimit * guard.expectedEventsPerUs * sched.now + slack;
-      if (sched.executed > allowed) {
-        trip(sched, `${sched.executed} events by this simulated time, more than ${ratioLimit}× the run's own estimate (${Math.round(guard.expectedEventsPerUs * sched.now)}) plus ${slack}`);
-      }
+      check(before, r.events);
     }
   };
-  if (onProgress) {
-    const step = Math.max(1, Math.floor(endUs / 100));
-    for (let t = step; t < endUs; t += step) {
-      runTo(t);
-      onProgress(t / endUs);
-    }
+  for (const t of progressSteps(endUs, onProgress)) {
+    runTo(t);
+    onProgress?.(t / endUs);
   }
   runTo(endUs);
+}
+
+/** Events run between two pauses of runToEndAsync (a fraction of a second of work). */
+export const SLICE = 1 << 18;
+
+/**
+ * runToEnd that awaits `pause()` after every SLICE events and every progress
+ * report, so the caller's event loop turns while a run goes on (a browser
+ * worker can then be terminated at once). The same events in the same order:
+ * the slices only split the loop.
+ */
+export async function runToEndAsync(sched: Scheduler, endUs: number, pause: () => Promise<void>, onProgress?: (fraction: number) => void, guard?: ProgressGuard): Promise<void> {
+  const check = guardCheck(sched, guard);
+  const runTo = async (t: number) => {
+    for (;;) {
+      const before = sched.now;
+      const r = sched.run(t, SLICE);
+      if (r.reason !== 'budget') return;
+      check(before, r.events);
+      await pause();
+    }
+  };
+  for (const t of progressSteps(endUs, onProgress)) {
+    await runTo(t);
+    onProgress?.(t / endUs);
+    await pause();
+  }
+  await runTo(endUs);
 }
 
 function trip(sched: Scheduler, why: string): never {

@@ -22,6 +22,8 @@ export interface ScenarioPageInput {
   scenario: ScenarioInfo;
   runs: RunResult[];
   charts: PageChart[];
+  /** Link that opens this scenario in the playground, if one was written. */
+  playground?: string;
 }
 
 /** Above this many configurations the comparison table lists configurations as rows. */
@@ -161,6 +163,7 @@ export function renderScenarioPage(input: ScenarioPageInput): string {
 <h1>${esc(name)}</h1>
 ${scenario.description !== undefined ? `<p class="lead">${esc(scenario.description)}</p>` : ''}
 ${metaHtml(scenario, runs)}
+${input.playground !== undefined ? `<p><a class="playground" href="${esc(input.playground)}">Open in playground</a>: change the scenario and rerun it in the browser.</p>` : ''}
 <nav class="toc">Contents: <a href="#comparison">Comparison</a> <a href="#charts">Charts</a>${sweep.length > 0 ? ' <a href="#sweep">Sweep</a>' : ''}${perConfig.size > 0 ? ' <a href="#runs">Timelines and lag</a>' : ''} <a href="#replay">Replay</a></nav>
 </header>`);
   sections.push(violationsHtml(runs));

@@ -57,10 +57,11 @@ async function renderAll(defs: readonly ChartDef[], dir: string): Promise<Array<
 /**
  * Writes the report of the result set in `resultDir` (results.jsonl or
  * summary.json, plus scenario.json if present) into `outDir` (default:
- * `resultDir`): index.html and charts/NAME.{vl.json,svg,png}. Throws
+ * `resultDir`): index.html and charts/NAME.{vl.json,svg,png}; `links.playground`
+ * adds an "open in playground" link to the page. Throws
  * InputError if the directory is missing or holds no results.
  */
-export async function writeReport(resultDir: string, outDir: string = resultDir, options: ChartSetOptions = {}): Promise<ReportResult> {
+export async function writeReport(resultDir: string, outDir: string = resultDir, options: ChartSetOptions = {}, links: { playground?: string } = {}): Promise<ReportResult> {
   const set = await readResultSet(resultDir);
   await mkdir(outDir, { recursive: true });
   const charts = await renderAll(chartSet(set.runs, options), join(outDir, CHARTS_DIR));
@@ -74,7 +75,7 @@ export async function writeReport(resultDir: string, outDir: string = resultDir,
     },
   }));
   const indexHtml = join(outDir, 'index.html');
-  await writeFile(indexHtml, renderScenarioPage({ scenario: set.scenario, runs: set.runs, charts: pageCharts }));
+  await writeFile(indexHtml, renderScenarioPage({ scenario: set.scenario, runs: set.runs, charts: pageCharts, ...(links.playground !== undefined ? { playground: links.playground } : {}) }));
   const name = set.scenario.name ?? [...new Set(set.runs.map((r) => r.scenario))].join(', ');
   return {
     indexHtml,

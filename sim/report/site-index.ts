@@ -19,6 +19,8 @@ export interface SiteIndexEntry {
   /** Link to the scenario's report page, relative to the index page. */
   href: string;
   headline: Headline[];
+  /** Link that opens this scenario in the playground, if one was written. */
+  playground?: string;
 }
 
 /** Options of the index page. */
@@ -27,6 +29,8 @@ export interface SiteIndexOptions {
   title?: string;
   /** A paragraph under the heading. */
   intro?: string;
+  /** Link to the playground page (`repsim play`), if one was written. */
+  playground?: string;
 }
 
 function range(values: number[], unit: string): string {
@@ -68,12 +72,14 @@ export function renderSiteIndex(entries: readonly SiteIndexEntry[], options: Sit
     .map((e) => {
       const cells = labels.map((l) => `<td class="num">${esc(e.headline.find((h) => h.label === l)?.value ?? '–')}</td>`).join('');
       const description = e.description !== undefined && e.description !== '' ? `<br><span class="note">${esc(e.description)}</span>` : '';
-      return `<tr><th scope="row"><a href="${esc(e.href)}">${esc(e.name)}</a>${description}</th>${cells}</tr>`;
+      const play = e.playground !== undefined ? ` <a class="playground" href="${esc(e.playground)}">open in playground</a>` : '';
+      return `<tr><th scope="row"><a href="${esc(e.href)}">${esc(e.name)}</a>${play}${description}</th>${cells}</tr>`;
     })
     .join('\n');
   const intro = options.intro !== undefined ? `<p class="lead">${esc(options.intro)}</p>` : '';
+  const play = options.playground !== undefined ? `<p class="lead"><a class="playground" href="${esc(options.playground)}">Open the playground</a>: edit these scenarios and run them in the browser, offline.</p>` : '';
   const body = `<h1>${esc(title)}</h1>
-${intro}
+${intro}${play}
 <p class="note">${entries.length} scenario${entries.length === 1 ? '' : 's'}. Ranges run over each scenario's variants (means over seeds); open a scenario for intervals, charts and replay commands.</p>
 <div class="table-scroll"><table class="site-index">
 <thead><tr>${head}</tr></thead>

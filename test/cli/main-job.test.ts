@@ -26,7 +26,16 @@ describe('repsim main', () => {
     expect(existsSync(join(out, 'broken'))).toBe(false);
     expect(r.stdout).toMatch(/wrote .*index\.html \(1 scenario report, 1 skipped\)/);
     expect(r.stdout).toMatch(/skipped broken: /);
-    expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('small/index.html');
+    const index = readFileSync(join(out, 'index.html'), 'utf8');
+    expect(index).toContain('small/index.html');
+    // The playground holds the scenario that loads, and the pages link to it.
+    expect(r.stdout).toMatch(/playground: .*playground\.html \(\d\.\d\d MB, 1 scenarios/);
+    const play = readFileSync(join(out, 'playground.html'), 'utf8');
+    expect(play.includes('"name":"small-sweep"')).toBe(true);
+    expect(play.includes('"name":"broken"')).toBe(false);
+    expect(index).toContain('<a class="playground" href="playground.html">Open the playground</a>');
+    expect(index).toContain('<a class="playground" href="playground.html#s=small-sweep">open in playground</a>');
+    expect(readFileSync(join(out, 'small', 'index.html'), 'utf8')).toContain('<a class="playground" href="../playground.html#s=small-sweep">Open in playground</a>');
   });
 
   it('prices every scenario without costs from <scenarios>/prices/default.yaml: the table, the report and the index show the monthly cost', () => {

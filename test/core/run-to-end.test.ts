@@ -3,7 +3,7 @@
 // named; a storm far past the estimate is stopped; an ordinary run is not.
 import { describe, expect, it } from 'vitest';
 import { Scheduler } from '../../sim/core/scheduler.ts';
-import { CHUNK, NoProgress, SAMPLE_EVENTS, runToEnd } from '../../sim/core/run-to-end.ts';
+import { CHUNK, NoProgress, SAMPLE_EVENTS, SLICE, runToEnd, runToEndAsync } from '../../sim/core/run-to-end.ts';
 
 describe('runToEnd without progress', () => {
   it('stops a handler that reschedules itself at the same instant, naming it', () => {
@@ -67,5 +67,50 @@ describe('runToEnd without progress', () => {
     t.at(0, sameBound, undefined);
     runToEnd(t, 10);
     expect(n).toBe(3 * CHUNK);
+  });
+});
+
+describe('runToEndAsync', () => {
+  /** A ticker every µs whose handler records the simulated time it ran at. */
+  function ticker(): { s: Scheduler; seen: number[] } {
+    const s = new Scheduler();
+    const seen: number[] = [];
+    const tick = () => {
+      seen.push(s.now);
+      s.after(1, tickBound, undefined);
+    };
+    const tickBound = tick;
+    s.at(0, tickBound, undefined);
+    return { s, seen };
+  }
+
+  it('runs the same events as runToEnd, pausing after every SLICE events and every progress report', async () => {
+    const a = ticker();
+    const fa: number[] = [];
+    runToEnd(a.s, 2_000_000, (f) => fa.push(f), { expectedEventsPerUs: 1 });
+    const b = ticker();
+    const fb: number[] = [];
+    let pauses = 0;
+    await runToEndAsync(b.s, 2_000_000, async () => void pauses++, (f) => fb.push(f), { expectedEventsPerUs: 1 });
+    expect(b.seen).toEqual(a.seen);
+    expect(b.s.executed).toBe(a.s.executed);
+    expect(fb).toEqual(fa);
+    // Each 1% step is 20,000 events, under a slice: one pause after each of the 99 progress reports.
+    expect(pauses).toBe(99);
+    // Without progress reports, one pause per full slice: 2,000,001 events hold 7 slices of 2^18.
+    const c = ticker();
+    let slices = 0;
+    await runToEndAsync(c.s, 2_000_000, async () => void slices++);
+    expect(c.seen).toEqual(a.seen);
+    expect(Math.floor(2_000_001 / SLICE)).toBe(7);
+    expect(slices).toBe(7);
+  });
+
+  it('trips the same guard', async () => {
+    const s = new Scheduler();
+    const spin = () => void s.at(s.now, spinBound, undefined);
+    const spinBound = spin;
+    s.at(5_000, spinBound, undefined);
+    await expect(runToEndAsync(s, 10_000_000, async () => undefined, undefined, { expectedEventsPerUs: 1, sameInstantLimit: 4 * CHUNK, ratioLimit: 1e9 })).rejects.toBeInstanceOf(NoProgress);
   });
 });
