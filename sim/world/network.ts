@@ -73,6 +73,8 @@ export class Network {
   /** Messages dropped by cuts or loss (for traces and tests). */
   dropped = 0;
   private readonly hopRng: Rng[];
+  /** Neither intra-region jitter nor hop overhead: a same-region message takes exactly half the intra-region RTT. */
+  private readonly plainIntra: boolean;
   /** Bytes sent, per directed region pair and purpose. */
   readonly traffic: Traffic;
   private readonly deliverBound = (m: InFlight<unknown>) => this.deliver(m);
@@ -85,6 +87,7 @@ export class Network {
     this.n = opts.regionIds.length;
     this.traffic = new Traffic(this.n);
     this.hopRng = opts.regionIds.map((id) => rng.stream(`net/hop/${id}`));
+    this.plainIntra = !opts.intraRegionJitter && !opts.hopOverhead;
     this.links = [];
     for (let a = 0; a < this.n; a++) {
       const row: Link[] = [];
@@ -130,6 +133,7 @@ export class Network {
    * message follows, across regions and inside one.
    */
   sampleDelayUs(from: number, to: number): number {
+    if (from === to && this.plainIntra) return this.opts.intraRegionRttUs / 2;
     const l = this.link(from, to);
     let us: number;
     if (from === to) {

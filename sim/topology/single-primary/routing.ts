@@ -40,6 +40,8 @@ export class Routing {
   /** Whether any table is filtered (most scenarios: none, and the read path skips the set lookup). */
   private readonly anyFiltered: boolean;
   private readonly readRequestBound = (r: { op: Op; node: DbNode }) => this.readArrived(r.op, r.node);
+  /** A read to its own region's node: no record (the node is the region's, and nothing inside a region is lost). */
+  private readonly localReadBound = (op: Op) => this.readArrived(op, this.node(op.region));
   private readonly readReplyBound = (r: ReadReply) => this.o.workload.readServed(r.op, r.version, this.o.sched.now);
   private readonly timeoutBound = (t: { op: Op; node: DbNode }) => this.timedOut(t.op, t.node);
   /** A request or its answer was lost in the network: the client will time out. */
@@ -133,7 +135,8 @@ export class Routing {
   }
 
   private readAt(op: Op, node: DbNode): void {
-    this.o.net.datagram(op.region, node.region, CLIENT, requestBytes(op), this.readRequestBound, { op, node }, this.lostBound);
+    if (node.region === op.region) this.o.net.datagram(op.region, op.region, CLIENT, requestBytes(op), this.localReadBound, op);
+    else this.o.net.datagram(op.region, node.region, CLIENT, requestBytes(op), this.readRequestBound, { op, node }, this.lostBound);
   }
 
   private readArrived(op: Op, node: DbNode): void {

@@ -88,6 +88,8 @@ export class SinglePrimary implements Topology, PrimaryControl {
 
   private readonly writeReplyBound = (r: WriteReply) => this.writeReplyArrived(r);
   private readonly writeRequestBound = (r: { op: Op; node: DbNode }) => this.writeArrived(r.op, r.node);
+  /** A write to its own region's node: no record (the node is the region's, and nothing inside a region is lost). */
+  private readonly localWriteBound = (op: Op) => this.writeArrived(op, this.node(op.region));
   /** A request or its answer was lost in the network: the client will time out. */
   private readonly lostBound = (t: { op: Op; node: DbNode }) => this.routing.armTimeout(t.op, t.node);
   /** Client routing: DNS caches, timeouts, reads. */
@@ -243,7 +245,8 @@ export class SinglePrimary implements Topology, PrimaryControl {
 
   write(op: Op): void {
     const target = this.node(this.routing.resolve(op.region));
-    this.o.net.datagram(op.region, target.region, CLIENT, requestBytes(op), this.writeRequestBound, { op, node: target }, this.lostBound);
+    if (target.region === op.region) this.o.net.datagram(op.region, op.region, CLIENT, requestBytes(op), this.localWriteBound, op);
+    else this.o.net.datagram(op.region, target.region, CLIENT, requestBytes(op), this.writeRequestBound, { op, node: target }, this.lostBound);
   }
 
   private writeArrived(op: Op, node: DbNode): void {
