@@ -55,9 +55,11 @@ export const mainJobCommand: Command = {
     const playable = files.filter((f) => validateAllVariants(f).problems.length === 0);
     let playground = false;
     if (playable.length > 0) {
+      const built = performance.now();
       const p = await writePlayground(playable, join(outRoot, PLAYGROUND_FILE));
+      const buildMs = performance.now() - built;
       playground = true;
-      process.stdout.write(`playground: ${p.path} (${(p.bytes / 1e6).toFixed(2)} MB, ${p.scenarios.length} scenarios, built in ${(p.buildMs / 1000).toFixed(1)} s)\n`);
+      process.stdout.write(`playground: ${p.path} (${(p.bytes / 1e6).toFixed(2)} MB, ${p.scenarios.length} scenarios, built in ${(buildMs / 1000).toFixed(1)} s)\n`);
     }
     const playLink = (name: string, up: string): { playground: string } | Record<string, never> => (playground ? { playground: `${up}${PLAYGROUND_FILE}#s=${encodeURIComponent(name)}` } : {});
     const pool = createPool(workers);

@@ -1,117 +1,35 @@
-// SHA-256 (FIPS 180-4) in plain TypeScript, for the two hashes a run's
-// identity rests on: the scenario's content hash and the replay key. Plain
-// code rather than node:crypto so the loader and the run assembly run
-// unchanged in a browser (the playground); test/core/sha256.test.ts holds it
-// to node:crypto's digests byte for byte. Strings are hashed as UTF-8, as
-// node's `hash.update(string)` does. Inputs here are a scenario's text (at
-// most 10 MB) and short keys: buffered whole and hashed at `hex()`.
-
-const K = new Uint32Array([
-  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
-  0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
-  0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
-  0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-  0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-]);
+// SHA-256 for the two hashes a run's identity rests on: the scenario's
+// content hash and the replay key. From @noble/hashes (audited, no
+// dependencies, plain JavaScript) rather than node:crypto, so the loader and
+// the run assembly run unchanged in a browser (the playground);
+// test/core/sha256.test.ts holds it to node:crypto's digests byte for byte.
+// Strings are hashed as UTF-8, as node's `hash.update(string)` does.
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 
 const encoder = new TextEncoder();
 
-/** An incremental SHA-256 over UTF-8 strings: `new Sha256().update(a).update(b).hex()`. */
+/** An incremental SHA-256 of UTF-8 text. */
 export class Sha256 {
-  private readonly parts: Uint8Array[] = [];
-  private length = 0;
+  private readonly h = sha256.create();
 
   update(text: string): this {
-    const bytes = encoder.encode(text);
-    this.parts.push(bytes);
-    this.length += bytes.length;
+    this.h.update(encoder.encode(text));
     return this;
   }
 
   /** The digest as 64 lowercase hex digits. */
   hex(): string {
-    return toHex(digest(this.concat()));
-  }
-
-  private concat(): Uint8Array {
-    const all = new Uint8Array(this.length);
-    let at = 0;
-    for (const p of this.parts) {
-      all.set(p, at);
-      at += p.length;
-    }
-    return all;
+    return bytesToHex(this.h.digest());
   }
 }
 
 /** The SHA-256 digest of `text` (UTF-8) as hex. */
 export function sha256Hex(text: string): string {
-  return new Sha256().update(text).hex();
+  return bytesToHex(sha256(encoder.encode(text)));
 }
 
 /** UTF-8 length of a string in bytes. */
 export function utf8Length(text: string): number {
   return encoder.encode(text).length;
-}
-
-function digest(msg: Uint8Array): Uint32Array {
-  // Padding: 0x80, zeros to 56 mod 64, then the bit length as a 64-bit big-endian number.
-  const blocks = Math.ceil((msg.length + 9) / 64);
-  const padded = new Uint8Array(blocks * 64);
-  padded.set(msg);
-  padded[msg.length] = 0x80;
-  const view = new DataView(padded.buffer);
-  const bits = msg.length * 8;
-  view.setUint32(padded.length - 8, Math.floor(bits / 0x100000000));
-  view.setUint32(padded.length - 4, bits >>> 0);
-
-  const h = new Uint32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
-  const w = new Uint32Array(64);
-  for (let b = 0; b < blocks; b++) {
-    for (let i = 0; i < 16; i++) w[i] = view.getUint32(b * 64 + i * 4);
-    for (let i = 16; i < 64; i++) {
-      const w15 = w[i - 15] as number;
-      const w2 = w[i - 2] as number;
-      const s0 = rotr(w15, 7) ^ rotr(w15, 18) ^ (w15 >>> 3);
-      const s1 = rotr(w2, 17) ^ rotr(w2, 19) ^ (w2 >>> 10);
-      w[i] = ((w[i - 16] as number) + s0 + (w[i - 7] as number) + s1) >>> 0;
-    }
-    let a = h[0] as number, bb = h[1] as number, c = h[2] as number, d = h[3] as number;
-    let e = h[4] as number, f = h[5] as number, g = h[6] as number, hh = h[7] as number;
-    for (let i = 0; i < 64; i++) {
-      const s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
-      const ch = (e & f) ^ (~e & g);
-      const t1 = (hh + s1 + ch + (K[i] as number) + (w[i] as number)) >>> 0;
-      const s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22);
-      const maj = (a & bb) ^ (a & c) ^ (bb & c);
-      const t2 = (s0 + maj) >>> 0;
-      hh = g;
-      g = f;
-      f = e;
-      e = (d + t1) >>> 0;
-      d = c;
-      c = bb;
-      bb = a;
-      a = (t1 + t2) >>> 0;
-    }
-    h[0] = ((h[0] as number) + a) >>> 0;
-    h[1] = ((h[1] as number) + bb) >>> 0;
-    h[2] = ((h[2] as number) + c) >>> 0;
-    h[3] = ((h[3] as number) + d) >>> 0;
-    h[4] = ((h[4] as number) + e) >>> 0;
-    h[5] = ((h[5] as number) + f) >>> 0;
-    h[6] = ((h[6] as number) + g) >>> 0;
-    h[7] = ((h[7] as number) + hh) >>> 0;
-  }
-  return h;
-}
-
-function rotr(x: number, n: number): number {
-  return (x >>> n) | (x << (32 - n));
-}
-
-function toHex(words: Uint32Array): string {
-  let s = '';
-  for (const w of words) s += w.toString(16).padStart(8, '0');
-  return s;
 }

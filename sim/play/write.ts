@@ -22,7 +22,6 @@ export interface PlaygroundResult {
   path: string;
   bytes: number;
   scenarios: string[];
-  buildMs: number;
 }
 
 /** The reference scenarios: `scenarios/*.yaml`, sorted. */
@@ -74,11 +73,9 @@ export function readPlaygroundScenarios(files: readonly string[]): PlaygroundSce
 export async function writePlayground(files: readonly string[], out: string = DEFAULT_PLAYGROUND): Promise<PlaygroundResult> {
   checkOutputLocations([{ flag: '--out', path: out, kind: 'file' }]);
   const scenarios = readPlaygroundScenarios(files);
-  const started = performance.now();
   const bundles = await buildBundles();
   const html = renderPlayground({ scenarios, pageScript: bundles.page, workerScript: bundles.worker, version: REPSIM_VERSION });
-  const buildMs = performance.now() - started;
   const bytes = Buffer.byteLength(html, 'utf8');
   writeFileAtomic(out, html, `--out ${out}`);
-  return { path: out, bytes, scenarios: scenarios.map((s) => s.name), buildMs };
+  return { path: out, bytes, scenarios: scenarios.map((s) => s.name) };
 }

@@ -13,7 +13,6 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../..');
-const SELF = 'test/docs/links.test.ts';
 
 const pages = [
   'README.md',
@@ -108,11 +107,12 @@ describe('documentation links', () => {
 const COPY_TEST = 'test/scenario/spec-example-copy.test.ts';
 
 describe('no citations of documents outside the repository', () => {
-  it('no tracked file names SPEC §, REFERENCE.md or ../shared', () => {
+  it('no tracked file names the contract\'s sections, its reference page or the folder beside the repository', () => {
     const files = execFileSync('git', ['ls-files', '-z'], { cwd: root, encoding: 'utf8' })
       .split('\0')
-      .filter((f) => f !== '' && f !== SELF && f !== COPY_TEST && f !== 'package-lock.json' && !f.startsWith('node_modules/'));
-    const needles = ['SPEC §', 'REFERENCE.md', '../shared'];
+      .filter((f) => f !== '' && f !== COPY_TEST && f !== 'package-lock.json' && !f.startsWith('node_modules/'));
+    // Spelled in pieces, so that this file, which is searched too, does not name them itself.
+    const needles = [['SPEC', '§'].join(' '), ['REFERENCE', 'md'].join('.'), ['..', 'shared'].join('/')];
     const hits: string[] = [];
     for (const f of files) {
       const p = join(root, f);

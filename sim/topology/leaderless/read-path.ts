@@ -102,7 +102,7 @@ export function readAnswerArrived(st: LeaderlessState, s: ReadState, m: ToCoordi
   if (!s.done && satisfied(st.readReq[s.coord] as Requirement, s.answers, s.byRegion ?? st.scratch)) {
     s.done = true;
     s.answer = { id: s.best.id, hi: s.best.hi, lo: s.best.lo, members: s.snaps ? new Snapshots(st.stores, s.snaps.slice()) : undefined };
-    st.o.sink.readServed(s.op, s.answer, st.answerAtUs(s.coord, answerBytes(s.op, true)));
+    st.o.sink.readServed(s.op, s.answer, st.o.net.answerAtUs(s.coord, answerBytes(s.op, true)));
   }
   if (s.done && s.heard) repairStale(st, s);
 }

@@ -114,8 +114,5 @@ export class LeaderlessState {
     return req.perRegion ? new Array<number>(this.regions).fill(0) : undefined;
   }
 
-  /** When an answer of `bytes` from region r's coordinator reaches its client there, µs (Network.answerAtUs). */
-  answerAtUs(r: number, bytes: number): number {
-    return this.o.net.answerAtUs(r, bytes);
-  }
+
 }

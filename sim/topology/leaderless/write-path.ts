@@ -76,7 +76,7 @@ export function writeAckArrived(st: LeaderlessState, s: WriteState, i: number): 
   if (s.done || !satisfied(st.writeReq[s.coord] as Requirement, s.acks, s.byRegion ?? st.scratch)) return;
   s.done = true;
   // The client has the ack after the coordinator → client leg inside the region.
-  clientAck(st, s, st.answerAtUs(s.coord, answerBytes(s.op, true)));
+  clientAck(st, s, st.o.net.answerAtUs(s.coord, answerBytes(s.op, true)));
 }
 
 /** The client has the ack at `atUs`. */
